@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Referee",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "referee", targets: ["referee"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Shared plumbing: source locations, streaming line reader, atomic writes, canonical JSON.
+        .target(name: "RefereeCore"),
+        // Evidence readers: free-text logs, submission.json, record folders.
+        .target(name: "RefereeLogs", dependencies: ["RefereeCore"]),
+        // Tokenizer (.model protobuf) and FineWeb shard readers, byte denominators.
+        .target(name: "RefereeData", dependencies: ["RefereeCore"]),
+        // Trace files written by submissions and probe results.
+        .target(name: "RefereeTrace", dependencies: ["RefereeCore"]),
+        // Rules as data, checks, findings and verdicts.
+        .target(name: "RefereeAudit", dependencies: ["RefereeCore", "RefereeLogs", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
+        // libcrypto wrappers: SHA-256, Ed25519, PEM.
+        .target(name: "RefereeCrypto", dependencies: ["COpenSSL", "RefereeCore"]),
+        // in-toto statements in DSSE envelopes.
+        .target(name: "RefereeBundle", dependencies: ["RefereeCrypto", "RefereeAudit"]),
+        // Black-box probes: builds probe shards, runs a submission's eval entry point, compares.
+        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeTrace", "RefereeData"]),
+        // Text/JSON/JUnit/GitHub output, submission.json, README.md, SVG, HTML.
+        .target(name: "RefereeReport", dependencies: ["RefereeAudit", "RefereeLogs"]),
+        // Launching submissions, owning the clock, the bytes and the environment.
+        .target(name: "RefereeRunner", dependencies: ["RefereeProbe", "RefereeAudit", "RefereeBundle", "RefereeReport", "RefereeCrypto"]),
+        .executableTarget(
+            name: "referee",
+            dependencies: [
+                "RefereeCore", "RefereeLogs", "RefereeData", "RefereeTrace", "RefereeAudit", "RefereeCrypto",
+                "RefereeBundle", "RefereeReport", "RefereeRunner", "RefereeProbe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Paths of fixtures and shared samples for the test targets.
+        .target(name: "RefereeTestSupport", path: "Sources/RefereeTestSupport"),
+        .testTarget(name: "RefereeCoreTests", dependencies: ["RefereeCore", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeLogsTests", dependencies: ["RefereeLogs", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeDataTests", dependencies: ["RefereeData", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeTraceTests", dependencies: ["RefereeTrace", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeBundleTests", dependencies: ["RefereeBundle", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

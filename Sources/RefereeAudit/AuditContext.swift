@@ -1,0 +1,45 @@
+import Foundation
+import RefereeCore
+import RefereeLogs
+import RefereeTrace
+
+/// Everything the checks may look at for one record. Built once from raw evidence.
+public struct AuditContext: Sendable {
+    /// Path as the user gave it.
+    public var path: String
+    /// The record folder, nil when a single log file is audited.
+    public var folder: RecordFolder?
+    public var logs: [LogFile]
+    public var claims: SubmissionClaims?
+    /// SHA-256 hex of each log file by its path, to count byte-identical copies once.
+    public var logDigests: [String: String]
+    /// One entry per traced seed (`traces/seed*/`).
+    public var traces: [TraceFacts]
+    public var probes: ProbeReport?
+    /// The earlier record given with `--against`.
+    public var against: AgainstRecord?
+
+    public init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil) {
+        self.path = path
+        self.folder = folder
+        self.logs = logs
+        self.claims = claims
+        self.logDigests = logDigests
+        self.traces = traces
+        self.probes = probes
+        self.against = against
+    }
+}
+
+/// The earlier record a new one must beat (`--against`): its per-run scores in val_loss (nats)
+/// and val_bpb.
+public struct AgainstRecord: Codable, Hashable, Sendable {
+    public var path: String
+    public var valLosses: [Double]
+    public var valBPBs: [Double]
+    public init(path: String, valLosses: [Double], valBPBs: [Double]) {
+        self.path = path
+        self.valLosses = valLosses
+        self.valBPBs = valBPBs
+    }
+}

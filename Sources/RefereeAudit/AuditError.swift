@@ -1,0 +1,20 @@
+/// Errors that stop an audit (bad input or usage). Rule violations are ``RuleResult``s instead.
+public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A rules file could not be read or parsed.
+    case badRules(path: String, line: Int?, expected: String)
+    /// No rules file for the track.
+    case unknownTrack(String, searched: [String])
+    /// An evidence path could not be read.
+    case badEvidence(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badRules(let path, let line, let expected):
+            return "\(path)\(line.map { ":\($0)" } ?? ""): \(expected)"
+        case .unknownTrack(let track, let searched):
+            return "no rules file for track '\(track)' (looked in: \(searched.joined(separator: ", ")))"
+        case .badEvidence(let path, let reason):
+            return "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// How bad a failed rule is. `error` fails the record; `warning` is reported only.
+public enum Severity: String, Codable, Sendable, Comparable {
+    case warning, error
+    public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
+}
+
+/// One rule of a track, as written in `Rules/<track>.toml`.
+public struct Rule: Codable, Hashable, Sendable {
+    /// Stable id, e.g. `size.artifact-cap`. Ids are a public contract.
+    public var id: String
+    /// One-line statement of the rule.
+    public var statement: String
+    public var severity: Severity
+    /// Named numeric thresholds (e.g. `max_bytes = 16000000`).
+    public var thresholds: [String: Double]
+    /// Where the organisers state it (README section, issue, PR).
+    public var source: String
+
+    public init(id: String, statement: String, severity: Severity, thresholds: [String: Double], source: String) {
+        self.id = id
+        self.statement = statement
+        self.severity = severity
+        self.thresholds = thresholds
+        self.source = source
+    }
+
+    /// The threshold `name`, or `fallback` when the rule file does not set it.
+    public func threshold(_ name: String, default fallback: Double) -> Double {
+        thresholds[name] ?? fallback
+    }
+}
+
+/// The rules of one track.
+public struct RuleSet: Codable, Hashable, Sendable {
+    public var track: String
+    /// The rule file's own `version` field.
+    public var version: String
+    /// SHA-256 (hex) of the rule file's bytes, so a verdict names exactly what it was computed under.
+    public var digest: String
+    public var rules: [Rule]
+
+    public init(track: String, version: String, digest: String, rules: [Rule]) {
+        self.track = track
+        self.version = version
+        self.digest = digest
+        self.rules = rules
+    }
+
+    public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what Referee needs on a fresh Debian machine (idempotent): libcrypto headers,
+# pkg-config, the openssl CLI (interop tests), and the Python packages the reference
+# submissions and the interop tests use.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+need=()
+for pkg in libssl-dev pkg-config openssl python3 python3-pip; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check numpy sentencepiece securesystemslib
+import importlib, sys
+for name in ("numpy", "sentencepiece", "securesystemslib"):
+    importlib.import_module(name)
+PY
