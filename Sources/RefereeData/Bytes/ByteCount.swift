@@ -1,0 +1,45 @@
+/// Token, target and byte counts of one shard within the concatenated validation stream.
+///
+/// `targets` counts the positions of this shard that are target positions of the whole stream:
+/// every token except the very first of the stream. `bytes` is their baseline byte count (the
+/// first token of a later shard is scored after the last token of the shard before).
+public struct ShardByteCount: Sendable, Equatable, Codable {
+    public var path: String
+    public var tokens: Int
+    public var targets: Int
+    public var bytes: Int
+
+    public init(path: String, tokens: Int, targets: Int, bytes: Int) {
+        self.path = path
+        self.tokens = tokens
+        self.targets = targets
+        self.bytes = bytes
+    }
+}
+
+/// The byte denominator of a validation set: totals over target positions `1..<N` of the
+/// shards concatenated in order, and each shard's share. JSON keys: `tokenizer`, `vocab_size`,
+/// `shards` (each `path`, `tokens`, `targets`, `bytes`), `tokens`, `targets`, `bytes`.
+public struct ByteCount: Sendable, Equatable, Codable {
+    public var tokenizer: String
+    public var vocabSize: Int
+    public var shards: [ShardByteCount]
+    public var tokens: Int
+    public var targets: Int
+    public var bytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case tokenizer
+        case vocabSize = "vocab_size"
+        case shards, tokens, targets, bytes
+    }
+
+    public init(tokenizer: String, vocabSize: Int, shards: [ShardByteCount]) {
+        self.tokenizer = tokenizer
+        self.vocabSize = vocabSize
+        self.shards = shards
+        tokens = shards.reduce(0) { $0 + $1.tokens }
+        targets = shards.reduce(0) { $0 + $1.targets }
+        bytes = shards.reduce(0) { $0 + $1.bytes }
+    }
+}

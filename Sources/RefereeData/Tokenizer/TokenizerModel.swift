@@ -1,0 +1,44 @@
+import Foundation
+
+/// A SentencePiece `.model` file: its vocabulary and the specs Referee reports.
+///
+/// Read with `TokenizerModel(contentsOf:)`; it never runs SentencePiece itself. A token id is an
+/// index into `pieces`.
+public struct TokenizerModel: Sendable, Equatable {
+    /// The vocabulary, indexed by token id.
+    public var pieces: [Piece]
+    public var trainerSpec: TrainerSpec
+    public var normalizerSpec: NormalizerSpec
+
+    public init(pieces: [Piece], trainerSpec: TrainerSpec = TrainerSpec(), normalizerSpec: NormalizerSpec = NormalizerSpec()) {
+        self.pieces = pieces
+        self.trainerSpec = trainerSpec
+        self.normalizerSpec = normalizerSpec
+    }
+
+    /// The number of pieces (the real vocabulary size; token ids are `0..<vocabSize`).
+    public var vocabSize: Int { pieces.count }
+
+    /// Reads and parses a `.model` file.
+    public init(contentsOf url: URL) throws(DataError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw DataError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        try self.init(bytes: [UInt8](data), path: url.path)
+    }
+
+    /// The id of the first piece whose text is `text`, or nil.
+    public func id(of text: String) -> Int? {
+        pieces.firstIndex { $0.piece == text }
+    }
+
+    /// How many pieces of each type the vocabulary holds (types with none are left out).
+    public var countsByType: [PieceType: Int] {
+        var counts: [PieceType: Int] = [:]
+        for piece in pieces { counts[piece.type, default: 0] += 1 }
+        return counts
+    }
+}
