@@ -26,6 +26,13 @@ import Testing
         #expect(table.bytes(of: 5, after: 5) == 4)
     }
 
+    @Test func perPositionBytes() {
+        let table = ByteTable(model: model)
+        #expect(table.targetBytes(of: Self.stream).map(Int.init) == Self.perTarget)
+        #expect(table.targetBytes(of: [5]).isEmpty)
+        #expect(table.targetBytes(of: []).isEmpty)
+    }
+
     @Test func totalsAcrossShardsWithACarriedPreviousToken() throws {
         let dir = try TestPaths.tempDir("bytes")
         let parts: [ArraySlice<UInt16>] = [Self.stream[0..<5], [], Self.stream[5...]]

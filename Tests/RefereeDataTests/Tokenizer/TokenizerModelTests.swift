@@ -51,6 +51,16 @@ import Testing
         }
     }
 
+    @Test func recognisesAShardPassedAsTokenizer() {
+        let shard = ShardHeader(tokenCount: 0).encoded()
+        #expect {
+            _ = try TokenizerModel(bytes: shard, path: "fineweb_val_000000.bin")
+        } throws: { error in
+            guard case DataError.malformed("fineweb_val_000000.bin", 0, let expected) = error else { return false }
+            return expected.contains("token shard, not a tokenizer")
+        }
+    }
+
     @Test func rejectsInvalidUTF8Piece() {
         var piece = ProtoEncoder()
         piece.data(1, [0x61, 0xFF])
