@@ -19,9 +19,12 @@ struct RealByteCountTests {
         #expect(count.targets == 7)
     }
 
-    @Test(.enabled(if: Python.hasSentencePiece, "python3 with the sentencepiece package not found: skipping the Python cross-check"))
-    func agreesWithPythonSentencePiece() throws {
-        let modelURL = try #require(RealModels.sp8192)
+    @Test(
+        .enabled(if: Python.hasSentencePiece, "python3 with the sentencepiece package not found: skipping the Python cross-check"),
+        arguments: [RealModels.sp8192, RealModels.caseops]
+    )
+    func agreesWithPythonSentencePiece(model modelURL: URL?) throws {
+        let modelURL = try #require(modelURL)
         let model = try TokenizerModel(contentsOf: modelURL)
         let dir = try TestPaths.tempDir("bytes")
         var rng = SplitMix64(seed: 8192)
@@ -33,7 +36,7 @@ struct RealByteCountTests {
                 let roll = UInt8.random(in: 0..<100, using: &rng)
                 switch roll {
                 case 0..<3: tokens.append(1)
-                case 3..<5: tokens.append(UInt16.random(in: 0...3, using: &rng))
+                case 3..<5: tokens.append(UInt16.random(in: 0...7, using: &rng))  // specials, case-ops sentinels
                 case 5..<15: tokens.append(UInt16.random(in: 4...259, using: &rng))
                 default: tokens.append(UInt16.random(in: 260..<8192, using: &rng))
                 }
