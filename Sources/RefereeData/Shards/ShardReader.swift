@@ -44,7 +44,7 @@ public struct ShardReader: Sendable {
         while done < header.tokenCount {
             let n = min(chunk, header.tokenCount - done)
             let offset = ShardHeader.byteCount + 2 * done
-            try file.readExactly(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<(2 * n)]), at: offset)
+            try file.readExactly(into: UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: 2 * n), at: offset)
             #if _endian(big)
             for i in 0..<n { buffer[i] = UInt16(littleEndian: buffer[i]) }
             #endif

@@ -41,6 +41,16 @@ import Testing
         #expect(try reader.readAll() == tokens)
     }
 
+    @Test func chunksCanBeReadWithAnUnannotatedClosure() throws {
+        let url = try TestPaths.tempDir("shard").appendingPathComponent("s.bin")
+        try ShardWriter.write([4, 5, 6] as [UInt16], to: url)
+        var sum = 0
+        try ShardReader(url: url).forEachChunk(chunkTokens: 2) { chunk in
+            sum += chunk.reduce(0) { $0 + Int($1) }
+        }
+        #expect(sum == 15)
+    }
+
     @Test func emptyShardIsValid() throws {
         let url = try TestPaths.tempDir("shard").appendingPathComponent("e.bin")
         try ShardWriter.write([UInt16](), to: url)
