@@ -19,6 +19,17 @@ public struct Ed25519PrivateKey: Sendable {
 
     init(handle: PKeyHandle) { self.handle = handle }
 
+    /// A key from its 32-byte RFC 8032 seed (the "secret key" of the RFC's test vectors).
+    public init(rawRepresentation seed: [UInt8]) throws(CryptoError) {
+        guard seed.count == 32 else {
+            throw CryptoError.badKey(path: "<memory>", reason: "an Ed25519 private key seed has 32 bytes, got \(seed.count)")
+        }
+        guard let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, seed, seed.count) else {
+            throw OpenSSLErrors.failure("Ed25519 private key import")
+        }
+        handle = PKeyHandle(key)
+    }
+
     /// Parses a PEM private key (`-----BEGIN PRIVATE KEY-----`, unencrypted PKCS#8).
     /// `path` names the source in errors. Throws ``CryptoError/badKey(path:reason:)`` when the
     /// PEM does not parse or holds another kind of key.
