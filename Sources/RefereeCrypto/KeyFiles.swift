@@ -1,5 +1,4 @@
 import Foundation
-import RefereeCore
 
 /// Key files on disk: a private key `KEY` (PEM PKCS#8, mode 0600) and its public key
 /// `KEY.pub` (PEM SubjectPublicKeyInfo, mode 0644).
