@@ -42,8 +42,12 @@ public struct AuditTextReport: Sendable {
             out += "  \(tag)  \(pad(result.id, idWidth))  \(result.message)\n"
             let shown = result.status == .pass ? Array(result.evidence.filter { $0.location != nil }.prefix(1)) : Array(result.evidence.prefix(evidenceLimit))
             for e in shown {
+                let file = e.location.map { short($0.file, audit.path) }
                 let place = e.location.map { SourceLocation(file: short($0.file, audit.path), line: $0.line).description } ?? ""
-                let detail = result.status == .pass ? "" : (place.isEmpty ? e.detail : "  \(e.detail)")
+                // The location already names the file: drop a leading "file: " from the detail.
+                var text = e.detail
+                if let file, text.hasPrefix(file + ": ") { text = String(text.dropFirst(file.count + 2)) }
+                let detail = result.status == .pass ? "" : (place.isEmpty ? text : "  \(text)")
                 out += "  \(pad("", 4))  \(pad("", idWidth))    \(place)\(detail)\n"
             }
             if result.status != .pass, result.evidence.count > evidenceLimit {
