@@ -42,8 +42,7 @@ struct BundleAuditOptions: ParsableArguments {
     /// The track named by `--track`, or the record's parent folder when it names a track.
     func trackName(for record: URL) -> String {
         if let track { return track }
-        let parent = record.standardizedFileURL.deletingLastPathComponent().lastPathComponent
-        return parent.hasPrefix("track_") ? parent : "track_10min_16mb"
+        return EvidenceLoader().track(of: record) ?? "track_10min_16mb"
     }
 
     /// An audit provider running `Auditor(rules:).audit(path:)`. Rules are loaded when the
@@ -55,9 +54,9 @@ struct BundleAuditOptions: ParsableArguments {
         return { url in try Auditor(rules: options.loadRules(track: track)).audit(path: url) }
     }
 
-    /// TODO(lead): wire to RefereeAudit's rule loading (`RuleSet.load(_:)` for `--rules`,
-    /// `RuleSet.builtin(track:)` otherwise) when the audit branch is merged.
+    /// `--rules FILE` when given, else the track's file under `Rules/`.
     private func loadRules(track: String) throws -> RuleSet {
-        throw ValidationError("cannot load the rules of track '\(track)'\(rules.map { " from \($0)" } ?? ""): rule loading is not wired into this build yet")
+        if let rules { return try RuleSet.load(URL(fileURLWithPath: rules)) }
+        return try RuleSet.builtin(track: track)
     }
 }
