@@ -81,30 +81,31 @@ class Hyperparameters:
 # ----------------------------------------------------------------------------- data
 
 
-def shard_tokens(path):
-    return np.frombuffer(referee_probe.read_shard(path).tobytes(), dtype="<u2").astype(np.int64)
+def shard_tokens(path, dtype=np.int64):
+    return np.frombuffer(referee_probe.read_shard(path).tobytes(), dtype="<u2").astype(dtype)
 
 
 class TokenStream:
-    """Reads train shards in name order, wrapping around; ``take(n)`` returns n tokens."""
+    """Reads train shards in name order, wrapping around; ``take(n)`` returns n tokens
+    (int64). One shard at a time is held, as uint16."""
 
     def __init__(self, pattern):
         self.files = sorted(glob.glob(pattern))
         if not self.files:
             raise FileNotFoundError("no train shard matches %s" % pattern)
-        self.idx, self.tokens, self.pos = 0, shard_tokens(self.files[0]), 0
+        self.idx, self.tokens, self.pos = 0, shard_tokens(self.files[0], np.uint16), 0
 
     def take(self, n):
         parts = []
         while n > 0:
             if self.pos >= len(self.tokens):
                 self.idx = (self.idx + 1) % len(self.files)
-                self.tokens, self.pos = shard_tokens(self.files[self.idx]), 0
+                self.tokens, self.pos = shard_tokens(self.files[self.idx], np.uint16), 0
             k = min(n, len(self.tokens) - self.pos)
             parts.append(self.tokens[self.pos:self.pos + k])
             self.pos += k
             n -= k
-        return np.concatenate(parts)
+        return np.concatenate(parts).astype(np.int64)
 
 
 class ByteCounter:
