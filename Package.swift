@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "RefereeLogsTests", dependencies: ["RefereeLogs", "RefereeTestSupport"]),
         .testTarget(name: "RefereeDataTests", dependencies: ["RefereeData", "RefereeTestSupport"]),
         .testTarget(name: "RefereeTraceTests", dependencies: ["RefereeTrace", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),
         .testTarget(name: "RefereeBundleTests", dependencies: ["RefereeBundle", "RefereeTestSupport"]),
         .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTestSupport"]),

@@ -18,8 +18,10 @@ public struct AuditContext: Sendable {
     public var probes: ProbeReport?
     /// The earlier record given with `--against`.
     public var against: AgainstRecord?
+    /// The committed scripts of the record folder (train_gpt.py and friends), read as bytes.
+    public var scripts: [CommittedFile]
 
-    public init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil) {
+    public init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil, scripts: [CommittedFile] = []) {
         self.path = path
         self.folder = folder
         self.logs = logs
@@ -28,6 +30,21 @@ public struct AuditContext: Sendable {
         self.traces = traces
         self.probes = probes
         self.against = against
+        self.scripts = scripts
+    }
+}
+
+/// A file of the record read whole (scripts are small), with its SHA-256.
+public struct CommittedFile: Hashable, Sendable {
+    /// Path as reported in evidence.
+    public var path: String
+    public var bytes: [UInt8]
+    /// SHA-256 hex of `bytes`.
+    public var sha256: String
+    public init(path: String, bytes: [UInt8], sha256: String) {
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
     }
 }
 

@@ -11,9 +11,56 @@ public struct Auditor: Sendable {
     }
 
     /// Reads all evidence under `path` (a log file or a record folder) and runs every rule.
+    /// `against` is an earlier record folder (or log) for `stats.significance`.
     /// Throws only for unreadable input; rule problems are results.
-    public func audit(path: URL, against: URL? = nil) throws(AuditError) -> RecordAudit {
-        // TODO(helper: audit): build the AuditContext from raw evidence, run CheckRegistry.
-        throw AuditError.badEvidence(path: path.path, reason: "auditor not implemented")
+    public func audit(path: URL, against: URL? = nil, displayPath: String? = nil) throws(AuditError) -> RecordAudit {
+        let loader = EvidenceLoader()
+        var context = try loader.context(for: path, displayPath: displayPath)
+        if let against {
+            context.against = try loader.againstRecord(against)
+        }
+        return audit(context)
+    }
+
+    /// Runs every rule of the rule set on an already-built context. A rule with no registered
+    /// check is `unverifiable`.
+    public func audit(_ context: AuditContext) -> RecordAudit {
+        let results = rules.rules.map { rule -> RuleResult in
+            guard let check = CheckRegistry.checks[rule.id] else {
+                return rule.unverifiable("no check is registered for this rule in this version of referee")
+            }
+            var result = check(context, rule)
+            result.severity = rule.severity
+            return result
+        }
+        return RecordAudit(
+            path: context.path,
+            track: rules.track,
+            rulesVersion: rules.version,
+            rulesDigest: rules.digest,
+            score: context.meanScore,
+            runs: context.allRuns.map(RunSummary.init),
+            results: results
+        )
+    }
+}
+
+extension RunSummary {
+    /// The summary of one run as the audit recomputed it.
+    init(_ ref: RunRef) {
+        let run = ref.run
+        self.init(file: run.file, runIndex: run.runIndex)
+        seed = run.seed
+        score = run.score?.eval.valBPB
+        scoreLine = run.score?.eval.location.line
+        scoreLabel = run.score?.eval.label
+        valLoss = run.score?.eval.valLoss
+        trainTimeMs = run.trainTimeMs
+        evalTimeMs = EvalTiming(run).totalMs
+        codeBytes = run.sizes.codeBytes?.bytes
+        artifactBytes = run.sizes.artifactBytes?.bytes
+        gpu = run.gpu?.model
+        gpuCount = run.gpu?.count
+        duplicateOf = ref.duplicateOf
     }
 }

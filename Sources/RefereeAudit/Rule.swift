@@ -17,13 +17,16 @@ public struct Rule: Codable, Hashable, Sendable {
     public var thresholds: [String: Double]
     /// Where the organisers state it (README section, issue, PR).
     public var source: String
+    /// Named text parameters (e.g. `gpu_model = "H100"`), written in the rule's `parameters` table.
+    public var parameters: [String: String]
 
-    public init(id: String, statement: String, severity: Severity, thresholds: [String: Double], source: String) {
+    public init(id: String, statement: String, severity: Severity, thresholds: [String: Double], source: String, parameters: [String: String] = [:]) {
         self.id = id
         self.statement = statement
         self.severity = severity
         self.thresholds = thresholds
         self.source = source
+        self.parameters = parameters
     }
 
     /// The threshold `name`, or `fallback` when the rule file does not set it.

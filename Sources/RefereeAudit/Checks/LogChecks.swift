@@ -1,5 +1,10 @@
-/// Checks computed from logs, files and submission.json (helper "audit" owns this file and may
-/// split it into one file per family: SizeChecks, TimeChecks, EvidenceChecks, ClaimChecks, StatsChecks).
+/// Checks computed from logs, files and submission.json, one file per family.
 enum LogChecks {
-    static let all: [String: RuleCheck] = [:]
+    static let all: [String: RuleCheck] = {
+        var all: [String: RuleCheck] = [:]
+        for family in [SizeChecks.all, TimeChecks.all, HardwareChecks.all, EvidenceChecks.all, ClaimChecks.all, StatsChecks.all] {
+            all.merge(family) { first, _ in first }
+        }
+        return all
+    }()
 }

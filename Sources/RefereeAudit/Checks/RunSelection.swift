@@ -1,0 +1,77 @@
+import Foundation
+import RefereeCore
+import RefereeLogs
+
+/// A run of a log file, with whether its file is a byte-identical copy of an earlier one.
+struct RunRef: Sendable {
+    var run: RunLog
+    /// The earlier file this one is a byte-identical copy of, nil when it is distinct.
+    var duplicateOf: String?
+
+    var label: String {
+        run.runIndex == 0 ? run.file : "\(run.file) (run \(run.runIndex + 1))"
+    }
+
+    var wholeFile: SourceLocation { SourceLocation(file: run.file, line: 0) }
+}
+
+extension AuditContext {
+    /// Every run of every log, in log order, duplicates flagged: a file whose SHA-256 equals an
+    /// earlier file's is a copy and its runs are not counted again.
+    var allRuns: [RunRef] {
+        var firstByDigest: [String: String] = [:]
+        var refs: [RunRef] = []
+        for log in logs {
+            var duplicateOf: String? = nil
+            if let digest = logDigests[log.path] {
+                if let first = firstByDigest[digest] {
+                    duplicateOf = first
+                } else {
+                    firstByDigest[digest] = log.path
+                }
+            }
+            for run in log.runs {
+                refs.append(RunRef(run: run, duplicateOf: duplicateOf))
+            }
+        }
+        return refs
+    }
+
+    /// The runs counted once (byte-identical copies removed).
+    var distinctRuns: [RunRef] { allRuns.filter { $0.duplicateOf == nil } }
+
+    /// Distinct runs that have a score line.
+    var scoredRuns: [(ref: RunRef, score: ScoreChoice)] {
+        distinctRuns.compactMap { ref in ref.run.score.map { (ref, $0) } }
+    }
+
+    /// The mean val_bpb over distinct scored runs, nil when none.
+    var meanScore: Double? {
+        let scores = scoredRuns.map(\.score.eval.valBPB)
+        return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+    }
+
+    /// The location of submission.json as reported in evidence.
+    var claimsLocation: SourceLocation? {
+        claims.map { SourceLocation(file: $0.path, line: 0) }
+    }
+}
+
+/// The seed a log's file name states, if any: `…seed42…`, or trailing digits of the name
+/// (`ternary_log_1337.txt`, `train0.txt`).
+enum FileNameSeed {
+    static func parse(_ path: String) -> Int? {
+        let name = (path as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension.lowercased()
+        if let range = stem.range(of: "seed") {
+            var rest = stem[range.upperBound...].drop { $0 == "_" || $0 == "-" || $0 == "=" }
+            rest = rest.prefix { $0.isASCII && $0.isNumber }
+            if !rest.isEmpty { return Int(rest) }
+        }
+        let trailing = stem.reversed().prefix { $0.isASCII && $0.isNumber }
+        guard !trailing.isEmpty, trailing.count < stem.count else { return nil }
+        let before = stem.dropLast(trailing.count)
+        guard ["_", "-", "train", "log", "run"].contains(where: { before.hasSuffix($0) }) else { return nil }
+        return Int(String(trailing.reversed()))
+    }
+}

@@ -1,0 +1,38 @@
+import RefereeCore
+import RefereeLogs
+
+/// `size.artifact-cap`: code + compressed model bytes within the cap, for every distinct run.
+enum SizeChecks {
+    static let all: [String: RuleCheck] = [
+        "size.artifact-cap": artifactCap,
+    ]
+
+    static func artifactCap(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        let cap = rule.threshold("max_bytes", default: 16_000_000)
+        let runs = context.distinctRuns
+        guard !runs.isEmpty else {
+            return rule.unverifiable("no run found in the logs, so no logged artifact size; submission.json is not evidence")
+        }
+        var over: [Evidence] = []
+        var missing: [Evidence] = []
+        var largest: ByteCount? = nil
+        for ref in runs {
+            guard let size = ref.run.sizes.artifactBytes else {
+                missing.append(Evidence("\(ref.label): no artifact size line (code + compressed model)", at: ref.wholeFile))
+                continue
+            }
+            if largest == nil || size.bytes > largest!.bytes { largest = size }
+            if Double(size.bytes) > cap {
+                over.append(Evidence("\(Fmt.bytes(size.bytes)) bytes, \(Fmt.bytes(size.bytes - Int(cap))) over the cap", at: size.location))
+            }
+        }
+        if !over.isEmpty {
+            return rule.fail("\(over.count) run(s) over the \(Fmt.bytes(Int(cap)))-byte cap", over + missing)
+        }
+        if !missing.isEmpty {
+            return rule.unverifiable("\(missing.count) of \(runs.count) run(s) log no artifact size", missing)
+        }
+        let max = largest!
+        return rule.pass("largest artifact \(Fmt.bytes(max.bytes)) bytes = \(Fmt.percent(Double(max.bytes), of: cap)) of the cap", [Evidence("largest artifact", at: max.location)])
+    }
+}

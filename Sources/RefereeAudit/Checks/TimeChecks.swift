@@ -1,0 +1,99 @@
+import RefereeCore
+import RefereeLogs
+
+/// `time.train` and `time.eval`, recomputed per distinct run from the logged timings.
+enum TimeChecks {
+    static let all: [String: RuleCheck] = [
+        "time.train": train,
+        "time.eval": eval,
+    ]
+
+    static func train(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        let capMs = rule.threshold("max_seconds", default: 600) * 1000
+        let graceMs = rule.threshold("grace_seconds", default: 0) * 1000
+        let runs = context.distinctRuns
+        guard !runs.isEmpty else { return rule.unverifiable("no run found in the logs") }
+        var over: [Evidence] = []
+        var missing: [Evidence] = []
+        var longest: (ms: Double, at: SourceLocation?)? = nil
+        for ref in runs {
+            guard let ms = ref.run.trainTimeMs else {
+                missing.append(Evidence("\(ref.label): no train_time line", at: ref.wholeFile))
+                continue
+            }
+            if longest == nil || ms > longest!.ms { longest = (ms, ref.run.trainTimeLocation) }
+            let allowed = capMs + (ref.run.stoppedAtWallclockCap ? graceMs : 0)
+            if ms > allowed {
+                over.append(Evidence("training took \(Fmt.seconds(ms: ms)) (cap \(Fmt.seconds(ms: capMs)))", at: ref.run.trainTimeLocation ?? ref.wholeFile))
+            }
+        }
+        if !over.isEmpty { return rule.fail("\(over.count) run(s) trained longer than \(Fmt.seconds(ms: capMs))", over + missing) }
+        if !missing.isEmpty { return rule.unverifiable("\(missing.count) of \(runs.count) run(s) log no training time", missing) }
+        let l = longest!
+        return rule.pass("longest training \(Fmt.seconds(ms: l.ms)) = \(Fmt.percent(l.ms, of: capMs)) of the cap", [Evidence("longest training", at: l.at)])
+    }
+
+    static func eval(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        let capMs = rule.threshold("max_seconds", default: 600) * 1000
+        let runs = context.distinctRuns
+        guard !runs.isEmpty else { return rule.unverifiable("no run found in the logs") }
+        var over: [Evidence] = []
+        var missing: [Evidence] = []
+        var longest: (ms: Double, at: SourceLocation?)? = nil
+        for ref in runs {
+            let timing = EvalTiming(ref.run)
+            guard let ms = timing.totalMs else {
+                missing.append(Evidence("\(ref.label): no eval time on the scoring path", at: ref.wholeFile))
+                continue
+            }
+            let at = timing.counted.last?.location ?? ref.wholeFile
+            if longest == nil || ms > longest!.ms { longest = (ms, at) }
+            if ms > capMs {
+                let parts = timing.counted.map { "\($0.label) \(Fmt.seconds(ms: $0.evalTimeMs ?? 0)) (:\($0.location.line))" }
+                over.append(Evidence("evaluation took \(Fmt.seconds(ms: ms)): \(parts.joined(separator: " + "))", at: at))
+            }
+        }
+        if !over.isEmpty { return rule.fail("\(over.count) run(s) evaluated longer than \(Fmt.seconds(ms: capMs))", over + missing) }
+        if !missing.isEmpty { return rule.unverifiable("\(missing.count) of \(runs.count) run(s) log no eval time after the artifact", missing) }
+        let l = longest!
+        return rule.pass("longest evaluation \(Fmt.seconds(ms: l.ms)) = \(Fmt.percent(l.ms, of: capMs)) of the cap", [Evidence("longest evaluation (all passes summed)", at: l.at)])
+    }
+}
+
+/// The evaluation time of a run's scoring path: every timed eval of the artifact after its size
+/// line (final and diagnostic passes; pre-quantisation, in-training and progress lines excluded),
+/// a pass printed twice (`x` and `x_exact` with the same time) counted once; the larger of that
+/// sum and a logged `total_eval_time`.
+public struct EvalTiming: Sendable {
+    /// The eval lines whose times were summed.
+    public var counted: [EvalLine]
+    /// Sum of their times (ms), nil when none had a time.
+    public var summedMs: Double?
+    /// What the run reports as total_eval_time, when printed.
+    public var reportedMs: Double?
+
+    public init(_ run: RunLog) {
+        let sizeLine = run.sizes.artifactBytes?.location.line ?? 0
+        var seen = Set<String>()
+        var counted: [EvalLine] = []
+        for eval in run.evals where eval.location.line > sizeLine && (eval.kind == .final || eval.kind == .diagnostic) {
+            guard let ms = eval.evalTimeMs else { continue }
+            let base = eval.label.hasSuffix("_exact") ? String(eval.label.dropLast(6)) : eval.label
+            guard seen.insert("\(base)|\(ms)").inserted else { continue }
+            counted.append(eval)
+        }
+        self.counted = counted
+        summedMs = counted.isEmpty ? nil : counted.reduce(0) { $0 + ($1.evalTimeMs ?? 0) }
+        reportedMs = run.totalEvalTimeMs
+    }
+
+    /// The time charged to the eval budget: the larger of the summed and the reported time.
+    public var totalMs: Double? {
+        switch (summedMs, reportedMs) {
+        case let (s?, r?): return max(s, r)
+        case let (s?, nil): return s
+        case let (nil, r?): return r
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import RefereeCore
+import RefereeCrypto
+import RefereeLogs
+import RefereeTrace
+
+/// Builds an ``AuditContext`` from raw evidence on disk: the log reader, submission.json,
+/// SHA-256 of each log, committed scripts, traces and probes.
+public struct EvidenceLoader: Sendable {
+    public init() {}
+
+    /// Reads a single log file, or every piece of evidence of a record folder.
+    /// `displayPath` (default: `url.path`) prefixes every path reported in evidence.
+    public func context(for url: URL, displayPath: String? = nil) throws(AuditError) -> AuditContext {
+        let shown = displayPath ?? url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw AuditError.badEvidence(path: shown, reason: "no such file or folder (expected a log file or a record folder)")
+        }
+        if !isDirectory.boolValue {
+            let log = try readLog(url, shown: shown)
+            return AuditContext(path: shown, folder: nil, logs: [log], claims: nil, logDigests: [shown: try digest(url, shown: shown)])
+        }
+        let folder: RecordFolder
+        do {
+            folder = try RecordFolder.load(url)
+        } catch {
+            throw AuditError.badEvidence(path: shown, reason: error.description)
+        }
+        func join(_ relative: String) -> String { (shown as NSString).appendingPathComponent(relative) }
+        var logs: [LogFile] = []
+        var digests: [String: String] = [:]
+        for relative in folder.logFiles {
+            let file = folder.root.appendingPathComponent(relative)
+            let log = try readLog(file, shown: join(relative))
+            logs.append(log)
+            digests[log.path] = try digest(file, shown: log.path)
+        }
+        var claims: SubmissionClaims? = nil
+        if let relative = folder.submissionFile {
+            do {
+                var loaded = try SubmissionClaims.load(folder.root.appendingPathComponent(relative))
+                loaded.path = join(relative)
+                claims = loaded
+            } catch {
+                throw AuditError.badEvidence(path: join(relative), reason: error.description)
+            }
+        }
+        var scripts: [CommittedFile] = []
+        for relative in folder.scripts {
+            let data = try read(folder.root.appendingPathComponent(relative), shown: join(relative))
+            scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: SHA256.hex(data)))
+        }
+        return AuditContext(
+            path: shown, folder: folder, logs: logs, claims: claims, logDigests: digests,
+            traces: TraceDiscovery.traces(in: url), probes: TraceDiscovery.probes(in: url),
+            against: nil, scripts: scripts
+        )
+    }
+
+    /// The per-run scores of an earlier record (distinct runs with a score line).
+    public func againstRecord(_ url: URL) throws(AuditError) -> AgainstRecord {
+        let context = try context(for: url)
+        let scored = context.scoredRuns.map(\.score.eval)
+        return AgainstRecord(path: url.path, valLosses: scored.compactMap(\.valLoss), valBPBs: scored.map(\.valBPB))
+    }
+
+    /// The track a record folder declares (its parent folder or submission.json), normalised to a
+    /// rule-file name; nil for a single log or when nothing says.
+    public func track(of url: URL) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return nil
+        }
+        if let declared = try? RecordFolder.load(url).track, let track = Self.normaliseTrack(declared) {
+            return track
+        }
+        return Self.normaliseTrack(url.standardizedFileURL.deletingLastPathComponent().lastPathComponent)
+    }
+
+    /// Maps the spellings seen in records (`10min_16mb`, `non-record-unlimited-compute-16mb`,
+    /// `track_non_record_16mb`) to rule-file names.
+    public static func normaliseTrack(_ text: String) -> String? {
+        let t = text.lowercased().replacingOccurrences(of: "-", with: "_")
+        if t.contains("non_record") { return "track_non_record_16mb" }
+        if t.contains("10min") { return "track_10min_16mb" }
+        return nil
+    }
+
+    private func readLog(_ url: URL, shown: String) throws(AuditError) -> LogFile {
+        do {
+            return try LogReader().read(url, displayPath: shown)
+        } catch {
+            throw AuditError.badEvidence(path: shown, reason: error.description)
+        }
+    }
+
+    private func read(_ url: URL, shown: String) throws(AuditError) -> Data {
+        do {
+            return try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw AuditError.badEvidence(path: shown, reason: "cannot read (\(error.localizedDescription))")
+        }
+    }
+
+    private func digest(_ url: URL, shown: String) throws(AuditError) -> String {
+        SHA256.hex(try read(url, shown: shown))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import RefereeCrypto
+
+extension RuleSet {
+    /// Environment variable naming the folder that holds `<track>.toml` rule files.
+    public static let rulesDirEnvironment = "REFEREE_RULES_DIR"
+
+    /// Reads and validates a rule file. The digest is the SHA-256 of the file's exact bytes.
+    ///
+    /// Throws ``AuditError/badRules(path:line:expected:)`` naming the file, the line and what was
+    /// expected when the file cannot be read, is not valid UTF-8, or breaks the rule-file schema.
+    public static func load(_ url: URL) throws(AuditError) -> RuleSet {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw AuditError.badRules(path: url.path, line: nil, expected: "a readable rules file (\(error.localizedDescription))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw AuditError.badRules(path: url.path, line: nil, expected: "UTF-8 text")
+        }
+        return try parse(text, path: url.path, digest: SHA256.hex(data))
+    }
+
+    /// Builds a rule set from rule-file text. `path` is used in errors; `digest` is stored as is.
+    public static func parse(_ text: String, path: String, digest: String) throws(AuditError) -> RuleSet {
+        let doc = try TOMLParser(path: path).parse(text)
+        let schema = RuleFileSchema(path: path)
+        try schema.checkKeys(doc.root, allowed: ["track", "version"], what: "top-level key")
+        for name in doc.arrays.keys where name != "rule" {
+            let line = doc.arrays[name]?.first?.line
+            throw AuditError.badRules(path: path, line: line, expected: "only [[rule]] tables, not [[\(name)]]")
+        }
+        let track = try schema.string("track", in: doc.root)
+        let version = try schema.string("version", in: doc.root)
+        var rules: [Rule] = []
+        var seen: [String: Int] = [:]
+        for table in doc.arrays["rule"] ?? [] {
+            let rule = try schema.rule(table)
+            if let first = seen[rule.id] {
+                throw AuditError.badRules(path: path, line: table.line, expected: "unique rule ids, but '\(rule.id)' is already defined at line \(first)")
+            }
+            seen[rule.id] = table.line
+            rules.append(rule)
+        }
+        guard !rules.isEmpty else {
+            throw AuditError.badRules(path: path, line: nil, expected: "at least one [[rule]] table")
+        }
+        return RuleSet(track: track, version: version, digest: digest, rules: rules)
+    }
+
+    /// The rule file of `track` (e.g. `track_10min_16mb`), found in order: the folder named by
+    /// `REFEREE_RULES_DIR`; a `Rules/` folder beside the executable or in any of its parents; a
+    /// `Rules/` folder in the current directory or any of its parents.
+    public static func builtin(track: String) throws(AuditError) -> RuleSet {
+        let candidates = rulesDirectories()
+        for dir in candidates {
+            let file = dir.appendingPathComponent("\(track).toml")
+            if FileManager.default.fileExists(atPath: file.path) {
+                return try load(file)
+            }
+        }
+        throw AuditError.unknownTrack(track, searched: candidates.map(\.path))
+    }
+
+    /// The folders searched by ``builtin(track:)``, in order.
+    public static func rulesDirectories(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+        var dirs: [URL] = []
+        if let env = environment[rulesDirEnvironment], !env.isEmpty {
+            dirs.append(URL(fileURLWithPath: env))
+        }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let starts = [exe.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        for start in starts {
+            var dir = start.standardizedFileURL
+            while true {
+                let rules = dir.appendingPathComponent("Rules")
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: rules.path, isDirectory: &isDir), isDir.boolValue, !dirs.contains(rules) {
+                    dirs.append(rules)
+                }
+                let parent = dir.deletingLastPathComponent()
+                if parent.path == dir.path { break }
+                dir = parent
+            }
+        }
+        return dirs
+    }
+}
