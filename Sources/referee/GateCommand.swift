@@ -1,12 +1,87 @@
 import ArgumentParser
+import Foundation
+import RefereeAudit
+import RefereeReport
 
 struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "Audit and verify for CI; non-zero exit on any failure."
+        abstract: "Audit and verify for CI; non-zero exit on any failure.",
+        discussion: """
+        Audits each path (a record folder or a log), verifies its referee.bundle.json when present,
+        prints GitHub Actions annotations (::error file=…,line=…::) on stdout, and writes JUnit XML
+        (--junit) and a Markdown summary for a PR comment (--summary). Exit code 0 when every path
+        passes (an incomplete verdict passes unless --strict), 1 when a rule or a bundle failed,
+        2 when a path could not be audited.
+        """
     )
 
+    @Argument(help: "Record folders or log files to gate.")
+    var paths: [String]
+
+    @Option(help: "Write JUnit XML here (one test suite per path, one test case per rule).")
+    var junit: String?
+
+    @Option(help: "Write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY or a PR comment body).")
+    var summary: String?
+
+    @Flag(help: "Fail incomplete verdicts too (rules that could not be checked).")
+    var strict = false
+
+    @Flag(name: .customLong("no-annotations"), help: "Do not print GitHub Actions annotations.")
+    var noAnnotations = false
+
+    @OptionGroup var rules: RulesOptions
+
     func run() throws {
-        throw ValidationError("'gate' is not implemented yet")
+        var entries: [GateEntry] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path)
+            do {
+                let ruleSet = try rules.ruleSet(for: url)
+                let audit = try Auditor(rules: ruleSet).audit(path: url, displayPath: path)
+                entries.append(GateEntry(path: path, audit: audit, bundle: GateBundle.status(of: url)))
+            } catch {
+                entries.append(GateEntry(path: path, audit: nil, error: "\(error)"))
+            }
+        }
+        let audits = entries.compactMap(\.audit)
+        if !noAnnotations {
+            print(GateOutput.annotations(audits, entries: entries), terminator: "")
+        }
+        if let junit {
+            try ReportFileWriter.write(GateOutput.junit(audits), to: URL(fileURLWithPath: junit))
+        }
+        if let summary {
+            try ReportFileWriter.write(GateSummary.markdown(entries, strict: strict), to: URL(fileURLWithPath: summary))
+        }
+        for e in entries {
+            let state = e.error != nil ? "error: \(e.error!)" : (e.audit?.verdict.rawValue ?? "?")
+            FileHandle.standardError.write(Data("referee gate: \(e.path): \(e.fails(strict: strict) ? "FAIL" : "ok") (\(state))\n".utf8))
+        }
+        if entries.contains(where: { $0.error != nil }) { throw ExitCode.badInput }
+        if entries.contains(where: { $0.fails(strict: strict) }) { throw ExitCode.ruleFailed }
     }
+}
+
+/// Bundle verification for the gate.
+enum GateBundle {
+    static let fileName = "referee.bundle.json"
+
+    /// `.absent` without a bundle file.
+    // TODO(lead, after merging `bundle`): verify with
+    // `BundleVerifier(trustedKey: nil, audit: …).verify(url)` and map `report.failure` to
+    // `.invalid(reason: failure.description)`, success to `.verified(signer: report.keyID ?? "?")`.
+    static func status(of url: URL) -> BundleStatus {
+        let file = url.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: file.path) else { return .absent }
+        return .notChecked(reason: "this build has no bundle verifier wired into `gate` (run `referee verify`)")
+    }
+}
+
+/// JUnit and annotations come from helper "audit"'s formatters (`JUnitReport`, `GitHubAnnotations`).
+enum GateOutput {
+    // TODO(report, after merging `audit`'s formatters): call JUnitReport / GitHubAnnotations.
+    static func junit(_ audits: [RecordAudit]) -> String { "" }
+    static func annotations(_ audits: [RecordAudit], entries: [GateEntry]) -> String { "" }
 }

@@ -13,7 +13,7 @@ public struct IncludedFile: Codable, Hashable, Sendable {
 }
 
 /// Everything the generators read: the audit (recomputed from raw evidence), the parsed logs
-/// (for curves), and the folder's files. Build it with ``RecordEvidenceLoader`` or by hand.
+/// (for curves), and the folder's files. Built by ``SubmissionBuilder``, the CLI, or by hand in tests.
 public struct RecordEvidence: Sendable {
     public var audit: RecordAudit
     /// The parsed log files; runs are matched to `audit.runs` by file and run index.

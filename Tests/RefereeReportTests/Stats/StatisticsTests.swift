@@ -12,16 +12,6 @@ import Testing
         #expect(Statistics.mean([]) == nil)
     }
 
-    /// Reference values from scipy.stats.t.sf (SciPy 1.17.1).
-    @Test(arguments: [
-        (1.5, 7.3, 0.08778154640154305),
-        (-0.7, 3.0, 0.7328365008476182),
-        (3.583838877490144, 2.261523075286829, 0.029024086190322797),
-    ])
-    func studentTTail(t: Double, df: Double, expected: Double) {
-        #expect(abs(Statistics.studentTUpperTail(t, df: df) - expected) < 1e-9)
-    }
-
     /// Welch and one-sample versions against scipy, on the A2_Muon097 losses.
     @Test func improvementPValueMatchesScipy() throws {
         let new = [2.78790132, 2.78966630, 2.79039264]
