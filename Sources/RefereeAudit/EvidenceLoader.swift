@@ -43,7 +43,7 @@ public struct EvidenceLoader: Sendable {
                 loaded.path = join(relative)
                 claims = loaded
             } catch {
-                throw AuditError.badEvidence(path: join(relative), reason: error.description)
+                throw AuditError.badEvidence(path: join(relative), reason: Self.reason(error.description, path: join(relative)))
             }
         }
         var scripts: [CommittedFile] = []
@@ -91,8 +91,13 @@ public struct EvidenceLoader: Sendable {
         do {
             return try LogReader().read(url, displayPath: shown)
         } catch {
-            throw AuditError.badEvidence(path: shown, reason: error.description)
+            throw AuditError.badEvidence(path: shown, reason: Self.reason(error.description, path: shown))
         }
+    }
+
+    /// A log-reader message without its leading "path: " (the error names the path already).
+    static func reason(_ message: String, path: String) -> String {
+        message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
     }
 
     private func read(_ url: URL, shown: String) throws(AuditError) -> Data {

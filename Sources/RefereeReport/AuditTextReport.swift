@@ -1,0 +1,96 @@
+import Foundation
+import RefereeAudit
+
+/// The human-readable audit: per record a header with the verdict and score, a table of runs
+/// with budgets used as a percentage of their caps, then one line per rule with its status and
+/// evidence as file:line.
+public struct AuditTextReport: Sendable {
+    /// Caps used for the percentage columns (from the rule set when given).
+    public var maxBytes: Double
+    public var maxTrainSeconds: Double
+    public var maxEvalSeconds: Double
+    /// Evidence lines shown per failed or unverifiable rule before "… N more".
+    public var evidenceLimit = 6
+
+    public init(rules: RuleSet? = nil) {
+        maxBytes = rules?.rule("size.artifact-cap")?.thresholds["max_bytes"] ?? 16_000_000
+        maxTrainSeconds = rules?.rule("time.train")?.thresholds["max_seconds"] ?? 600
+        maxEvalSeconds = rules?.rule("time.eval")?.thresholds["max_seconds"] ?? 600
+    }
+
+    public func render(_ audits: [RecordAudit]) -> String {
+        audits.map(render).joined(separator: "\n")
+    }
+
+    public func render(_ audit: RecordAudit) -> String {
+        var out = "\(audit.path)\n"
+        let distinct = audit.runs.filter { $0.duplicateOf == nil }
+        let score = audit.score.map { String(format: "%.8f", $0) } ?? "none"
+        out += "  verdict \(audit.verdict.rawValue.uppercased())   score \(score) (mean of \(distinct.filter { $0.score != nil }.count) distinct run(s))   track \(audit.track), rules \(audit.rulesVersion) (\(audit.rulesDigest.prefix(12)))\n\n"
+        out += runTable(audit.runs)
+        out += "\n"
+        let idWidth = audit.results.map(\.id.count).max() ?? 10
+        for result in audit.results {
+            let tag: String
+            switch (result.status, result.severity) {
+            case (.pass, _): tag = "PASS"
+            case (.fail, .error): tag = "FAIL"
+            case (.fail, .warning): tag = "WARN"
+            case (.unverifiable, _): tag = "----"
+            }
+            out += "  \(tag)  \(pad(result.id, idWidth))  \(result.message)\n"
+            let shown = result.status == .pass ? Array(result.evidence.filter { $0.location != nil }.prefix(1)) : Array(result.evidence.prefix(evidenceLimit))
+            for e in shown {
+                let place = e.location.map { "\($0)" } ?? ""
+                let detail = result.status == .pass ? "" : (place.isEmpty ? e.detail : "  \(e.detail)")
+                out += "  \(pad("", 4))  \(pad("", idWidth))    \(place)\(detail)\n"
+            }
+            if result.status != .pass, result.evidence.count > evidenceLimit {
+                out += "  \(pad("", 4))  \(pad("", idWidth))    … \(result.evidence.count - evidenceLimit) more\n"
+            }
+        }
+        return out
+    }
+
+    func runTable(_ runs: [RunSummary]) -> String {
+        guard !runs.isEmpty else { return "  (no runs)\n" }
+        let header = ["run", "seed", "val_bpb", "line", "train", "eval", "artifact bytes", "gpus"]
+        var rows: [[String]] = []
+        for r in runs {
+            var name = r.runIndex == 0 ? r.file : "\(r.file) #\(r.runIndex + 1)"
+            if let original = r.duplicateOf { name += " (copy of \((original as NSString).lastPathComponent))" }
+            rows.append([
+                name,
+                r.seed.map(String.init) ?? "-",
+                r.score.map { String(format: "%.8f", $0) } ?? "-",
+                r.scoreLine.map(String.init) ?? "-",
+                r.trainTimeMs.map { budget($0 / 1000, of: maxTrainSeconds, unit: "s") } ?? "-",
+                r.evalTimeMs.map { budget($0 / 1000, of: maxEvalSeconds, unit: "s") } ?? "-",
+                r.artifactBytes.map { "\($0) \(String(format: "%5.1f%%", 100 * Double($0) / maxBytes))" } ?? "-",
+                r.gpuCount.map { "\($0)× \(r.gpu ?? "?")" } ?? "-",
+            ])
+        }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            "  " + cells.enumerated().map { pad($1, widths[$0]) }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        return line(header) + rows.map(line).joined()
+    }
+
+    func budget(_ value: Double, of cap: Double, unit: String) -> String {
+        String(format: "%.1f", value) + unit + " " + String(format: "%5.1f%%", 100 * value / cap)
+    }
+
+    func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

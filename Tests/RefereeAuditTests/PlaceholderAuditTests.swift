@@ -1,8 +1,0 @@
-import Testing
-@testable import RefereeAudit
-
-@Suite struct PlaceholderAuditTests {
-    @Test func moduleLinks() {
-        #expect(Bool(true))
-    }
-}
