@@ -45,12 +45,14 @@ struct GateCommand: ParsableCommand {
                 entries.append(GateEntry(path: path, audit: nil, error: "\(error)"))
             }
         }
-        let audits = entries.compactMap(\.audit)
+        // JUnit and annotations are helper "audit"'s formatters, fed the audits plus the gate's
+        // own results (`gate.audit` for unreadable paths, `bundle.verify`).
+        let audits = entries.map(\.reportedAudit)
         if !noAnnotations {
-            print(GateOutput.annotations(audits, entries: entries), terminator: "")
+            print(GitHubAnnotations.render(audits), terminator: "")
         }
         if let junit {
-            try ReportFileWriter.write(GateOutput.junit(audits), to: URL(fileURLWithPath: junit))
+            try ReportFileWriter.write(JUnitReport.render(audits), to: URL(fileURLWithPath: junit))
         }
         if let summary {
             try ReportFileWriter.write(GateSummary.markdown(entries, strict: strict), to: URL(fileURLWithPath: summary))
@@ -77,11 +79,4 @@ enum GateBundle {
         guard FileManager.default.fileExists(atPath: file.path) else { return .absent }
         return .notChecked(reason: "this build has no bundle verifier wired into `gate` (run `referee verify`)")
     }
-}
-
-/// JUnit and annotations come from helper "audit"'s formatters (`JUnitReport`, `GitHubAnnotations`).
-enum GateOutput {
-    // TODO(report, after merging `audit`'s formatters): call JUnitReport / GitHubAnnotations.
-    static func junit(_ audits: [RecordAudit]) -> String { "" }
-    static func annotations(_ audits: [RecordAudit], entries: [GateEntry]) -> String { "" }
 }

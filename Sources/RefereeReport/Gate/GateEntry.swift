@@ -54,3 +54,27 @@ public struct GateEntry: Sendable {
         }
     }
 }
+
+extension GateEntry {
+    /// The audit as the JUnit and annotation formatters should see it: the rule results plus
+    /// a failed `gate.audit` result when the path could not be audited, and a `bundle.verify`
+    /// result when a bundle is present.
+    public var reportedAudit: RecordAudit {
+        var results = audit?.results ?? []
+        if let error {
+            results.append(RuleResult(id: "gate.audit", status: .fail, message: "could not audit \(path): \(error)"))
+        }
+        switch bundle {
+        case .absent: break
+        case .verified(let signer):
+            results.append(RuleResult(id: "bundle.verify", status: .pass, message: "bundle verified (\(signer))"))
+        case .invalid(let reason):
+            results.append(RuleResult(id: "bundle.verify", status: .fail, message: reason))
+        case .notChecked(let reason):
+            results.append(RuleResult(id: "bundle.verify", status: .unverifiable, message: reason))
+        }
+        return RecordAudit(path: audit?.path ?? path, track: audit?.track ?? "unknown",
+                           rulesVersion: audit?.rulesVersion ?? "", rulesDigest: audit?.rulesDigest ?? "",
+                           score: audit?.score, runs: audit?.runs ?? [], results: results)
+    }
+}

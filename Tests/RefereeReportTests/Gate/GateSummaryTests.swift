@@ -38,3 +38,23 @@ import RefereeAudit
         #expect(md.hasPrefix("## ✅ Referee gate passed"))
     }
 }
+
+@Suite struct GateEntryReportedAuditTests {
+    @Test func unreadablePathBecomesAFailedJUnitCase() {
+        let entry = GateEntry(path: "records/missing", audit: nil, error: "no such file or folder")
+        let audit = entry.reportedAudit
+        #expect(audit.verdict == .fail)
+        let junit = JUnitReport.render([audit])
+        #expect(junit.contains("<testcase classname=\"records/missing\" name=\"gate.audit\">"))
+        #expect(junit.contains("failures=\"1\""))
+    }
+
+    @Test func bundleStatusIsACase() {
+        let ok = GateEntry(path: "r", audit: GateSummaryTests.passing(), bundle: .verified(signer: "keyid 12ab"))
+        #expect(ok.reportedAudit.results.last?.id == "bundle.verify")
+        #expect(ok.reportedAudit.verdict == .pass)
+        let bad = GateEntry(path: "r", audit: GateSummaryTests.passing(), bundle: .invalid(reason: "train.log digest differs"))
+        #expect(bad.reportedAudit.verdict == .fail)
+        #expect(GitHubAnnotations.render([bad.reportedAudit]).contains("::error"))
+    }
+}
