@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import RefereeTestSupport
+
+/// `referee gate` as CI runs it: exit codes, JUnit and the Markdown summary.
+@Suite(.enabled(if: RefereeBinary.available, "needs .build/debug/referee (run `swift build --build-tests` first)"))
+struct GateEndToEndTests {
+    struct Outcome {
+        var status: Int32
+        var junit: String
+        var summary: String
+        var stdout: String
+    }
+
+    func gate(_ paths: [String], extra: [String] = []) throws -> Outcome {
+        let dir = try TestPaths.tempDir("gate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let junit = dir.appendingPathComponent("junit.xml"), summary = dir.appendingPathComponent("summary.md")
+        let r = try RefereeBinary.run(["gate"] + paths + ["--junit", junit.path, "--summary", summary.path] + extra)
+        return Outcome(status: r.status, junit: (try? String(contentsOf: junit, encoding: .utf8)) ?? "",
+                       summary: (try? String(contentsOf: summary, encoding: .utf8)) ?? "", stdout: r.stdout)
+    }
+
+    /// The JUnit testcase element of `rule` in `junit`, up to its closing tag.
+    func testcase(_ rule: String, in junit: String) -> String? {
+        guard let start = junit.range(of: "name=\"\(rule)\"") else { return nil }
+        let rest = junit[start.upperBound...]
+        if rest.hasPrefix("/>") { return "<testcase name=\"\(rule)\"/>" }
+        guard let end = rest.range(of: "</testcase>") else { return nil }
+        return String(junit[start.lowerBound..<end.upperBound])
+    }
+
+    @Test(arguments: [
+        ("oversize", "size.artifact-cap"),
+        ("overtime", "time.train"),
+        ("best-seed-claim", "claim.score"),
+        ("no-logs", "evidence.logs-present"),
+    ])
+    func cheaterFailsWithItsRule(name: String, rule: String) throws {
+        let out = try gate([RefereeBinary.cheater(name).path])
+        #expect(out.status == 1, "gate on cheater \(name) exited \(out.status)")
+        let element = try #require(testcase(rule, in: out.junit), "no JUnit testcase for \(rule)")
+        #expect(element.contains("<failure type=\"error\""), "\(rule) is not a failure for \(name): \(element)")
+        #expect(out.stdout.contains("::error file="), "no GitHub error annotation for \(name)")
+        #expect(out.summary.hasPrefix("## ❌ Referee gate failed"))
+        #expect(out.summary.contains("- `\(rule)` (error, fail)"))
+    }
+
+    @Test(.enabled(if: TestPaths.samples != nil, "shared samples absent (TestPaths.samples is nil): skipping"))
+    func sampleRecordsPassTheGate() throws {
+        let samples = RefereeBinary.allSamples()
+        for sample in samples {
+            let out = try gate([sample.path])
+            let failures = out.junit.components(separatedBy: "<failure ").count - 1
+            // The exit code and the JUnit agree: 1 exactly when an error rule failed.
+            #expect(out.status == (failures > 0 ? 1 : 0), "\(sample.lastPathComponent): exit \(out.status) with \(failures) JUnit failures")
+            #expect(out.junit.contains("<testsuite name=\"\(sample.path)\""))
+        }
+        let baseline = try gate([try #require(RefereeBinary.sample("2026-03-17_NaiveBaseline")).path])
+        #expect(baseline.status == 0)
+        #expect(baseline.junit.contains("failures=\"0\""))
+        #expect(testcase("size.artifact-cap", in: baseline.junit)?.contains("<failure") == false)
+    }
+
+    @Test(.enabled(if: TestPaths.samples != nil, "shared samples absent (TestPaths.samples is nil): skipping"))
+    func mixedBatchFailsAndNamesOnlyTheCheater() throws {
+        let good = try #require(RefereeBinary.sample("2026-03-17_NaiveBaseline"))
+        let out = try gate([good.path, RefereeBinary.cheater("oversize").path])
+        #expect(out.status == 1)
+        #expect(out.junit.components(separatedBy: "<testsuite ").count - 1 == 2)
+        #expect(out.summary.contains("failed: 1 of 2 paths"))
+    }
+
+    @Test func unreadablePathExitsTwoWithAJUnitCase() throws {
+        let out = try gate(["/nonexistent/record"])
+        #expect(out.status == 2)
+        #expect(out.junit.contains("name=\"gate.audit\""))
+        #expect(out.junit.contains("<failure type=\"error\""))
+    }
+
+    @Test(.enabled(if: TestPaths.samples != nil, "shared samples absent (TestPaths.samples is nil): skipping"))
+    func strictFailsIncompleteVerdicts() throws {
+        let good = try #require(RefereeBinary.sample("2026-03-17_NaiveBaseline"))
+        let out = try gate([good.path], extra: ["--strict"])
+        // The baseline logs no GPUs and has no traces: incomplete, so --strict fails it.
+        #expect(out.status == 1)
+    }
+}
