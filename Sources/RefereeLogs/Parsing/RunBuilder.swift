@@ -36,16 +36,32 @@ struct RunBuilder {
         if let old = run.seed, old != value {
             note("\(loc(line)): seed \(value) replaces seed \(old) logged at \(run.seedLocation.map(\.description) ?? "?") before training started")
         }
+        if run.seed != value || run.seedLocation == nil { run.seedLocation = loc(line) }
         run.seed = value
-        run.seedLocation = loc(line)
     }
 
+    /// Header facts printed after the run trained belong to the next run's header, if one
+    /// follows; they are held here and handed over (or kept when the file ends).
+    var laterWorldSize: (value: Int, line: Int)?
+    var laterGPURows: [Int: String] = [:]
+    var laterGPUTableLine: Int?
+
     mutating func worldSize(_ value: Int, line: Int) {
+        if isSubstantive {
+            laterWorldSize = (value, line)
+            return
+        }
         run.worldSize = value
         run.worldSizeLocation = loc(line)
     }
 
     mutating func gpuRow(index: Int, model: String, line: Int) {
+        if isSubstantive {
+            if laterGPURows[index] != nil { laterGPURows = [:]; laterGPUTableLine = line }
+            if laterGPUTableLine == nil { laterGPUTableLine = line }
+            laterGPURows[index] = model
+            return
+        }
         if gpuRows[index] != nil {  // a new table replaces the previous one
             gpuRows = [:]
             gpuTableLine = line
@@ -118,16 +134,15 @@ struct RunBuilder {
 
     /// Moves header facts read at or after `line` (world size, GPU table) to `next`, which starts there.
     mutating func handOverHeader(from line: Int, to next: inout RunBuilder) {
-        if let l = run.worldSizeLocation, l.line >= line, let w = run.worldSize {
-            next.worldSize(w, line: l.line)
-            run.worldSize = nil
-            run.worldSizeLocation = nil
+        if let w = laterWorldSize, w.line >= line {
+            next.worldSize(w.value, line: w.line)
+            laterWorldSize = nil
         }
-        if let g = gpuTableLine, g >= line {
-            next.gpuRows = gpuRows
+        if let g = laterGPUTableLine, g >= line {
+            next.gpuRows = laterGPURows
             next.gpuTableLine = g
-            gpuRows = [:]
-            gpuTableLine = nil
+            laterGPURows = [:]
+            laterGPUTableLine = nil
         }
     }
 
@@ -135,6 +150,16 @@ struct RunBuilder {
     func finished(lastLine: Int) -> RunLog {
         var run = self.run
         run.lastLine = max(lastLine, run.firstLine)
+        var gpuRows = self.gpuRows
+        var gpuTableLine = self.gpuTableLine
+        if run.worldSize == nil, let w = laterWorldSize {
+            run.worldSize = w.value
+            run.worldSizeLocation = loc(w.line)
+        }
+        if gpuRows.isEmpty, let g = laterGPUTableLine {
+            gpuRows = laterGPURows
+            gpuTableLine = g
+        }
         if let g = gpuTableLine, !gpuRows.isEmpty {
             let models = Set(gpuRows.values).sorted()
             run.gpu = GPUInfo(model: models.joined(separator: " + "), count: gpuRows.count, location: loc(g))
