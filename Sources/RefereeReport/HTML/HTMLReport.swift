@@ -21,7 +21,7 @@ public enum HTMLReport {
         """
         h += "<h1>\(esc(d.name))</h1>\n"
         h += "<p class=\"meta\">\(esc(d.author)) (@\(esc(d.githubID))) · \(esc(d.date)) · track <code>\(esc(a.track))</code> · \(esc(r.hardware ?? "hardware not in the logs"))</p>\n"
-        h += "<p class=\"verdict \(a.verdict.rawValue)\" id=\"verdict\">Verdict: \(esc(RecordPage.verdictText(a.verdict)))</p>\n"
+        h += "<p class=\"verdict \(a.verdict.rawValue)\" id=\"verdict\">Verdict: \(esc(plainVerdict(a.verdict)))</p>\n"
         h += "<p class=\"score\">val_bpb <strong>\(opt(r.meanBPB))</strong> (mean of \(r.seeds.count) run\(r.seeds.count == 1 ? "" : "s")\(r.stdBPB.map { ", std \(Fixed.format($0, 8))" } ?? "")) · val_loss \(opt(r.meanValLoss)) nats</p>\n"
         h += "<p>\(esc(d.blurb))</p>\n"
         if let against = d.against {
@@ -37,7 +37,7 @@ public enum HTMLReport {
         h += "<table id=\"compliance\">\n<thead><tr><th>Rule</th><th>Status</th><th>Severity</th><th>Detail</th></tr></thead>\n<tbody>\n"
         for result in a.results {
             let locs = result.evidence.compactMap { $0.location?.description }.prefix(3).joined(separator: ", ")
-            h += "<tr class=\"\(result.status.rawValue)\"><td><code>\(esc(result.id))</code></td><td>\(esc(RecordPage.statusText(result.status)))</td><td>\(result.severity.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
+            h += "<tr class=\"\(result.status.rawValue)\"><td><code>\(esc(result.id))</code></td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
         }
         if a.results.isEmpty { h += "<tr><td colspan=\"4\">no rule was evaluated</td></tr>\n" }
         h += "</tbody>\n</table>\n"
@@ -73,6 +73,10 @@ public enum HTMLReport {
     tr.fail td { background: #fdeeee; }
     tr.unverifiable td { background: #fffbea; }
     tr.total td { font-weight: bold; }
+    .badge { font-size: 11px; font-weight: bold; padding: 1px 6px; border-radius: 3px; }
+    .badge.pass { background: #2ca02c; color: #fff; }
+    .badge.fail { background: #d62728; color: #fff; }
+    .badge.unverifiable { background: #e8b400; color: #222; }
     .plot { margin: 8px 0; }
     pre { background: #f6f6f6; padding: 8px; font-size: 13px; }
     code { font-size: 12px; }
@@ -80,6 +84,15 @@ public enum HTMLReport {
 
     /// A standalone SVG document made inline: the XML namespace stays, nothing else changes.
     static func inline(_ svg: String) -> String { svg }
+
+    /// Verdict words without emoji (headless browsers and plain fonts often lack them).
+    static func plainVerdict(_ v: Verdict) -> String {
+        switch v {
+        case .pass: return "PASS"
+        case .fail: return "FAIL"
+        case .incomplete: return "INCOMPLETE (nothing failed; some rules could not be checked)"
+        }
+    }
 
     static func esc(_ s: String) -> String { SVG.escape(s) }
 

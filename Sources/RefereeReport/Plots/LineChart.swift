@@ -63,17 +63,25 @@ struct LineChart {
             out += "<line x1=\"\(SVG.c(left))\" y1=\"\(SVG.c(py(r.value)))\" x2=\"\(SVG.c(right))\" y2=\"\(SVG.c(py(r.value)))\" stroke=\"\(r.color)\" stroke-dasharray=\"6 4\"/>\n"
             out += "<text x=\"\(SVG.c(right - 4))\" y=\"\(SVG.c(py(r.value) - 4))\" text-anchor=\"end\" fill=\"\(r.color)\">\(SVG.escape(r.label))</text>\n"
         }
-        var legendY = top + 14
+        var legendX = right
+        var offScale: [(x: Double, y: Double)] = []
         for s in series where !s.points.isEmpty {
-            let coords = s.points.map { "\(SVG.c(px($0.x))),\(SVG.c(py($0.y)))" }.joined(separator: " ")
+            // Points above the scale (warm-up spikes) are left out of the line and named below.
+            let shown = s.points.filter { $0.y <= yMax }
+            offScale += s.points.filter { $0.y > yMax }
+            let coords = shown.map { "\(SVG.c(px($0.x))),\(SVG.c(py($0.y)))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"1.5\" points=\"\(coords)\"/>\n"
             if s.markers {
-                for p in s.points {
+                for p in shown {
                     out += "<circle cx=\"\(SVG.c(px(p.x)))\" cy=\"\(SVG.c(py(p.y)))\" r=\"3\" fill=\"\(s.color)\"/>\n"
                 }
             }
-            out += "<text x=\"\(SVG.c(right - 8))\" y=\"\(SVG.c(legendY))\" text-anchor=\"end\" fill=\"\(s.color)\">\(SVG.escape(s.name))</text>\n"
-            legendY += 14
+            out += "<text x=\"\(SVG.c(legendX))\" y=\"\(SVG.c(y + 15))\" text-anchor=\"end\" fill=\"\(s.color)\">\(SVG.escape(s.name))</text>\n"
+            legendX -= 8 + 7 * Double(s.name.count)
+        }
+        if let highest = offScale.max(by: { $0.y < $1.y }) {
+            let note = "\(offScale.count) point\(offScale.count == 1 ? "" : "s") above the scale (max \(Fixed.format(highest.y, 4)) at step \(Fixed.format(highest.x, 0)))"
+            out += "<text x=\"\(SVG.c(left + 6))\" y=\"\(SVG.c(top + 14))\" fill=\"#777777\" font-size=\"11\">\(SVG.escape(note))</text>\n"
         }
         if series.allSatisfy({ $0.points.isEmpty }) {
             out += "<text x=\"\(SVG.c((left + right) / 2))\" y=\"\(SVG.c((top + bottom) / 2))\" text-anchor=\"middle\" fill=\"#999999\">no data points in the log</text>\n"
