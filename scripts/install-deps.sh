@@ -13,8 +13,8 @@ if [ "${#need[@]}" -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check numpy sentencepiece securesystemslib
+python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check numpy sentencepiece "securesystemslib[crypto]"
 import importlib, sys
-for name in ("numpy", "sentencepiece", "securesystemslib"):
+for name in ("numpy", "sentencepiece", "securesystemslib", "cryptography"):
     importlib.import_module(name)
 PY

@@ -1,16 +1,114 @@
 import Foundation
 import COpenSSL
 
-/// SHA-256 through libcrypto's EVP interface.
+/// SHA-256 through libcrypto's EVP interface: of in-memory bytes, incrementally, or of a file
+/// streamed in large buffers (a file is never read into memory whole).
 public enum SHA256 {
-    /// Digest of `data`, as lowercase hex.
+    /// Size of the read buffer used by ``hex(fileAt:)``.
+    public static let fileBufferSize = 4 << 20
+
+    /// Digest of `data`, as 64 lowercase hex characters.
     public static func hex(_ data: Data) -> String {
-        // TODO(helper: bundle): replace with a streaming EVP wrapper; this one is whole-buffer.
+        Hex.encode(digest(data))
+    }
+
+    /// Digest of `data`, 32 raw bytes.
+    public static func digest(_ data: Data) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
-        var len: UInt32 = 0
-        data.withUnsafeBytes { raw in
-            _ = EVP_Digest(raw.baseAddress, raw.count, &out, &len, EVP_sha256(), nil)
+        var length: UInt32 = 0
+        let ok = data.withUnsafeBytes { raw in
+            EVP_Digest(raw.baseAddress, raw.count, &out, &length, EVP_sha256(), nil)
         }
-        return out.map { String(format: "%02x", $0) }.joined()
+        // EVP_Digest with the built-in SHA-256 fails only on allocation failure.
+        precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed: \(OpenSSLErrors.drain())")
+        return out
+    }
+
+    /// Digest of the file at `url` (symlinks followed), as lowercase hex. Reads in
+    /// ``fileBufferSize`` chunks; throws ``CryptoError/io(path:reason:)`` when the file cannot
+    /// be opened, is not a regular file, or a read fails.
+    public static func hex(fileAt url: URL) throws(CryptoError) -> String {
+        try FileDigest(fileAt: url).hex
+    }
+}
+
+/// The SHA-256 digest and size of one file.
+public struct FileDigest: Hashable, Sendable {
+    /// 64 lowercase hex characters.
+    public var hex: String
+    /// Bytes hashed.
+    public var byteCount: UInt64
+
+    /// Streams the file at `url` through SHA-256 (see ``SHA256/hex(fileAt:)``).
+    public init(fileAt url: URL) throws(CryptoError) {
+        let path = url.path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CryptoError.io(path: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CryptoError.io(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CryptoError.io(path: path, reason: "not a regular file") }
+        #if os(Linux)
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
+        let hasher = try SHA256Hasher()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: SHA256.fileBufferSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var total: UInt64 = 0
+        while true {
+            let n = read(fd, buffer, SHA256.fileBufferSize)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CryptoError.io(path: path, reason: "read failed after \(total) bytes: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            try hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
+            total += UInt64(n)
+        }
+        hex = Hex.encode(try hasher.finalize())
+        byteCount = total
+    }
+}
+
+/// An incremental SHA-256 computation. Feed bytes with ``update(_:)`` then call
+/// ``finalize()`` once; a hasher is not reusable and not shared between threads.
+public final class SHA256Hasher {
+    private let context: DigestContext
+    private var finished = false
+
+    public init() throws(CryptoError) {
+        context = try DigestContext(operation: "SHA-256 init")
+        guard EVP_DigestInit_ex(context.pointer, EVP_sha256(), nil) == 1 else {
+            throw OpenSSLErrors.failure("SHA-256 init")
+        }
+    }
+
+    /// Adds `bytes` to the digest.
+    public func update(_ bytes: UnsafeRawBufferPointer) throws(CryptoError) {
+        precondition(!finished, "SHA256Hasher used after finalize()")
+        guard bytes.count > 0 else { return }
+        guard EVP_DigestUpdate(context.pointer, bytes.baseAddress, bytes.count) == 1 else {
+            throw OpenSSLErrors.failure("SHA-256 update")
+        }
+    }
+
+    /// Adds `data` to the digest.
+    public func update(_ data: Data) throws(CryptoError) {
+        let ok = data.withUnsafeBytes { raw in
+            raw.count == 0 || EVP_DigestUpdate(context.pointer, raw.baseAddress, raw.count) == 1
+        }
+        guard ok else { throw OpenSSLErrors.failure("SHA-256 update") }
+    }
+
+    /// The 32-byte digest of everything added. Call once.
+    public func finalize() throws(CryptoError) -> [UInt8] {
+        precondition(!finished, "SHA256Hasher.finalize() called twice")
+        finished = true
+        var out = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(context.pointer, &out, &length) == 1, length == 32 else {
+            throw OpenSSLErrors.failure("SHA-256 final")
+        }
+        return out
     }
 }

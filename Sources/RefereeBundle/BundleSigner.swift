@@ -1,0 +1,137 @@
+import Foundation
+import RefereeAudit
+import RefereeCore
+import RefereeCrypto
+
+/// Signs a record folder into `referee.bundle.json` + `referee.pub.pem`.
+public struct BundleSigner: Sendable {
+    public var key: Ed25519PrivateKey
+    public var tool: RecordPredicate.Tool
+    public var audit: AuditProvider
+
+    /// - Parameters:
+    ///   - key: the signing key.
+    ///   - toolVersion: the Referee version recorded in the predicate.
+    ///   - audit: runs the audit whose verdicts are signed.
+    public init(key: Ed25519PrivateKey, toolVersion: String, audit: @escaping AuditProvider) {
+        self.key = key
+        self.tool = RecordPredicate.Tool(name: "referee", version: toolVersion)
+        self.audit = audit
+    }
+
+    /// Builds the statement of `record` (every file hashed, the audit run, provenance read)
+    /// without writing anything.
+    public func statement(for record: URL) throws(BundleError) -> InTotoStatement {
+        try requireDirectory(record)
+        var subjects: [Subject] = []
+        for entry in try RecordFiles.scan(record) {
+            switch entry.kind {
+            case .regular, .symlinkInside:
+                break
+            case .symlinkUnsafe(let resolved):
+                throw BundleError.unsignableFile(path: entry.path, reason: "symlink resolving outside the record folder or to a non-file (\(resolved)); copy the file in instead")
+            case .special:
+                throw BundleError.unsignableFile(path: entry.path, reason: "not a regular file (FIFO, socket or device)")
+            }
+            let digest: String
+            do {
+                digest = try SHA256.hex(fileAt: record.appendingPathComponent(entry.path))
+            } catch {
+                throw BundleError.io(path: entry.path, reason: error.description)
+            }
+            subjects.append(Subject(name: entry.path, sha256: digest))
+        }
+        let recordAudit: RecordAudit
+        do {
+            recordAudit = try audit(record)
+        } catch {
+            throw BundleError.auditFailed(path: record.path, reason: String(describing: error))
+        }
+        let provenance = Provenance(
+            run: try Self.readProvenance(record.appendingPathComponent(BundleLayout.runFileName)),
+            environment: try Self.readProvenance(record.appendingPathComponent(BundleLayout.environmentFileName))
+        )
+        return InTotoStatement(subject: subjects, predicate: RecordPredicate(tool: tool, provenance: provenance, audit: SignedAudit(recordAudit)))
+    }
+
+    /// The signed envelope of `statement`: canonical compact JSON payload, one Ed25519
+    /// signature over its DSSE PAE.
+    public func envelope(for statement: InTotoStatement) throws(BundleError) -> DSSEEnvelope {
+        let payload: Data
+        do {
+            payload = try CanonicalJSON.encode(statement, pretty: false)
+        } catch {
+            throw BundleError.io(path: "<statement>", reason: "cannot encode: \(error)")
+        }
+        do {
+            let signature = try key.signature(for: DSSEEnvelope.pae(payloadType: BundleLayout.payloadType, payload: payload))
+            let keyID = try key.publicKey().keyID()
+            return DSSEEnvelope(payload: payload, payloadType: BundleLayout.payloadType,
+                                signatures: [.init(keyid: keyID, sig: signature.base64EncodedString())])
+        } catch {
+            throw BundleError.crypto(error.description)
+        }
+    }
+
+    /// Signs `record` and writes `referee.pub.pem` then `referee.bundle.json` into it, each
+    /// atomically. Everything is computed before the first write, so a failure leaves no
+    /// partial bundle; if the bundle cannot be written the previous public key is restored.
+    @discardableResult
+    public func sign(_ record: URL) throws(BundleError) -> InTotoStatement {
+        let statement = try statement(for: record)
+        let envelope = try envelope(for: statement)
+        let bundleData: Data
+        let publicPEM: Data
+        do {
+            bundleData = try CanonicalJSON.encode(envelope)
+        } catch {
+            throw BundleError.io(path: BundleLayout.bundleFileName, reason: "cannot encode: \(error)")
+        }
+        do {
+            publicPEM = try key.publicKey().spkiPEM()
+        } catch {
+            throw BundleError.crypto(error.description)
+        }
+        let publicURL = record.appendingPathComponent(BundleLayout.publicKeyFileName)
+        let bundleURL = record.appendingPathComponent(BundleLayout.bundleFileName)
+        let previousPublic = try? Data(contentsOf: publicURL)
+        do {
+            try AtomicFile.write(publicPEM, to: publicURL)
+        } catch {
+            throw BundleError.io(path: publicURL.path, reason: error.description)
+        }
+        do {
+            try AtomicFile.write(bundleData, to: bundleURL)
+        } catch {
+            if let previousPublic {
+                try? AtomicFile.write(previousPublic, to: publicURL)
+            } else {
+                unlink(publicURL.path)
+            }
+            throw BundleError.io(path: bundleURL.path, reason: error.description)
+        }
+        return statement
+    }
+
+    /// Reads an optional provenance file: nil when absent, its JSON object otherwise.
+    static func readProvenance(_ url: URL) throws(BundleError) -> JSONValue? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))
+        } catch {
+            throw BundleError.badProvenance(path: url.path, reason: "does not parse as JSON (\(error.localizedDescription))")
+        }
+        guard case .object = value else {
+            throw BundleError.badProvenance(path: url.path, reason: "the top level is not an object")
+        }
+        return value
+    }
+}
+
+func requireDirectory(_ url: URL) throws(BundleError) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw BundleError.notARecordFolder(path: url.path)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import RefereeCrypto
+
+/// Checks a statement's subjects against the record folder: safe paths, nothing resolving
+/// outside, every subject present with its digest, no unlisted file.
+struct SubjectCheck {
+    var record: URL
+    var subjects: [Subject]
+
+    func run() throws(VerificationFailure) {
+        let rootReal = RecordFiles.realPath(record.path) ?? record.path
+        try checkPaths()
+        var missing: [Subject] = []
+        var present: [Subject] = []
+        for subject in subjects {
+            guard let resolution = SubjectPath.resolve(subject.name, root: record, rootReal: rootReal) else {
+                missing.append(subject)
+                continue
+            }
+            guard resolution.inside else {
+                throw .subjectOutsideFolder(path: subject.name, resolved: resolution.resolved)
+            }
+            present.append(subject)
+        }
+        let entries: [RecordEntry]
+        do {
+            entries = try RecordFiles.scan(record)
+        } catch {
+            throw .subjectMissing(path: "(record folder unreadable: \(error.description))")
+        }
+        let names = Set(subjects.map(\.name))
+        let extras = entries.filter { !names.contains($0.path) }
+        if let gone = missing.first {
+            let renamedTo = extras.first { entry in
+                entry.kind == .regular && (try? SHA256.hex(fileAt: record.appendingPathComponent(entry.path))) == gone.sha256
+            }
+            if let renamedTo { throw .subjectRenamed(from: gone.name, to: renamedTo.path) }
+            throw .subjectMissing(path: gone.name)
+        }
+        for subject in present {
+            let signed = subject.sha256 ?? ""
+            let found: String
+            do {
+                found = try SHA256.hex(fileAt: record.appendingPathComponent(subject.name))
+            } catch {
+                throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(error.description))")
+            }
+            if found != signed { throw .digestMismatch(path: subject.name, signed: signed, found: found) }
+        }
+        if let extra = extras.first { throw .unlistedFile(path: extra.path) }
+    }
+
+    private func checkPaths() throws(VerificationFailure) {
+        var seen: Set<String> = []
+        for subject in subjects {
+            if let problem = SubjectPath.problem(subject.name) {
+                throw .unsafeSubjectPath(path: subject.name, reason: problem)
+            }
+            guard seen.insert(subject.name).inserted else {
+                throw .unsafeSubjectPath(path: subject.name, reason: "listed twice")
+            }
+            guard let digest = subject.sha256, digest.utf8.count == 64,
+                  digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+                throw .malformedDigest(path: subject.name)
+            }
+        }
+    }
+}
