@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RefereeAudit
+import RefereeBundle
+import RefereeCrypto
 import RefereeReport
 
 struct GateCommand: ParsableCommand {
@@ -31,16 +33,20 @@ struct GateCommand: ParsableCommand {
     @Flag(name: .customLong("no-annotations"), help: "Do not print GitHub Actions annotations.")
     var noAnnotations = false
 
+    @Option(name: .long, help: ArgumentHelp("Pin the bundles' signer to this public key (PEM); default: each record's referee.pub.pem.", valueName: "PUB"))
+    var key: String?
+
     @OptionGroup var rules: RulesOptions
 
     func run() throws {
+        let pinned = try key.map { try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
         var entries: [GateEntry] = []
         for path in paths {
             let url = URL(fileURLWithPath: path)
             do {
                 let ruleSet = try rules.ruleSet(for: url)
                 let audit = try Auditor(rules: ruleSet).audit(path: url, displayPath: path)
-                entries.append(GateEntry(path: path, audit: audit, bundle: GateBundle.status(of: url)))
+                entries.append(GateEntry(path: path, audit: audit, bundle: GateBundle.status(of: url, rules: ruleSet, key: pinned)))
             } catch {
                 entries.append(GateEntry(path: path, audit: nil, error: "\(error)"))
             }
@@ -66,17 +72,23 @@ struct GateCommand: ParsableCommand {
     }
 }
 
-/// Bundle verification for the gate.
+/// Bundle verification for the gate: helper "bundle"'s ``BundleVerifier`` with the gate's rules.
 enum GateBundle {
-    static let fileName = "referee.bundle.json"
-
-    /// `.absent` without a bundle file.
-    // TODO(lead, after merging `bundle`): verify with
-    // `BundleVerifier(trustedKey: nil, audit: …).verify(url)` and map `report.failure` to
-    // `.invalid(reason: failure.description)`, success to `.verified(signer: report.keyID ?? "?")`.
-    static func status(of url: URL) -> BundleStatus {
-        let file = url.appendingPathComponent(fileName)
+    /// `.absent` without `referee.bundle.json`; otherwise the verifier's result. `key` pins the
+    /// signer; without it the record's own `referee.pub.pem` is used (detects any change since
+    /// signing, not a record re-signed with another key).
+    static func status(of url: URL, rules: RuleSet, key: Ed25519PublicKey?) -> BundleStatus {
+        let file = url.appendingPathComponent(BundleLayout.bundleFileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return .absent }
-        return .notChecked(reason: "this build has no bundle verifier wired into `gate` (run `referee verify`)")
+        let verifier = BundleVerifier(trustedKey: key, audit: { record in try Auditor(rules: rules).audit(path: record) })
+        do {
+            let report = try verifier.verify(url)
+            if let failure = report.failure {
+                return .invalid(reason: "\(BundleLayout.bundleFileName): \(failure.description)")
+            }
+            return .verified(signer: "keyid \(report.keyID ?? "?")\(report.keyPinned ? ", pinned" : "")")
+        } catch {
+            return .invalid(reason: "\(BundleLayout.bundleFileName): \(error)")
+        }
     }
 }

@@ -71,6 +71,14 @@ struct GateEndToEndTests {
         #expect(out.summary.contains("failed: 1 of 2 paths"))
     }
 
+    @Test func honestSyntheticRecordPasses() throws {
+        let out = try gate([RefereeBinary.cheater("clean").path])
+        #expect(out.status == 0)
+        #expect(out.junit.contains("failures=\"0\""))
+        #expect(!out.stdout.contains("::error"))
+        #expect(out.summary.hasPrefix("## ✅ Referee gate passed"))
+    }
+
     @Test func unreadablePathExitsTwoWithAJUnitCase() throws {
         let out = try gate(["/nonexistent/record"])
         #expect(out.status == 2)
@@ -84,5 +92,24 @@ struct GateEndToEndTests {
         let out = try gate([good.path], extra: ["--strict"])
         // The baseline logs no GPUs and has no traces: incomplete, so --strict fails it.
         #expect(out.status == 1)
+    }
+
+    /// A folder with a `referee.bundle.json` that does not verify fails the gate, even when its
+    /// rules pass, and the bundle is a failed JUnit case.
+    @Test func invalidBundleFailsTheGate() throws {
+        let root = try TestPaths.tempDir("bundle")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let record = root.appendingPathComponent("track_10min_16mb/signed")
+        try FileManager.default.createDirectory(at: record.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: RefereeBinary.cheater("clean"), to: record)
+        let before = try gate([record.path])
+        #expect(before.status == 0)
+        #expect(!before.junit.contains("bundle.verify"))
+        try Data("{\"payloadType\": \"x\"}".utf8).write(to: record.appendingPathComponent("referee.bundle.json"))
+        let after = try gate([record.path])
+        #expect(after.status == 1)
+        let element = try #require(testcase("bundle.verify", in: after.junit))
+        #expect(element.contains("<failure"))
+        #expect(after.summary.contains("- Bundle: referee.bundle.json"))
     }
 }

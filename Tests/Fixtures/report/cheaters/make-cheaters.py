@@ -7,6 +7,8 @@ dialect, a submission.json and a train_gpt.py. Each breaks one rule:
   overtime/         training 655 s without stopping at the wallclock cap      -> time.train
   best-seed-claim/  submission.json claims the best seed, not the mean       -> claim.score
   no-logs/          no train log at all                                        -> evidence.logs-present
+and one honest record, clean/, that breaks none of the log rules (its verdict is incomplete:
+no GPU table, no traces).
 """
 import json, os, shutil
 
@@ -64,6 +66,7 @@ def record(name, claim_bpb=None, with_logs=True, **kw):
     with open(os.path.join(d, "train_gpt.py"), "w") as f:
         f.write(CODE)
 
+record("clean")
 record("oversize", artifact=16_004_321)
 record("overtime", train_ms=655_000, capped=False)
 record("best-seed-claim", claim_bpb=min(s[2] for s in SEEDS))
