@@ -54,6 +54,9 @@ struct SubmissionCommand: ParsableCommand {
             let margin = ruleSet.rule("stats.significance")?.threshold("min_improvement_nats", default: 0.005) ?? 0.005
             comparison = Comparison(record: against, valLosses: record.valLosses, marginNats: margin)
         }
+        guard context.logs.contains(where: { $0.runs.contains { $0.score != nil } }) else {
+            throw ReportError.noScoredRun(path: recordDir)
+        }
         let folderName = url.standardizedFileURL.lastPathComponent
         let when = try RecordDate.resolve(flag: date, logs: context.logs, folderName: folderName)
         guard let authorName = author ?? context.claims?.author else {
@@ -83,6 +86,10 @@ struct RulesOptions: ParsableArguments {
 
     @Option(name: .customLong("rules"), help: "A rules TOML file to use instead of the built-in rules.")
     var rulesFile: String?
+
+    func validate() throws {
+        if track != nil && rulesFile != nil { throw ValidationError("use --track or --rules, not both") }
+    }
 
     /// The rule set for `url`.
     func ruleSet(for url: URL) throws -> RuleSet {

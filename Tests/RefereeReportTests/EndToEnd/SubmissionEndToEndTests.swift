@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RefereeLogs
 import RefereeTestSupport
 
 /// `referee submission` and `referee report` on a real sample record, byte for byte.
@@ -68,6 +69,44 @@ struct SubmissionEndToEndTests {
         // The claims the audit read back are the generated ones, so the claim rules pass.
         let readme = try String(contentsOf: copy.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(readme.contains("| `claim.score` | ✅ pass |"))
+    }
+
+    /// The generated file reads back through the logs helper's submission.json parser with the
+    /// same numbers.
+    @Test func generatedJSONReadsBackAsClaims() throws {
+        let dir = try TestPaths.tempDir("submission")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try submission(into: dir)
+        let claims = try SubmissionClaims.load(dir.appendingPathComponent("submission.json"))
+        #expect(claims.valBPB == 1.07983273)
+        #expect(claims.bytesTotal == 15_994_604)
+        #expect(claims.author == "dexhunter")
+        #expect(Set(claims.seeds.map(\.seed)) == ["0", "42", "1234"])
+        #expect(claims.seeds.first { $0.seed == "42" }?.valLoss == 2.7896663)
+    }
+
+    @Test func againstAddsThePValue() throws {
+        let dir = try TestPaths.tempDir("submission")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let old = try #require(RefereeBinary.sample("2026-04-05_SP8192_GPTQ-Embeddings_SDClip_Loop45x2"))
+        let r = try submission(into: dir, extra: ["--against", old.path])
+        #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("submission.json"))) as? [String: Any])
+        let against = try #require(json["against"] as? [String: Any])
+        let p = try #require(json["p_value"] as? Double)
+        #expect(p >= 0 && p <= 1)
+        #expect(against["p_value"] as? Double == p)
+        #expect(against["margin_nats"] as? Double == 0.005)
+        let readme = try String(contentsOf: dir.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("| Against | `\(old.path)`"))
+    }
+
+    @Test func recordWithoutLogsIsExitTwo() throws {
+        let dir = try TestPaths.tempDir("submission")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try RefereeBinary.run(["submission", RefereeBinary.cheater("no-logs").path, "--output", dir.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no run has a final score line"))
     }
 
     @Test func badDateIsExitTwoWithAMessage() throws {
