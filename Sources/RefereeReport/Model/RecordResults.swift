@@ -33,6 +33,13 @@ public struct RecordResults: Codable, Hashable, Sendable {
             }
         }
         seeds.sort(by: SeedResult.ordered)
+        // Two distinct runs logging the same seed must not share a key (one would hide the
+        // other in submission.json's `seeds` map): name both by file and run.
+        var counts: [String: Int] = [:]
+        for s in seeds { counts[s.key, default: 0] += 1 }
+        for i in seeds.indices where counts[seeds[i].key, default: 0] > 1 {
+            seeds[i].key = "\(seeds[i].key) (\(seeds[i].file)#\(seeds[i].runIndex))"
+        }
         self.seeds = seeds
         self.duplicates = duplicates
         let bpbs = seeds.compactMap(\.valBPB)

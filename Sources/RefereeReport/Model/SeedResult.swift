@@ -4,7 +4,7 @@ import RefereeAudit
 /// audit's reading of the logs (never from a submission.json).
 public struct SeedResult: Codable, Hashable, Sendable {
     /// The key used in submission.json's `seeds` map: the logged seed, or `file#run` when the
-    /// log names none.
+    /// log names none; `seed (file#run)` when several distinct runs log the same seed.
     public var key: String
     public var seed: Int?
     public var file: String

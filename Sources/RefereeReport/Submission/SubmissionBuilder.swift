@@ -51,7 +51,7 @@ extension SubmissionDocument {
         c.bytesCode = bytesCode
         c.seeds = seeds.keys.sorted().map { key in
             let s = seeds[key]!
-            return SeedClaim(seed: key, valBPB: s.valBPB, valLoss: s.valLoss, artifactBytes: s.bytesTotal)
+            return SeedClaim(seed: seedNumbers[key].map(String.init) ?? key, valBPB: s.valBPB, valLoss: s.valLoss, artifactBytes: s.bytesTotal)
         }
         return c
     }

@@ -59,6 +59,9 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
     public var rulesVersion: String
     public var rulesDigest: String
     public var generatedBy: String
+    /// The logged seed behind each `seeds` key (not written: keys of repeated seeds carry the
+    /// file and run, and the claims given to the audit must name the plain seed).
+    public var seedNumbers: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case author, githubID = "github_id", name, blurb, date, track
@@ -92,6 +95,7 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
                 log: SourceLocation(file: s.file, line: s.scoreLine ?? 0).description)
         }
         self.seeds = seeds
+        seedNumbers = Dictionary(results.seeds.compactMap { s in s.seed.map { (s.key, $0) } }, uniquingKeysWith: { a, _ in a })
         seedCount = results.seeds.count
         if let comparison {
             let p = Statistics.improvementPValue(new: results.valLosses, old: comparison.valLosses, margin: comparison.marginNats)

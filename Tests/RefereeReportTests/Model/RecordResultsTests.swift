@@ -28,4 +28,14 @@ import RefereeAudit
         #expect(r.seeds.map(\.key) == ["x.log#0"])
         #expect(r.meanBPB == nil && r.stdBPB == nil && r.bytesTotal == nil)
     }
+
+    @Test func repeatedSeedsGetDistinctKeys() {
+        var second = HandBuiltRecord.run("train.log", seed: 1337, bpb: 1.19, loss: 2.0, bytes: 1, trainMs: 1, evalMs: 1, line: 900)
+        second.runIndex = 1
+        let runs = [HandBuiltRecord.run("train.log", seed: 1337, bpb: 1.2, loss: 2.1, bytes: 1, trainMs: 1, evalMs: 1, line: 400), second]
+        let r = RecordResults(audit: HandBuiltRecord.audit(runs: runs))
+        #expect(r.seeds.map(\.key) == ["1337 (train.log#0)", "1337 (train.log#1)"])
+        let doc = SubmissionDocument(results: r, audit: HandBuiltRecord.audit(runs: runs), metadata: HandBuiltRecord.metadata, comparison: nil, generator: "t")
+        #expect(doc.seeds.count == 2)
+    }
 }
