@@ -47,7 +47,7 @@ struct GateEndToEndTests {
     }
 
     @Test(.enabled(if: TestPaths.samples != nil, "shared samples absent (TestPaths.samples is nil): skipping"))
-    func sampleRecordsPassTheGate() throws {
+    func sampleRecordsExitCodesMatchTheirJUnit() throws {
         let samples = RefereeBinary.allSamples()
         for sample in samples {
             let out = try gate([sample.path])
@@ -60,6 +60,12 @@ struct GateEndToEndTests {
         #expect(baseline.status == 0)
         #expect(baseline.junit.contains("failures=\"0\""))
         #expect(testcase("size.artifact-cap", in: baseline.junit)?.contains("<failure") == false)
+        // MixedQuant's train.log holds three appended runs that all log seed:1337 (lines 1377,
+        // 2850, 4354): the gate fails it on evidence.seeds.
+        let mixed = try gate([try #require(RefereeBinary.sample("2026-03-19_MixedQuant_Int6Int8_SlidingWindow")).path])
+        #expect(mixed.status == 1)
+        #expect(testcase("evidence.seeds", in: mixed.junit)?.contains("<failure type=\"error\"") == true)
+        #expect(mixed.stdout.contains("title=evidence.seeds"))
     }
 
     @Test(.enabled(if: TestPaths.samples != nil, "shared samples absent (TestPaths.samples is nil): skipping"))
