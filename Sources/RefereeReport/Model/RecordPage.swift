@@ -12,7 +12,12 @@ public struct RecordPage: Sendable {
     public init(evidence: RecordEvidence, metadata: SubmissionMetadata, budgets: Budgets = Budgets(), comparison: Comparison? = nil, generator: String, plotsFolder: String = "plots") {
         self.evidence = evidence
         self.results = RecordResults(audit: evidence.audit)
-        self.document = SubmissionDocument(results: results, audit: evidence.audit, metadata: metadata, comparison: comparison, generator: generator)
+        var document = SubmissionDocument(results: results, audit: evidence.audit, metadata: metadata, comparison: comparison, generator: generator)
+        // No "Code size" line in any log: the code is the committed script's bytes.
+        if document.bytesCode == nil, let script = evidence.files.first(where: { $0.path == "train_gpt.py" }) {
+            document.bytesCode = script.bytes
+        }
+        self.document = document
         self.budgets = budgets
         self.plotsFolder = plotsFolder
     }

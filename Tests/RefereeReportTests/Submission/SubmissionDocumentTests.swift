@@ -46,4 +46,15 @@ import RefereeAudit
             #expect(object[key] != nil, "missing \(key)")
         }
     }
+
+    @Test func codeBytesFallBackToTheCommittedScript() {
+        var runs = HandBuiltRecord.audit().runs
+        for i in runs.indices { runs[i].codeBytes = nil }
+        let audit = HandBuiltRecord.audit(runs: runs)
+        #expect(HandBuiltRecord.page(audit: audit).document.bytesCode == 47_642)
+        var evidence = HandBuiltRecord.evidence(audit: audit)
+        evidence.files.removeAll { $0.path == "train_gpt.py" }
+        let page = RecordPage(evidence: evidence, metadata: HandBuiltRecord.metadata, generator: "t")
+        #expect(page.document.bytesCode == nil)
+    }
 }
