@@ -1,5 +1,6 @@
 import Foundation
 import RefereeAudit
+import RefereeCore
 
 /// The human-readable audit: per record a header with the verdict and score, a table of runs
 /// with budgets used as a percentage of their caps, then one line per rule with its status and
@@ -27,7 +28,7 @@ public struct AuditTextReport: Sendable {
         let distinct = audit.runs.filter { $0.duplicateOf == nil }
         let score = audit.score.map { String(format: "%.8f", $0) } ?? "none"
         out += "  verdict \(audit.verdict.rawValue.uppercased())   score \(score) (mean of \(distinct.filter { $0.score != nil }.count) distinct run(s))   track \(audit.track), rules \(audit.rulesVersion) (\(audit.rulesDigest.prefix(12)))\n\n"
-        out += runTable(audit.runs)
+        out += runTable(audit.runs, record: audit.path)
         out += "\n"
         let idWidth = audit.results.map(\.id.count).max() ?? 10
         for result in audit.results {
@@ -41,8 +42,12 @@ public struct AuditTextReport: Sendable {
             out += "  \(tag)  \(pad(result.id, idWidth))  \(result.message)\n"
             let shown = result.status == .pass ? Array(result.evidence.filter { $0.location != nil }.prefix(1)) : Array(result.evidence.prefix(evidenceLimit))
             for e in shown {
-                let place = e.location.map { "\($0)" } ?? ""
-                let detail = result.status == .pass ? "" : (place.isEmpty ? e.detail : "  \(e.detail)")
+                let file = e.location.map { short($0.file, audit.path) }
+                let place = e.location.map { SourceLocation(file: short($0.file, audit.path), line: $0.line).description } ?? ""
+                // The location already names the file: drop a leading "file: " from the detail.
+                var text = e.detail
+                if let file, text.hasPrefix(file + ": ") { text = String(text.dropFirst(file.count + 2)) }
+                let detail = result.status == .pass ? "" : (place.isEmpty ? text : "  \(text)")
                 out += "  \(pad("", 4))  \(pad("", idWidth))    \(place)\(detail)\n"
             }
             if result.status != .pass, result.evidence.count > evidenceLimit {
@@ -52,12 +57,19 @@ public struct AuditTextReport: Sendable {
         return out
     }
 
-    func runTable(_ runs: [RunSummary]) -> String {
+    /// `file` relative to the record path when it lies inside it.
+    func short(_ file: String, _ record: String) -> String {
+        let prefix = record.hasSuffix("/") ? record : record + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
+    }
+
+    func runTable(_ runs: [RunSummary], record: String) -> String {
         guard !runs.isEmpty else { return "  (no runs)\n" }
         let header = ["run", "seed", "val_bpb", "line", "train", "eval", "artifact bytes", "gpus"]
         var rows: [[String]] = []
         for r in runs {
-            var name = r.runIndex == 0 ? r.file : "\(r.file) #\(r.runIndex + 1)"
+            let file = short(r.file, record)
+            var name = r.runIndex == 0 ? file : "\(file) #\(r.runIndex + 1)"
             if let original = r.duplicateOf { name += " (copy of \((original as NSString).lastPathComponent))" }
             rows.append([
                 name,

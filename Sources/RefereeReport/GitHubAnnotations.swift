@@ -1,3 +1,4 @@
+import Foundation
 import RefereeAudit
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,title=…::message` for each failed

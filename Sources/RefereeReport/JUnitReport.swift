@@ -1,3 +1,4 @@
+import Foundation
 import RefereeAudit
 
 /// JUnit XML for CI: one `<testsuite>` per record, one `<testcase>` per rule. A failed

@@ -51,7 +51,10 @@ enum ClaimChecks {
         func close(_ v: Double) -> Bool { abs(v - claimed) <= half }
         let best = scored.min { $0.score.eval.valBPB < $1.score.eval.valBPB }!
         if scored.count > 1, close(best.score.eval.valBPB) {
-            return ("the best seed (\(best.ref.label)\(best.ref.run.seed.map { ", seed \($0)" } ?? ""))", [Evidence("best seed's score", at: best.score.eval.location)])
+            let seeds = scored.compactMap(\.ref.run.seed)
+            let distinctSeeds = seeds.count == scored.count && Set(seeds).count == seeds.count
+            let what = distinctSeeds ? "the best seed" : "the best run"
+            return ("\(what) (\(best.ref.label)\(best.ref.run.seed.map { ", seed \($0)" } ?? ""))", [Evidence("\(what)'s score", at: best.score.eval.location)])
         }
         if let one = scored.first(where: { close($0.score.eval.valBPB) }) {
             return ("one run's score (\(one.ref.label))", [Evidence("that run's score", at: one.score.eval.location)])

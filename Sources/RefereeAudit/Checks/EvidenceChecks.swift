@@ -67,7 +67,7 @@ enum EvidenceChecks {
         var bySeed: [Int: [RunRef]] = [:]
         for ref in all {
             if let original = ref.duplicateOf {
-                notes.append(Evidence("byte-identical copy of \(original), counted once", at: ref.wholeFile))
+                notes.append(Evidence("byte-identical copy of \(context.shortName(original)), counted once", at: ref.wholeFile))
             }
             guard let seed = ref.run.seed else {
                 if ref.duplicateOf == nil { unknown.append(Evidence("\(ref.label): no logged seed", at: ref.wholeFile)) }

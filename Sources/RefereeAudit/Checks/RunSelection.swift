@@ -7,9 +7,18 @@ struct RunRef: Sendable {
     var run: RunLog
     /// The earlier file this one is a byte-identical copy of, nil when it is distinct.
     var duplicateOf: String?
+    /// The file's path relative to the audited record (for messages), or as given.
+    var name: String
 
+    init(run: RunLog, duplicateOf: String?, name: String? = nil) {
+        self.run = run
+        self.duplicateOf = duplicateOf
+        self.name = name ?? run.file
+    }
+
+    /// The run as named in messages: `train_seed42.log`, `train.log (run 2)`.
     var label: String {
-        run.runIndex == 0 ? run.file : "\(run.file) (run \(run.runIndex + 1))"
+        run.runIndex == 0 ? name : "\(name) (run \(run.runIndex + 1))"
     }
 
     var wholeFile: SourceLocation { SourceLocation(file: run.file, line: 0) }
@@ -31,10 +40,17 @@ extension AuditContext {
                 }
             }
             for run in log.runs {
-                refs.append(RunRef(run: run, duplicateOf: duplicateOf))
+                refs.append(RunRef(run: run, duplicateOf: duplicateOf, name: shortName(run.file)))
             }
         }
         return refs
+    }
+
+    /// `file` relative to the audited record folder (for messages); as given for a single log.
+    func shortName(_ file: String) -> String {
+        guard folder != nil else { return file }
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
     }
 
     /// The runs counted once (byte-identical copies removed).

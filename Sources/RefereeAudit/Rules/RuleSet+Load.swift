@@ -57,7 +57,11 @@ extension RuleSet {
         for dir in candidates {
             let file = dir.appendingPathComponent("\(track).toml")
             if FileManager.default.fileExists(atPath: file.path) {
-                return try load(file)
+                let set = try load(file)
+                guard set.track == track else {
+                    throw AuditError.badRules(path: file.path, line: nil, expected: "track = \"\(track)\" to match the file name, found \"\(set.track)\"")
+                }
+                return set
             }
         }
         throw AuditError.unknownTrack(track, searched: candidates.map(\.path))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict parser for the TOML subset that rule files use.
 ///
 /// Supported: `# comments`; `key = value` with bare or dotted keys (`thresholds.max_bytes = 1`);
@@ -22,7 +24,7 @@ public struct TOMLParser: Sendable {
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var scanner = Scanner(chars: Array(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine), line: lineNumber, path: path)
+            var scanner = LineScanner(chars: Array(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine), line: lineNumber, path: path)
             scanner.skipSpaces()
             if scanner.atEndOrComment { continue }
             if scanner.peek == "[" {
@@ -78,7 +80,7 @@ public struct TOMLParser: Sendable {
 }
 
 /// Reads one line character by character.
-private struct Scanner {
+private struct LineScanner {
     var chars: [Character]
     var index = 0
     let line: Int
@@ -112,7 +114,7 @@ private struct Scanner {
 
     mutating func bareKey() throws(AuditError) -> String {
         let start = index
-        while let c = peek, Scanner.isBare(c) { index += 1 }
+        while let c = peek, LineScanner.isBare(c) { index += 1 }
         guard index > start else { throw error("a key (letters, digits, '_' or '-')") }
         return String(chars[start..<index])
     }

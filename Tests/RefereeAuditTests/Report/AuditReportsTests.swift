@@ -1,0 +1,104 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import RefereeCore
+import RefereeLogs
+import RefereeReport
+@testable import RefereeAudit
+
+/// A small audit with one pass, one error failure, one warning failure and one unverifiable rule.
+private func sampleAudit() -> RecordAudit {
+    let rules = RuleSet(track: "track_10min_16mb", version: "1", digest: "abc", rules: [
+        Rule(id: "size.artifact-cap", statement: "s", severity: .error, thresholds: ["max_bytes": 16_000_000], source: "x"),
+        Rule(id: "claim.score", statement: "s", severity: .error, thresholds: [:], source: "x"),
+        Rule(id: "evidence.seeds", statement: "s", severity: .warning, thresholds: [:], source: "x"),
+        Rule(id: "stats.significance", statement: "s", severity: .error, thresholds: [:], source: "x"),
+    ])
+    var logs = Build.threeSeeds(bpbs: [1.1, 1.2, 1.3])
+    logs[2] = Build.log(Build.run(file: "train_seed3.log", seed: 1, bpb: 1.3))
+    let claims = Build.claims(bpb: 1.1, decimals: 4)
+    return Auditor(rules: rules).audit(Build.context(logs, claims: claims))
+}
+
+@Suite struct AuditReportsTests {
+    @Test func sampleAuditHasEachStatus() {
+        let audit = sampleAudit()
+        #expect(audit.results.map(\.status) == [.pass, .fail, .fail, .unverifiable])
+        #expect(audit.verdict == .fail)
+    }
+
+    @Test func jsonHasTheDocumentedStableKeys() throws {
+        let data = AuditJSONReport.render([sampleAudit()])
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(root.keys) == ["schema", "records"])
+        #expect(root["schema"] as? String == "referee.audit/v1")
+        let record = try #require((root["records"] as? [[String: Any]])?.first)
+        #expect(Set(record.keys) == ["path", "track", "rules_version", "rules_digest", "score", "verdict", "runs", "results"])
+        #expect(record["verdict"] as? String == "fail")
+        let run = try #require((record["runs"] as? [[String: Any]])?.first)
+        #expect(Set(run.keys) == ["file", "run_index", "seed", "score", "score_line", "score_label", "val_loss", "train_time_ms", "eval_time_ms", "code_bytes", "artifact_bytes", "gpu", "gpu_count", "duplicate_of"])
+        #expect(run["file"] as? String == "train_seed1.log")
+        #expect(run["duplicate_of"] is NSNull)
+        let result = try #require((record["results"] as? [[String: Any]])?[1])
+        #expect(Set(result.keys) == ["id", "status", "severity", "message", "evidence"])
+        #expect(result["status"] as? String == "fail")
+        let evidence = try #require((result["evidence"] as? [[String: Any]])?.first)
+        #expect(Set(evidence.keys) == ["file", "line", "detail"])
+        // Sorted keys and byte-stable output.
+        #expect(data == AuditJSONReport.render([sampleAudit()]))
+        let text = String(decoding: data, as: UTF8.self)
+        let recordsAt = try #require(text.range(of: "\"records\"")).lowerBound
+        let schemaAt = try #require(text.range(of: "\"schema\"")).lowerBound
+        #expect(recordsAt < schemaAt)
+    }
+
+    @Test func junitIsWellFormedWithFailuresAndSkips() throws {
+        var audit = sampleAudit()
+        audit.path = "rec <&> \"quoted\"\u{01}"
+        let xml = JUnitReport.render([audit, sampleAudit()])
+        let delegate = Collector()
+        let parser = XMLParser(data: Data(xml.utf8))
+        parser.delegate = delegate
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+        #expect(delegate.count["testsuite"] == 2)
+        #expect(delegate.count["testcase"] == 8)
+        #expect(delegate.count["failure"] == 2)
+        #expect(delegate.count["skipped"] == 2)
+        #expect(delegate.count["system-out"] == 2)
+        #expect(delegate.suiteNames.first == "rec <&> \"quoted\"\u{FFFD}")
+        #expect(xml.contains("<testsuites name=\"referee audit\" tests=\"8\" failures=\"2\" errors=\"0\" skipped=\"2\">"))
+    }
+
+    @Test func githubAnnotationsNameFileAndLine() {
+        let lines = GitHubAnnotations.render([sampleAudit()]).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("::error file=rec/submission.json,title=claim.score (fail)::val_bpb 1.1000 is not the mean"))
+        #expect(lines[1].hasPrefix("::warning file=train_seed3.log,line=20,title=evidence.seeds (fail)::"))
+        #expect(lines[2].hasPrefix("::notice file=rec,title=stats.significance (unverifiable)::"))
+        #expect(lines.allSatisfy { !$0.dropFirst(2).contains("\n") })
+        #expect(GitHubAnnotations.data("50%\nx") == "50%25%0Ax")
+        #expect(GitHubAnnotations.property("a:b,c") == "a%3Ab%2Cc")
+    }
+
+    @Test func textShowsVerdictRunsBudgetsAndRules() {
+        let text = AuditTextReport().render(sampleAudit())
+        #expect(text.hasPrefix("rec\n  verdict FAIL   score 1.20000000 (mean of 3 distinct run(s))"))
+        #expect(text.contains("train_seed1.log  1     1.10000000  112   590.0s  98.3%  60.0s  10.0%  15900000  99.4%  8× NVIDIA H100 80GB HBM3"), "\(text)")
+        #expect(text.contains("  PASS  size.artifact-cap "))
+        #expect(text.contains("  FAIL  claim.score "))
+        #expect(text.contains("  WARN  evidence.seeds "))
+        #expect(text.contains("  ----  stats.significance "))
+        #expect(text.contains("train_seed2.log:110"))
+    }
+}
+
+private final class Collector: NSObject, XMLParserDelegate {
+    var count: [String: Int] = [:]
+    var suiteNames: [String] = []
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        count[elementName, default: 0] += 1
+        if elementName == "testsuite", let name = attributeDict["name"] { suiteNames.append(name) }
+    }
+}
