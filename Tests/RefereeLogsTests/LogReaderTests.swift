@@ -181,3 +181,26 @@ import RefereeTestSupport
         #expect(run.score?.eval.valBPB == 1.3)
     }
 }
+
+@Suite struct LogReaderTracebackTests {
+    @Test func tracebackBeforeTheNextSourceIsNotSource() throws {
+        let sep = String(repeating: "=", count: 100)
+        let text = [
+            "seed:1", "step:10/10 val_loss:2.0 val_bpb:1.5 train_time:100ms",
+            "Traceback (most recent call last):", "  File \"train_gpt.py\", line 9, in <module>", "    main()",
+            "RuntimeError: CUDA out of memory",
+            "\"\"\"", "Script.", "\"\"\"", "import os", "", "def main():", "    pass", sep,
+            "world_size:8", "seed:2", "Total submission size int8+zlib: 10 bytes",
+            "final_q_exact val_loss:2.00000000 val_bpb:1.20000000",
+        ].joined(separator: "\n") + "\n"
+        let url = try TestPaths.tempDir("logs").appendingPathComponent("tb.log")
+        try Data(text.utf8).write(to: url)
+        let file = try LogReader().read(url)
+        #expect(file.runs.map(\.seed) == [1, 2])
+        #expect(file.runs.map { $0.firstLine...$0.lastLine } == [1...6, 7...18])
+        #expect(file.runs[1].embeddedSourceLines == 7...13)
+        #expect(file.runs[1].embeddedSource == "\"\"\"\nScript.\n\"\"\"\nimport os\n\ndef main():\n    pass")
+        #expect(file.runs[0].score == nil)
+        #expect(file.runs[1].score?.eval.valBPB == 1.2)
+    }
+}

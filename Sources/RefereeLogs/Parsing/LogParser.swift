@@ -96,6 +96,16 @@ struct LogParser {
     }
 
     private mutating func confirmSource() {
+        // A Python file never starts indented: an indented first line is either a source whose
+        // start was cut off, or run output (a traceback) before the next script's source. When a
+        // line that can only open a file (`"""…`, `#!`, `from __future__`) follows, the block
+        // starts there and the lines before it are ordinary log lines.
+        if let head = candidate.first?.message, head.hasPrefix(" ") || head.hasPrefix("\t"),
+           let k = candidate.firstIndex(where: { LineClassifier.isFileStart($0.message) }), k > 0 {
+            let before = candidate[..<k]
+            candidate = Array(candidate[k...])
+            for h in before { process(number: h.number, timestamp: h.timestamp, scanner: LineScanner(h.message[...])) }
+        }
         guard let first = candidate.first?.number, let last = candidate.last?.number else { return }
         let text = candidate.map(\.message).joined(separator: "\n")
         let incomplete = candidate.contains { $0.truncated }
