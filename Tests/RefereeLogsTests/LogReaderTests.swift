@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RefereeLogs
+@testable import RefereeLogs
 import RefereeTestSupport
 
 /// The reader on committed fixtures (written for these tests in the real dialects) and on hostile
@@ -162,5 +162,45 @@ import RefereeTestSupport
         #expect(file.runs.map { $0.firstLine...$0.lastLine } == [1...5, 6...10])
         #expect(file.runs.map { $0.worldSizeLocation?.line } == [1, 6])
         #expect(file.runs.map { $0.score?.eval.valBPB } == [1.1, 1.2])
+    }
+}
+
+@Suite struct LogReaderLongLogTests {
+    @Test func longTrainingCurveIsBoundedButKeepsItsEnd() throws {
+        var text = "seed:1\n"
+        for i in 1...60_000 { text += "step:\(i)/60000 train_loss:2.0 train_time:\(i)ms\n" }
+        for i in 1...6_000 { text += "step:\(i * 10)/60000 val_loss:2.0 val_bpb:1.5 train_time:\(i)ms\n" }
+        text += "Total submission size int8+zlib: 10 bytes\nfinal_q_exact val_loss:2.00000000 val_bpb:1.30000000\n"
+        let url = try TestPaths.tempDir("logs").appendingPathComponent("long.log")
+        try Data(text.utf8).write(to: url)
+        let run = try #require(try LogReader().read(url).runs.first)
+        #expect(run.steps.count <= RunBuilder.maxSteps + 1)
+        #expect(run.steps.last?.step == 60_000)
+        #expect(run.evals.filter { $0.kind == .inTraining }.count <= RunBuilder.maxTrainingEvals + 1)
+        #expect(run.notes.contains { $0.contains("thinned") })
+        #expect(run.score?.eval.valBPB == 1.3)
+    }
+}
+
+@Suite struct LogReaderTracebackTests {
+    @Test func tracebackBeforeTheNextSourceIsNotSource() throws {
+        let sep = String(repeating: "=", count: 100)
+        let text = [
+            "seed:1", "step:10/10 val_loss:2.0 val_bpb:1.5 train_time:100ms",
+            "Traceback (most recent call last):", "  File \"train_gpt.py\", line 9, in <module>", "    main()",
+            "RuntimeError: CUDA out of memory",
+            "\"\"\"", "Script.", "\"\"\"", "import os", "", "def main():", "    pass", sep,
+            "world_size:8", "seed:2", "Total submission size int8+zlib: 10 bytes",
+            "final_q_exact val_loss:2.00000000 val_bpb:1.20000000",
+        ].joined(separator: "\n") + "\n"
+        let url = try TestPaths.tempDir("logs").appendingPathComponent("tb.log")
+        try Data(text.utf8).write(to: url)
+        let file = try LogReader().read(url)
+        #expect(file.runs.map(\.seed) == [1, 2])
+        #expect(file.runs.map { $0.firstLine...$0.lastLine } == [1...6, 7...18])
+        #expect(file.runs[1].embeddedSourceLines == 7...13)
+        #expect(file.runs[1].embeddedSource == "\"\"\"\nScript.\n\"\"\"\nimport os\n\ndef main():\n    pass")
+        #expect(file.runs[0].score == nil)
+        #expect(file.runs[1].score?.eval.valBPB == 1.2)
     }
 }

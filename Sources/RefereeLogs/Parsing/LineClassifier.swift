@@ -42,6 +42,12 @@ enum LineClassifier {
         return s.hasPrefix("    ") && s.bytes.count > 4 && s.bytes[4] != 0x20
     }
 
+    /// A line that can only be the first line of a Python file: a docstring opening at column 0,
+    /// a shebang, or `from __future__`.
+    static func isFileStart(_ text: String) -> Bool {
+        text.hasPrefix("\"\"\"") || text.hasPrefix("'''") || text.hasPrefix("#!") || text.hasPrefix("from __future__")
+    }
+
     /// A line only a running script prints: a metric line with real numbers, a step counter,
     /// a stop line. Seeing one while collecting a presumed source block proves it was not source.
     static func isRunOutput(_ s: LineScanner) -> Bool {

@@ -96,6 +96,16 @@ struct LogParser {
     }
 
     private mutating func confirmSource() {
+        // A Python file never starts indented: an indented first line is either a source whose
+        // start was cut off, or run output (a traceback) before the next script's source. When a
+        // line that can only open a file (`"""…`, `#!`, `from __future__`) follows, the block
+        // starts there and the lines before it are ordinary log lines.
+        if let head = candidate.first?.message, head.hasPrefix(" ") || head.hasPrefix("\t"),
+           let k = candidate.firstIndex(where: { LineClassifier.isFileStart($0.message) }), k > 0 {
+            let before = candidate[..<k]
+            candidate = Array(candidate[k...])
+            for h in before { process(number: h.number, timestamp: h.timestamp, scanner: LineScanner(h.message[...])) }
+        }
         guard let first = candidate.first?.number, let last = candidate.last?.number else { return }
         let text = candidate.map(\.message).joined(separator: "\n")
         let incomplete = candidate.contains { $0.truncated }
@@ -105,17 +115,17 @@ struct LogParser {
             runs.append(c.finished(lastLine: first - 1))
             current = nil
         }
-        var builder = ensureRun(at: first)
-        builder.embeddedSource(text, lines: first...last, incomplete: incomplete)
-        current = builder
+        ensureRun(at: first)
+        current!.embeddedSource(text, lines: first...last, incomplete: incomplete)
     }
 
-    private mutating func ensureRun(at line: Int) -> RunBuilder {
-        if let current { return current }
+    /// Makes sure a run is open (starting at `line`, or line 1 for the file's first run).
+    private mutating func ensureRun(at line: Int) {
+        guard current == nil else { return }
         var b = RunBuilder(file: path, runIndex: runs.count, firstLine: runs.isEmpty ? 1 : line)
         if let t = pendingTimestamp { b.timestamp(t) }
         pendingTimestamp = nil
-        return b
+        current = b
     }
 
     /// Starts a new run because a header line (seed, `Hyperparameters:`) follows a finished one.
@@ -136,9 +146,8 @@ struct LogParser {
         if LineClassifier.isSeparator(s) { return }
         if first == 0x7C {  // |
             if let row = LineClassifier.gpuRow(s) {
-                var b = ensureRun(at: n)
-                b.gpuRow(index: row.index, model: row.model, line: n)
-                current = b
+                ensureRun(at: n)
+                current!.gpuRow(index: row.index, model: row.model, line: n)
             }
             return
         }
@@ -146,48 +155,41 @@ struct LogParser {
             splitForHeader(at: n)
         }
         if s.hasPrefix("stopping_early") {
-            var b = ensureRun(at: n)
-            b.stop(wallclockCap: s.contains("wallclock_cap"), trainTimeMs: s.milliseconds(after: "train_time"), line: n)
-            current = b
+            ensureRun(at: n)
+            current!.stop(wallclockCap: s.contains("wallclock_cap"), trainTimeMs: s.milliseconds(after: "train_time"), line: n)
             return
         }
         if let step = stepPoint(s, line: n) {
-            var b = ensureRun(at: n)
-            b.step(step.point)
-            if let e = step.eval { b.eval(e) }
-            current = b
+            ensureRun(at: n)
+            current!.step(step.point)
+            if let e = step.eval { current!.eval(e) }
             return
         }
         let sizes = SizeFact.parse(s)
         if !sizes.isEmpty {
-            var b = ensureRun(at: n)
-            for f in sizes { b.size(f, line: n) }
-            current = b
+            ensureRun(at: n)
+            for f in sizes { current!.size(f, line: n) }
             return
         }
         if let ms = s.milliseconds(after: "total_eval_time"), s.hasPrefix("total_eval_time") {
-            var b = ensureRun(at: n)
-            b.totalEvalTime(ms, line: n)
-            current = b
+            ensureRun(at: n)
+            current!.totalEvalTime(ms, line: n)
             return
         }
         if let label = LineClassifier.evalLabel(s), let bpb = s.number(after: "val_bpb") {
-            var b = ensureRun(at: n)
-            b.eval(EvalLine(label: label, valLoss: s.number(after: "val_loss")?.value, valBPB: bpb.value, decimals: bpb.decimals,
+            ensureRun(at: n)
+            current!.eval(EvalLine(label: label, valLoss: s.number(after: "val_loss")?.value, valBPB: bpb.value, decimals: bpb.decimals,
                             evalTimeMs: s.milliseconds(after: "eval_time"), kind: LineClassifier.kind(ofLabel: label), location: loc(n)))
-            current = b
             return
         }
         if let seed = LineClassifier.seed(s) {
             if let c = current, c.isSubstantive, c.run.seed != nil { splitForHeader(at: n) }
-            var b = ensureRun(at: n)
-            b.seed(seed, line: n)
-            current = b
+            ensureRun(at: n)
+            current!.seed(seed, line: n)
         }
         if let w = LineClassifier.worldSize(s) {
-            var b = ensureRun(at: n)
-            b.worldSize(w, line: n)
-            current = b
+            ensureRun(at: n)
+            current!.worldSize(w, line: n)
         }
     }
 

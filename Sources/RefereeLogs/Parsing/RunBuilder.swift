@@ -70,17 +70,27 @@ struct RunBuilder {
         gpuRows[index] = model
     }
 
+    static let maxSteps = 20_000
+    static let maxTrainingEvals = 5_000
+    static let maxOtherEvals = 5_000
+    private var steps = BoundedSeries<StepPoint>(cap: RunBuilder.maxSteps)
+    private var openStep: StepPoint?
+    private var trainingEvals = BoundedSeries<EvalLine>(cap: RunBuilder.maxTrainingEvals)
+    private var otherEvals = RecentSeries<EvalLine>(cap: RunBuilder.maxOtherEvals)
+
+    /// Adds a step point; a train line and a val line of the same step are merged into one point.
     mutating func step(_ point: StepPoint) {
         markSubstantive(point.line)
-        if var last = run.steps.last, last.step == point.step, last.line >= point.line - 3 {
-            last.trainLoss = last.trainLoss ?? point.trainLoss
-            last.valLoss = point.valLoss ?? last.valLoss
-            last.valBPB = point.valBPB ?? last.valBPB
-            last.trainTimeMs = point.trainTimeMs ?? last.trainTimeMs
-            last.totalSteps = last.totalSteps ?? point.totalSteps
-            run.steps[run.steps.count - 1] = last
+        if var open = openStep, open.step == point.step, open.line >= point.line - 3 {
+            open.trainLoss = open.trainLoss ?? point.trainLoss
+            open.valLoss = point.valLoss ?? open.valLoss
+            open.valBPB = point.valBPB ?? open.valBPB
+            open.trainTimeMs = point.trainTimeMs ?? open.trainTimeMs
+            open.totalSteps = open.totalSteps ?? point.totalSteps
+            openStep = open
         } else {
-            run.steps.append(point)
+            if let open = openStep { steps.append(open) }
+            openStep = point
         }
         if let t = point.trainTimeMs {
             run.trainTimeMs = t
@@ -99,7 +109,7 @@ struct RunBuilder {
 
     mutating func eval(_ e: EvalLine) {
         markSubstantive(e.location.line)
-        run.evals.append(e)
+        if e.kind == .inTraining { trainingEvals.append(e) } else { otherEvals.append(e) }
     }
 
     mutating func size(_ fact: SizeFact, line: Int) {
@@ -150,6 +160,19 @@ struct RunBuilder {
     func finished(lastLine: Int) -> RunLog {
         var run = self.run
         run.lastLine = max(lastLine, run.firstLine)
+        var stepSeries = steps
+        if let open = openStep { stepSeries.append(open) }
+        run.steps = stepSeries.elements
+        if stepSeries.thinned {
+            run.notes.append("\(run.file): the step curve has more than \(Self.maxSteps) points; it was thinned (first and last points kept)")
+        }
+        run.evals = (trainingEvals.elements + otherEvals.elements).sorted { $0.location.line < $1.location.line }
+        if trainingEvals.thinned {
+            run.notes.append("\(run.file): more than \(Self.maxTrainingEvals) in-training eval lines; they were thinned")
+        }
+        if otherEvals.dropped > 0 {
+            run.notes.append("\(run.file): \(otherEvals.dropped) early eval lines dropped; the last \(Self.maxOtherEvals) are kept")
+        }
         var gpuRows = self.gpuRows
         var gpuTableLine = self.gpuTableLine
         if run.worldSize == nil, let w = laterWorldSize {

@@ -24,7 +24,7 @@ import Testing
         "f\"final val_bpb:{x}\"",
     ])
     func codeIsNotEval(_ line: String) {
-        #expect(LineClassifier.evalLabel(s(line)) == nil || LineClassifier.isRunOutput(s(line)) == false)
+        #expect(LineClassifier.evalLabel(s(line)) == nil)
         #expect(!LineClassifier.isRunOutput(s(line)))
     }
 
