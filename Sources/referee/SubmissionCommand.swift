@@ -44,6 +44,10 @@ struct SubmissionCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: recordDir)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ReportError.io(path: recordDir, reason: "not a record folder (expected a directory holding train logs and train_gpt.py)")
+        }
         let ruleSet = try rules.ruleSet(for: url)
         let loader = EvidenceLoader()
         var context = try loader.context(for: url, displayPath: "")

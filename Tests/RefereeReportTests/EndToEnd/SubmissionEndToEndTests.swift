@@ -109,6 +109,13 @@ struct SubmissionEndToEndTests {
         #expect(r.stderr.contains("no run has a final score line"))
     }
 
+    @Test func logFileInsteadOfFolderIsExitTwo() throws {
+        let log = try #require(RefereeBinary.sample("2026-03-17_NaiveBaseline")).appendingPathComponent("train.log")
+        let r = try RefereeBinary.run(["submission", log.path, "--output", "/nonexistent-output"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(log.path): not a record folder"))
+    }
+
     @Test func badDateIsExitTwoWithAMessage() throws {
         let dir = try TestPaths.tempDir("submission")
         defer { try? FileManager.default.removeItem(at: dir) }
