@@ -1,6 +1,6 @@
 /// The budget bars as a standalone SVG: artifact size, training time and evaluation time, each
-/// the maximum over the record's runs, against its cap. A bar past its cap is red; a missing
-/// measurement is drawn as an empty track saying "not in the logs".
+/// the maximum over the record's runs, against its cap. A bar past its cap is red (amber while
+/// within the rule's grace); a missing measurement is an empty track saying "not in the logs".
 public enum BudgetPlot {
     public static let fileName = "budget.svg"
 
@@ -11,6 +11,15 @@ public enum BudgetPlot {
         public var cap: Double
         public var usedText: String
         public var capText: String
+        /// How far past `cap` the rule still passes (the training grace); 0 for a hard cap.
+        public var grace: Double = 0
+
+        /// Green within the cap, amber within the grace, red beyond.
+        var color: String? {
+            guard let used else { return nil }
+            if used <= cap { return "#2ca02c" }
+            return used <= cap + grace ? "#e8b400" : "#d62728"
+        }
     }
 
     /// The three bars of a record.
@@ -21,7 +30,8 @@ public enum BudgetPlot {
                 capText: "\(Fixed.grouped(budgets.maxBytes)) bytes"),
             Bar(label: "Training time", used: r.maxTrainTimeMs.map { $0 / 1000 }, cap: budgets.maxTrainSeconds,
                 usedText: r.maxTrainTimeMs.map { "\(Fixed.seconds(ms: $0)) s" } ?? "not in the logs",
-                capText: "\(Fixed.format(budgets.maxTrainSeconds, 0)) s"),
+                capText: "\(Fixed.format(budgets.maxTrainSeconds, 0)) s" + (budgets.trainGraceSeconds > 0 ? " (+\(Fixed.format(budgets.trainGraceSeconds, 0)) s grace)" : ""),
+                grace: budgets.trainGraceSeconds),
             Bar(label: "Evaluation time", used: r.maxEvalTimeMs.map { $0 / 1000 }, cap: budgets.maxEvalSeconds,
                 usedText: r.maxEvalTimeMs.map { "\(Fixed.seconds(ms: $0)) s" } ?? "not in the logs",
                 capText: "\(Fixed.format(budgets.maxEvalSeconds, 0)) s"),
@@ -41,8 +51,7 @@ public enum BudgetPlot {
             out += "<text x=\"16\" y=\"\(SVG.c(y + 18))\">\(SVG.escape(bar.label))</text>\n"
             out += "<rect x=\"\(SVG.c(trackX))\" y=\"\(SVG.c(y + 4))\" width=\"\(SVG.c(trackW))\" height=\"20\" fill=\"#eeeeee\" stroke=\"#999999\"/>\n"
             let fraction = bar.used.map { $0 / bar.cap }
-            if let f = fraction {
-                let color = f <= 1 ? "#2ca02c" : "#d62728"
+            if let f = fraction, let color = bar.color {
                 let w = min(f, 1.1) * trackW
                 out += "<rect x=\"\(SVG.c(trackX))\" y=\"\(SVG.c(y + 4))\" width=\"\(SVG.c(w))\" height=\"20\" fill=\"\(color)\"/>\n"
                 out += "<text x=\"\(SVG.c(trackX + trackW + 6))\" y=\"\(SVG.c(y + 18))\" fill=\"\(color)\">\(Fixed.format(f * 100, 2))%</text>\n"

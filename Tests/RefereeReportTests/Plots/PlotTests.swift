@@ -63,6 +63,16 @@ final class ElementCounter: NSObject, XMLParserDelegate {
         #expect(svg.contains("100.03%"))
     }
 
+    @Test func trainingWithinTheGraceIsAmber() throws {
+        // Seed 7 trained 600.101 s: over the 600 s cap, within a 1 s grace.
+        let r = RecordResults(audit: HandBuiltRecord.audit())
+        let svg = BudgetPlot.svg(r, budgets: Budgets(trainGraceSeconds: 1))
+        let fills = (try #require(ElementCounter.parse(svg)).attributes["rect"] ?? []).compactMap { $0["fill"] }
+        #expect(fills.filter { $0 == "#e8b400" }.count == 1)
+        #expect(fills.filter { $0 == "#d62728" }.isEmpty)
+        #expect(svg.contains("600 s (+1 s grace)"))
+    }
+
     @Test func missingMeasurementIsNotDrawnAsZero() {
         let runs = [HandBuiltRecord.run("a.log", seed: 1, bpb: 1.2, loss: 2.0, bytes: 15_000_000, trainMs: nil, evalMs: nil, line: 1)]
         let bars = BudgetPlot.bars(RecordResults(audit: HandBuiltRecord.audit(runs: runs)), budgets: Budgets())
