@@ -31,11 +31,17 @@ struct ReportCommand: ParsableCommand {
         let context = try EvidenceLoader().context(for: url, displayPath: "")
         let audit = Auditor(rules: ruleSet).audit(context)
         let folderName = url.standardizedFileURL.lastPathComponent
-        let when = try RecordDate.resolve(flag: date, logs: context.logs, folderName: folderName)
+        // The page shows a date but does not need one: without evidence of it, say so.
+        let when: String
+        if date != nil {
+            when = try RecordDate.resolve(flag: date, logs: context.logs, folderName: folderName).date
+        } else {
+            when = (try? RecordDate.resolve(flag: nil, logs: context.logs, folderName: folderName))?.date ?? "date not in the evidence"
+        }
         let files = try RecordFileList.list(url)
         let claims = context.claims
         let metadata = SubmissionMetadata(author: claims?.author ?? "unknown", githubID: claims?.githubID ?? "unknown",
-                                          name: claims?.name ?? folderName, blurb: "", date: when.date)
+                                          name: claims?.name ?? folderName, blurb: "", date: when)
         let page = RecordPage(evidence: RecordEvidence(audit: audit, logs: context.logs, files: files, folderName: folderName),
                               metadata: metadata, budgets: Budgets(rules: ruleSet), generator: "referee \(RefereeVersion.string)")
         let out = URL(fileURLWithPath: html)

@@ -85,6 +85,17 @@ struct GateEndToEndTests {
         #expect(out.summary.hasPrefix("## ✅ Referee gate passed"))
     }
 
+    /// `referee report` on a folder whose name carries no date and whose logs no timestamps:
+    /// the page is still written and says so.
+    @Test func reportWithoutDateEvidence() throws {
+        let dir = try TestPaths.tempDir("report")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = dir.appendingPathComponent("r.html")
+        let r = try RefereeBinary.run(["report", RefereeBinary.cheater("clean").path, "--html", html.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOf: html, encoding: .utf8).contains("date not in the evidence"))
+    }
+
     @Test func unreadablePathExitsTwoWithAJUnitCase() throws {
         let out = try gate(["/nonexistent/record"])
         #expect(out.status == 2)
