@@ -6,12 +6,44 @@ import RefereeCore
 /// Streams the file line by line (bounded memory for any size), skips the embedded source-code
 /// block (keeping its text for `evidence.code-matches-log`), splits appended runs, and extracts
 /// per run the seed, hardware, step curve, timings, eval lines, size lines and the score.
+///
+/// Damaged content is never an error: lines over the cap, invalid UTF-8 and NUL bytes become
+/// notes, and a file with no run in it gives a `LogFile` with zero runs and a note. Only a file
+/// that cannot be opened or is a directory throws.
 public struct LogReader: Sendable {
-    public init() {}
+    /// Lines longer than this many bytes are cut (their start is read, the rest skipped).
+    public var maxLineBytes: Int
+
+    public init(maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
+        self.maxLineBytes = maxLineBytes
+    }
 
     /// Reads `url`; `displayPath` is the path reported in locations (defaults to `url.path`).
     public func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
-        // TODO(helper: logs): implement.
-        throw LogError.unreadable(path: displayPath ?? url.path, reason: "log reader not implemented")
+        let path = displayPath ?? url.path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw LogError.unreadable(path: path, reason: "no such file")
+        }
+        guard !isDir.boolValue else {
+            throw LogError.notEvidence(path: path, reason: "is a directory, expected a log file")
+        }
+        let reader: LineReader
+        do {
+            reader = try LineReader(url: url, maxLineBytes: maxLineBytes)
+        } catch {
+            throw LogError.unreadable(path: path, reason: error.description)
+        }
+        var parser = LogParser(path: path)
+        var lineCount = 0
+        var byteCount: UInt64 = 0
+        for line in reader {
+            lineCount = line.number
+            parser.feed(line)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
+        byteCount = size ?? 0
+        parser.finish(lastLine: lineCount)
+        return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: parser.runs, notes: parser.fileNotes)
     }
 }

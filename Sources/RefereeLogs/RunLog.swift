@@ -76,11 +76,16 @@ public struct SizeReport: Codable, Hashable, Sendable {
     public var codeBytesCompressed: ByteCount?
     public var modelBytes: ByteCount?
     public var artifactBytes: ByteCount?
+    /// Artifact size when the log prints megabytes only (`artifact:15.92MB …`); never a byte count.
+    public var artifactMB: Double?
+    public var artifactMBLocation: SourceLocation?
     public init(codeBytes: ByteCount? = nil, codeBytesCompressed: ByteCount? = nil, modelBytes: ByteCount? = nil, artifactBytes: ByteCount? = nil) {
         self.codeBytes = codeBytes
         self.codeBytesCompressed = codeBytesCompressed
         self.modelBytes = modelBytes
         self.artifactBytes = artifactBytes
+        self.artifactMB = nil
+        self.artifactMBLocation = nil
     }
 }
 
@@ -120,6 +125,8 @@ public struct RunLog: Codable, Hashable, Sendable {
     public var seed: Int?
     public var seedLocation: SourceLocation?
     public var worldSize: Int?
+    /// Where the world size was read.
+    public var worldSizeLocation: SourceLocation?
     public var gpu: GPUInfo?
     public var steps: [StepPoint]
     /// Training wall-clock in ms (`train_time:600038ms`, the last one of the training loop).
@@ -150,6 +157,7 @@ public struct RunLog: Codable, Hashable, Sendable {
         self.seed = nil
         self.seedLocation = nil
         self.worldSize = nil
+        self.worldSizeLocation = nil
         self.gpu = nil
         self.steps = []
         self.trainTimeMs = nil

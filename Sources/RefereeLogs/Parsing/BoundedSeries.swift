@@ -1,0 +1,58 @@
+/// A series kept bounded however long the log: past `cap` entries every other kept entry is
+/// dropped and from then on only every `stride`-th new entry is kept (the stride doubles each
+/// time). The most recent entry is always kept, so the end of a training curve survives.
+struct BoundedSeries<Element> {
+    let cap: Int
+    private(set) var kept: [Element] = []
+    private var tail: Element?
+    private var stride = 1
+    private var seen = 0
+    /// True once entries have been dropped.
+    private(set) var thinned = false
+
+    init(cap: Int) {
+        self.cap = max(cap, 2)
+    }
+
+    mutating func append(_ e: Element) {
+        if seen % stride == 0 {
+            kept.append(e)
+            tail = nil
+        } else {
+            tail = e
+        }
+        seen += 1
+        if kept.count > cap {
+            kept = kept.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+            stride *= 2
+            thinned = true
+        }
+    }
+
+    /// The kept entries followed by the most recent one.
+    var elements: [Element] { tail.map { kept + [$0] } ?? kept }
+}
+
+/// The last `cap` entries of a series (older ones are dropped and counted).
+struct RecentSeries<Element> {
+    let cap: Int
+    private var ring: [Element] = []
+    private var start = 0
+    private(set) var dropped = 0
+
+    init(cap: Int) {
+        self.cap = max(cap, 1)
+    }
+
+    mutating func append(_ e: Element) {
+        if ring.count < cap {
+            ring.append(e)
+        } else {
+            ring[start] = e
+            start = (start + 1) % cap
+            dropped += 1
+        }
+    }
+
+    var elements: [Element] { Array(ring[start...] + ring[..<start]) }
+}

@@ -1,0 +1,128 @@
+import RefereeCore
+
+/// Recognises the kinds of lines Parameter Golf scripts print. Pure functions of one line.
+enum LineClassifier {
+    /// Splits a `1776142360.538 message` unix-timestamp prefix (seconds) from the message.
+    static func splitTimestamp(_ text: String) -> (timestamp: Double?, message: Substring) {
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        var digits = 0
+        while i != utf8.endIndex, let b = Optional(utf8[i]), b >= 0x30 && b <= 0x39 {
+            digits += 1
+            i = utf8.index(after: i)
+        }
+        guard digits >= 9, digits <= 11, i != utf8.endIndex, utf8[i] == 0x2E else { return (nil, text[...]) }
+        i = utf8.index(after: i)
+        var frac = 0
+        while i != utf8.endIndex, let b = Optional(utf8[i]), b >= 0x30 && b <= 0x39 {
+            frac += 1
+            i = utf8.index(after: i)
+        }
+        guard frac >= 1, frac <= 9 else { return (nil, text[...]) }
+        let stampEnd = i
+        if i != utf8.endIndex {
+            guard utf8[i] == 0x20 else { return (nil, text[...]) }
+            i = utf8.index(after: i)
+        }
+        let stamp = Double(String(text[text.startIndex..<stampEnd]))
+        return (stamp, text[i...])
+    }
+
+    /// The `=` × 100 line scripts print around their header.
+    static func isSeparator(_ s: LineScanner) -> Bool {
+        s.bytes.count >= 50 && s.bytes.allSatisfy { $0 == 0x3D }
+    }
+
+    /// A line that can open a Python source file embedded in a log (docstring, comment, import,
+    /// definition) or an indented code line (a source block whose start was cut off).
+    static func looksLikeSourceStart(_ s: LineScanner) -> Bool {
+        guard let first = s.bytes.first else { return false }
+        if first == 0x22 || first == 0x27 || first == 0x23 || first == 0x40 { return true }  // " ' # @
+        for p in ["import ", "from ", "def ", "class ", "async def "] where s.hasPrefix(p) { return true }
+        return s.hasPrefix("    ") && s.bytes.count > 4 && s.bytes[4] != 0x20
+    }
+
+    /// A line that can only be the first line of a Python file: a docstring opening at column 0,
+    /// a shebang, or `from __future__`.
+    static func isFileStart(_ text: String) -> Bool {
+        text.hasPrefix("\"\"\"") || text.hasPrefix("'''") || text.hasPrefix("#!") || text.hasPrefix("from __future__")
+    }
+
+    /// A line only a running script prints: a metric line with real numbers, a step counter,
+    /// a stop line. Seeing one while collecting a presumed source block proves it was not source.
+    static func isRunOutput(_ s: LineScanner) -> Bool {
+        guard let first = s.bytes.first, first != 0x20, first != 0x09 else { return false }
+        if s.hasPrefix("stopping_early:") { return true }
+        if s.hasPrefix("step:"), s.stepCounter(at: 5) != nil { return true }
+        if first >= 0x30 && first <= 0x39, let c = s.stepCounter(at: 0), c.end < s.bytes.count, s.bytes[c.end] == 0x20 { return true }
+        return evalLabel(s) != nil && s.number(after: "val_bpb") != nil
+    }
+
+    /// The label of a metric line: the text before its first `val_loss`/`val_bpb` key, when that
+    /// text is a plain label (no quotes, braces or parentheses — f-strings in code are not labels).
+    static func evalLabel(_ s: LineScanner) -> String? {
+        guard let first = s.bytes.first, first != 0x20, first != 0x09 else { return nil }
+        let keyStarts = ["val_loss", "val_bpb"].compactMap { key -> Int? in
+            var from = 0
+            let k = Array(key.utf8)
+            while let at = s.find(k, from: from) {
+                if at == 0 || s.bytes[at - 1] == 0x20 { return at }
+                from = at + 1
+            }
+            return nil
+        }
+        guard let start = keyStarts.min() else { return nil }
+        for b in s.bytes[0..<start] {
+            switch b {
+            case 0x22, 0x27, 0x7B, 0x7D, 0x28, 0x29, 0x60, 0x5C: return nil  // " ' { } ( ) ` \
+            default: continue
+            }
+        }
+        return s.prefixText(upTo: start)
+    }
+
+    /// What an eval label says about the evaluation.
+    static func kind(ofLabel label: String) -> EvalKind {
+        let l = label.lowercased()
+        if l.isEmpty { return .progress }
+        if l.hasPrefix("step:") || l.hasPrefix("step ") { return .inTraining }
+        if let f = l.utf8.first, f >= 0x30 && f <= 0x39, LineScanner(l[...]).stepCounter(at: 0) != nil { return .inTraining }
+        if l.contains("diagnostic") { return .diagnostic }
+        if l.contains("pre-quant") || l.contains("pre_quant") || l.contains("prequant") || l.contains("pre quant")
+            || l.contains("pre_ttt") || l.contains("pre-ttt") || l.contains("post_ema") || l.contains("post-ema") {
+            return .preQuantization
+        }
+        if l.contains("progress") || l.contains("chunk") || l.contains("partial") || l.contains("running") || l.hasSuffix(":start") {
+            return .progress
+        }
+        return .final
+    }
+
+    /// A GPU row of an `nvidia-smi` table: `|   0  NVIDIA H100 80GB HBM3   On  |  …`.
+    static func gpuRow(_ s: LineScanner) -> (index: Int, model: String)? {
+        guard s.bytes.first == 0x7C else { return nil }  // |
+        let text = s.text
+        let cells = text.split(separator: "|", omittingEmptySubsequences: true)
+        guard let cell = cells.first else { return nil }
+        let words = cell.split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count >= 3, let index = Int(words[0]), words.last == "On" || words.last == "Off" else { return nil }
+        let name = words[1..<(words.count - 1)].joined(separator: " ")
+        guard name.contains("NVIDIA") || name.contains("Tesla") || name.contains("GeForce") || name.contains("H100") || name.contains("A100") else { return nil }
+        return (index, name)
+    }
+
+    /// A seed from logged hyperparameters: `seed:1337`, `  seed: 42`, `seed=42` (key=value lists
+    /// and `Hyperparameters(… seed=42 …)`), or `s:42` on the ternary `params:` line.
+    static func seed(_ s: LineScanner) -> Int? {
+        if let v = s.integer(after: "seed") { return v }
+        if s.hasPrefix("params:"), let v = s.integer(after: "s") { return v }
+        return nil
+    }
+
+    /// World size: `world_size:8`, `  world_size: 8`, or `ws:8` on the ternary `params:` line.
+    static func worldSize(_ s: LineScanner) -> Int? {
+        if let v = s.integer(after: "world_size") { return v }
+        if s.hasPrefix("params:"), let v = s.integer(after: "ws") { return v }
+        return nil
+    }
+}

@@ -1,0 +1,203 @@
+import RefereeCore
+
+/// Accumulates the facts of one run while its lines stream past, then finishes it (GPU summary,
+/// artifact fallback, eval reclassification, score choice).
+struct RunBuilder {
+    var run: RunLog
+    /// Last line that carried a training/eval/size fact; a new run's header starts after it.
+    var lastSubstantiveLine: Int?
+    var gpuRows: [Int: String] = [:]
+    var gpuTableLine: Int?
+    var unqualifiedTotal: ByteCount?
+
+    init(file: String, runIndex: Int, firstLine: Int) {
+        run = RunLog(file: file, runIndex: runIndex, firstLine: firstLine, lastLine: firstLine)
+    }
+
+    /// True once the run has trained, evaluated or reported sizes: a later header starts a new run.
+    var isSubstantive: Bool { lastSubstantiveLine != nil }
+
+    private func loc(_ line: Int) -> SourceLocation { SourceLocation(file: run.file, line: line) }
+
+    mutating func markSubstantive(_ line: Int) {
+        lastSubstantiveLine = line
+    }
+
+    mutating func note(_ text: String) {
+        if run.notes.count < 200 { run.notes.append(text) }
+    }
+
+    mutating func timestamp(_ t: Double) {
+        if run.firstTimestamp == nil { run.firstTimestamp = t }
+        run.lastTimestamp = t
+    }
+
+    mutating func seed(_ value: Int, line: Int) {
+        if let old = run.seed, old != value {
+            note("\(loc(line)): seed \(value) replaces seed \(old) logged at \(run.seedLocation.map(\.description) ?? "?") before training started")
+        }
+        if run.seed != value || run.seedLocation == nil { run.seedLocation = loc(line) }
+        run.seed = value
+    }
+
+    /// Header facts printed after the run trained belong to the next run's header, if one
+    /// follows; they are held here and handed over (or kept when the file ends).
+    var laterWorldSize: (value: Int, line: Int)?
+    var laterGPURows: [Int: String] = [:]
+    var laterGPUTableLine: Int?
+
+    mutating func worldSize(_ value: Int, line: Int) {
+        if isSubstantive {
+            laterWorldSize = (value, line)
+            return
+        }
+        run.worldSize = value
+        run.worldSizeLocation = loc(line)
+    }
+
+    mutating func gpuRow(index: Int, model: String, line: Int) {
+        if isSubstantive {
+            if laterGPURows[index] != nil { laterGPURows = [:]; laterGPUTableLine = line }
+            if laterGPUTableLine == nil { laterGPUTableLine = line }
+            laterGPURows[index] = model
+            return
+        }
+        if gpuRows[index] != nil {  // a new table replaces the previous one
+            gpuRows = [:]
+            gpuTableLine = line
+        }
+        if gpuTableLine == nil { gpuTableLine = line }
+        gpuRows[index] = model
+    }
+
+    static let maxSteps = 20_000
+    static let maxTrainingEvals = 5_000
+    static let maxOtherEvals = 5_000
+    private var steps = BoundedSeries<StepPoint>(cap: RunBuilder.maxSteps)
+    private var openStep: StepPoint?
+    private var trainingEvals = BoundedSeries<EvalLine>(cap: RunBuilder.maxTrainingEvals)
+    private var otherEvals = RecentSeries<EvalLine>(cap: RunBuilder.maxOtherEvals)
+
+    /// Adds a step point; a train line and a val line of the same step are merged into one point.
+    mutating func step(_ point: StepPoint) {
+        markSubstantive(point.line)
+        if var open = openStep, open.step == point.step, open.line >= point.line - 3 {
+            open.trainLoss = open.trainLoss ?? point.trainLoss
+            open.valLoss = point.valLoss ?? open.valLoss
+            open.valBPB = point.valBPB ?? open.valBPB
+            open.trainTimeMs = point.trainTimeMs ?? open.trainTimeMs
+            open.totalSteps = open.totalSteps ?? point.totalSteps
+            openStep = open
+        } else {
+            if let open = openStep { steps.append(open) }
+            openStep = point
+        }
+        if let t = point.trainTimeMs {
+            run.trainTimeMs = t
+            run.trainTimeLocation = loc(point.line)
+        }
+    }
+
+    mutating func stop(wallclockCap: Bool, trainTimeMs: Double?, line: Int) {
+        markSubstantive(line)
+        if wallclockCap { run.stoppedAtWallclockCap = true }
+        if let trainTimeMs {
+            run.trainTimeMs = trainTimeMs
+            run.trainTimeLocation = loc(line)
+        }
+    }
+
+    mutating func eval(_ e: EvalLine) {
+        markSubstantive(e.location.line)
+        if e.kind == .inTraining { trainingEvals.append(e) } else { otherEvals.append(e) }
+    }
+
+    mutating func size(_ fact: SizeFact, line: Int) {
+        markSubstantive(line)
+        switch fact {
+        case .code(let n): run.sizes.codeBytes = ByteCount(bytes: n, location: loc(line))
+        case .codeCompressed(let n): run.sizes.codeBytesCompressed = ByteCount(bytes: n, location: loc(line))
+        case .model(let n): run.sizes.modelBytes = ByteCount(bytes: n, location: loc(line))
+        case .artifact(let n): run.sizes.artifactBytes = ByteCount(bytes: n, location: loc(line))
+        case .unqualifiedTotal(let n): unqualifiedTotal = ByteCount(bytes: n, location: loc(line))
+        case .artifactMB(let mb):
+            run.sizes.artifactMB = mb
+            run.sizes.artifactMBLocation = loc(line)
+        }
+    }
+
+    mutating func totalEvalTime(_ ms: Double, line: Int) {
+        markSubstantive(line)
+        run.totalEvalTimeMs = ms
+    }
+
+    mutating func embeddedSource(_ text: String, lines: ClosedRange<Int>, incomplete: Bool) {
+        if let old = run.embeddedSourceLines {
+            note("\(loc(lines.lowerBound)): a second source block (lines \(lines.lowerBound)-\(lines.upperBound)) replaces the one at lines \(old.lowerBound)-\(old.upperBound)")
+        }
+        run.embeddedSource = text
+        run.embeddedSourceLines = lines
+        if incomplete {
+            note("\(loc(lines.lowerBound)): the embedded source has lines over the length cap; its text is incomplete")
+        }
+    }
+
+    /// Moves header facts read at or after `line` (world size, GPU table) to `next`, which starts there.
+    mutating func handOverHeader(from line: Int, to next: inout RunBuilder) {
+        if let w = laterWorldSize, w.line >= line {
+            next.worldSize(w.value, line: w.line)
+            laterWorldSize = nil
+        }
+        if let g = laterGPUTableLine, g >= line {
+            next.gpuRows = laterGPURows
+            next.gpuTableLine = g
+            laterGPURows = [:]
+            laterGPUTableLine = nil
+        }
+    }
+
+    /// Completes the run: GPU summary, artifact fallback, reclassification and score.
+    func finished(lastLine: Int) -> RunLog {
+        var run = self.run
+        run.lastLine = max(lastLine, run.firstLine)
+        var stepSeries = steps
+        if let open = openStep { stepSeries.append(open) }
+        run.steps = stepSeries.elements
+        if stepSeries.thinned {
+            run.notes.append("\(run.file): the step curve has more than \(Self.maxSteps) points; it was thinned (first and last points kept)")
+        }
+        run.evals = (trainingEvals.elements + otherEvals.elements).sorted { $0.location.line < $1.location.line }
+        if trainingEvals.thinned {
+            run.notes.append("\(run.file): more than \(Self.maxTrainingEvals) in-training eval lines; they were thinned")
+        }
+        if otherEvals.dropped > 0 {
+            run.notes.append("\(run.file): \(otherEvals.dropped) early eval lines dropped; the last \(Self.maxOtherEvals) are kept")
+        }
+        var gpuRows = self.gpuRows
+        var gpuTableLine = self.gpuTableLine
+        if run.worldSize == nil, let w = laterWorldSize {
+            run.worldSize = w.value
+            run.worldSizeLocation = loc(w.line)
+        }
+        if gpuRows.isEmpty, let g = laterGPUTableLine {
+            gpuRows = laterGPURows
+            gpuTableLine = g
+        }
+        if let g = gpuTableLine, !gpuRows.isEmpty {
+            let models = Set(gpuRows.values).sorted()
+            run.gpu = GPUInfo(model: models.joined(separator: " + "), count: gpuRows.count, location: loc(g))
+            if models.count > 1 { run.notes.append("\(loc(g)): the nvidia-smi table lists different GPU models: \(models.joined(separator: ", "))") }
+        }
+        if run.sizes.artifactBytes == nil, let raw = unqualifiedTotal {
+            run.sizes.artifactBytes = raw
+            run.notes.append("\(raw.location): only an unqualified `Total submission size:` line exists; it is taken as the artifact total, but in the baseline dialect that line is the raw fp checkpoint")
+        }
+        if let sizeLine = run.sizes.artifactBytes?.location.line {
+            for i in run.evals.indices where run.evals[i].kind == .final && run.evals[i].location.line < sizeLine {
+                run.evals[i].kind = .preQuantization
+            }
+        }
+        run.score = ScoreSelector.choose(from: run.evals, artifactLine: run.sizes.artifactBytes?.location)
+        return run
+    }
+}

@@ -1,0 +1,80 @@
+import RefereeAudit
+
+/// What bundle verification said about a gated path.
+public enum BundleStatus: Codable, Hashable, Sendable {
+    /// No `referee.bundle.json` in the folder.
+    case absent
+    /// The bundle's signature and digests verified.
+    case verified(signer: String)
+    /// The bundle is present but does not verify; the reason names the file and what was expected.
+    case invalid(reason: String)
+    /// A bundle is present but this build cannot verify bundles yet.
+    case notChecked(reason: String)
+
+    /// True when the bundle makes the gate fail.
+    public var fails: Bool {
+        if case .invalid = self { return true }
+        return false
+    }
+
+    var text: String {
+        switch self {
+        case .absent: return "none"
+        case .verified(let signer): return "✅ verified (\(signer))"
+        case .invalid(let reason): return "❌ \(reason)"
+        case .notChecked(let reason): return "⚠️ not checked: \(reason)"
+        }
+    }
+}
+
+/// One path given to `referee gate` and what happened to it.
+public struct GateEntry: Sendable {
+    public var path: String
+    /// The audit, nil when the path could not be audited (`error` says why).
+    public var audit: RecordAudit?
+    public var error: String?
+    public var bundle: BundleStatus
+
+    public init(path: String, audit: RecordAudit?, error: String? = nil, bundle: BundleStatus = .absent) {
+        self.path = path
+        self.audit = audit
+        self.error = error
+        self.bundle = bundle
+    }
+
+    /// True when this entry fails the gate: the audit could not run, an error-severity rule
+    /// failed, or a bundle is present and invalid. `strict` also fails `incomplete` verdicts.
+    public func fails(strict: Bool) -> Bool {
+        if error != nil || bundle.fails { return true }
+        guard let audit else { return true }
+        switch audit.verdict {
+        case .fail: return true
+        case .incomplete: return strict
+        case .pass: return false
+        }
+    }
+}
+
+extension GateEntry {
+    /// The audit as the JUnit and annotation formatters should see it: the rule results plus
+    /// a failed `gate.audit` result when the path could not be audited, and a `bundle.verify`
+    /// result when a bundle is present.
+    public var reportedAudit: RecordAudit {
+        var results = audit?.results ?? []
+        if let error {
+            results.append(RuleResult(id: "gate.audit", status: .fail, message: "could not audit \(path): \(error)"))
+        }
+        switch bundle {
+        case .absent: break
+        case .verified(let signer):
+            results.append(RuleResult(id: "bundle.verify", status: .pass, message: "bundle verified (\(signer))"))
+        case .invalid(let reason):
+            results.append(RuleResult(id: "bundle.verify", status: .fail, message: reason))
+        case .notChecked(let reason):
+            results.append(RuleResult(id: "bundle.verify", status: .unverifiable, message: reason))
+        }
+        return RecordAudit(path: audit?.path ?? path, track: audit?.track ?? "unknown",
+                           rulesVersion: audit?.rulesVersion ?? "", rulesDigest: audit?.rulesDigest ?? "",
+                           score: audit?.score, runs: audit?.runs ?? [], results: results)
+    }
+}

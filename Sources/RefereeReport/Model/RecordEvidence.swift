@@ -1,0 +1,43 @@
+import RefereeAudit
+import RefereeLogs
+
+/// A file of the record folder as listed in the README's "Included files" table.
+public struct IncludedFile: Codable, Hashable, Sendable {
+    /// Path relative to the record folder, `/`-separated.
+    public var path: String
+    public var bytes: Int
+    public init(path: String, bytes: Int) {
+        self.path = path
+        self.bytes = bytes
+    }
+}
+
+/// Everything the generators read: the audit (recomputed from raw evidence), the parsed logs
+/// (for curves), and the folder's files. Built by ``SubmissionBuilder``, the CLI, or by hand in tests.
+public struct RecordEvidence: Sendable {
+    public var audit: RecordAudit
+    /// The parsed log files; runs are matched to `audit.runs` by file and run index.
+    public var logs: [LogFile]
+    /// The record folder's files, excluding what `referee submission` generates.
+    public var files: [IncludedFile]
+    /// The record folder's last path component (e.g. `2026-04-09_A2_Muon097_3Seed`).
+    public var folderName: String
+
+    public init(audit: RecordAudit, logs: [LogFile], files: [IncludedFile], folderName: String) {
+        self.audit = audit
+        self.logs = logs
+        self.files = files
+        self.folderName = folderName
+    }
+
+    /// The parsed run behind a run summary, when its log was read.
+    public func runLog(file: String, runIndex: Int) -> RunLog? {
+        for log in logs where log.path == file {
+            if let run = log.runs.first(where: { $0.runIndex == runIndex }) { return run }
+        }
+        for log in logs {
+            if let run = log.runs.first(where: { $0.file == file && $0.runIndex == runIndex }) { return run }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,75 @@
+import RefereeAudit
+
+/// Everything a README or HTML report of a record shows, computed from evidence.
+public struct RecordPage: Sendable {
+    public var evidence: RecordEvidence
+    public var results: RecordResults
+    public var document: SubmissionDocument
+    public var budgets: Budgets
+    /// Folder (relative to the README) holding the SVG plots.
+    public var plotsFolder: String
+
+    public init(evidence: RecordEvidence, metadata: SubmissionMetadata, budgets: Budgets = Budgets(), comparison: Comparison? = nil, generator: String, plotsFolder: String = "plots") {
+        self.evidence = evidence
+        self.results = RecordResults(audit: evidence.audit)
+        var document = SubmissionDocument(results: results, audit: evidence.audit, metadata: metadata, comparison: comparison, generator: generator)
+        // No "Code size" line in any log: the code is the committed script's bytes.
+        if document.bytesCode == nil, let script = evidence.files.first(where: { $0.path == "train_gpt.py" }) {
+            document.bytesCode = script.bytes
+        }
+        self.document = document
+        self.budgets = budgets
+        self.plotsFolder = plotsFolder
+    }
+
+    public var audit: RecordAudit { evidence.audit }
+
+    /// The plots as (file name, SVG text): one curve per distinct run, then the budget bars.
+    public func plots() -> [(name: String, svg: String)] {
+        var out: [(String, String)] = []
+        for seed in results.seeds {
+            out.append((CurvePlot.fileName(for: seed), CurvePlot.svg(seed: seed, run: evidence.runLog(file: seed.file, runIndex: seed.runIndex))))
+        }
+        out.append((BudgetPlot.fileName, BudgetPlot.svg(results, budgets: budgets)))
+        return out
+    }
+
+    /// The script the record runs: `train_gpt.py` when present, else the first `.py` file.
+    public var script: String {
+        let paths = evidence.files.map(\.path)
+        if paths.contains("train_gpt.py") { return "train_gpt.py" }
+        return paths.first { $0.hasSuffix(".py") } ?? "train_gpt.py"
+    }
+
+    /// The command that re-runs every seed, as the records' READMEs give it.
+    public var reproductionCommand: String {
+        let nproc = results.seeds.compactMap { s -> Int? in
+            guard let hw = s.hardware, let n = hw.split(separator: "×").first else { return nil }
+            return Int(n)
+        }.first ?? 8
+        let seeds = results.seeds.compactMap(\.seed).map(String.init)
+        let run = "torchrun --standalone --nproc_per_node=\(nproc) \(script)"
+        if seeds.isEmpty { return run }
+        return "for SEED in \(seeds.joined(separator: " ")); do\n  SEED=$SEED \(run)\ndone"
+    }
+
+    /// Files the generator writes (excluded from "Included files").
+    public static let generatedFiles: Set<String> = ["submission.json", "README.md"]
+
+    /// Status words for tables.
+    static func statusText(_ s: RuleStatus) -> String {
+        switch s {
+        case .pass: return "✅ pass"
+        case .fail: return "❌ FAIL"
+        case .unverifiable: return "⚠️ unverifiable"
+        }
+    }
+
+    static func verdictText(_ v: Verdict) -> String {
+        switch v {
+        case .pass: return "✅ PASS"
+        case .fail: return "❌ FAIL"
+        case .incomplete: return "⚠️ INCOMPLETE (nothing failed; some rules could not be checked)"
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import RefereeAudit
+import RefereeCore
+
+/// submission.json in Parameter Golf's schema, every number computed from the logs.
+///
+/// Scores are written with 8 decimals (the precision of the `_exact` lines), times in integer
+/// milliseconds as the logs print them. Optional fields are omitted when the evidence lacks
+/// them, never filled with a placeholder.
+public struct SubmissionDocument: Codable, Hashable, Sendable {
+    /// One seed's numbers under `seeds`.
+    public struct Seed: Codable, Hashable, Sendable {
+        public var valBPB: Double?
+        public var valLoss: Double?
+        public var bytesTotal: Int?
+        public var bytesCode: Int?
+        public var trainTimeMs: Double?
+        public var evalTimeMs: Double?
+        /// `file:line` of the score line.
+        public var log: String
+
+        enum CodingKeys: String, CodingKey {
+            case valBPB = "val_bpb", valLoss = "val_loss", bytesTotal = "bytes_total", bytesCode = "bytes_code"
+            case trainTimeMs = "train_time_ms", evalTimeMs = "eval_time_ms", log
+        }
+    }
+
+    /// The `--against` comparison.
+    public struct Against: Codable, Hashable, Sendable {
+        public var record: String
+        public var valLoss: Double?
+        /// Old mean val_loss − new mean val_loss, in nats (positive = better).
+        public var deltaNats: Double?
+        public var marginNats: Double
+        public var pValue: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case record, valLoss = "val_loss", deltaNats = "delta_nats", marginNats = "margin_nats", pValue = "p_value"
+        }
+    }
+
+    public var author: String
+    public var githubID: String
+    public var name: String
+    public var blurb: String
+    public var date: String
+    public var track: String
+    public var valLoss: Double?
+    public var valBPB: Double?
+    public var valLossStd: Double?
+    public var valBPBStd: Double?
+    public var bytesTotal: Int?
+    public var bytesCode: Int?
+    public var hardware: String?
+    public var seeds: [String: Seed]
+    public var seedCount: Int
+    public var pValue: Double?
+    public var against: Against?
+    public var verdict: String
+    public var rulesVersion: String
+    public var rulesDigest: String
+    public var generatedBy: String
+    /// The logged seed behind each `seeds` key (not written: keys of repeated seeds carry the
+    /// file and run, and the claims given to the audit must name the plain seed).
+    public var seedNumbers: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case author, githubID = "github_id", name, blurb, date, track
+        case valLoss = "val_loss", valBPB = "val_bpb", valLossStd = "val_loss_std", valBPBStd = "val_bpb_std"
+        case bytesTotal = "bytes_total", bytesCode = "bytes_code", hardware, seeds, seedCount = "seed_count"
+        case pValue = "p_value", against, verdict, rulesVersion = "rules_version", rulesDigest = "rules_digest"
+        case generatedBy = "generated_by"
+    }
+
+    /// Builds the document. `generator` names the tool and version (e.g. `referee 0.1.0`).
+    public init(results: RecordResults, audit: RecordAudit, metadata: SubmissionMetadata, comparison: Comparison?, generator: String) {
+        author = metadata.author
+        githubID = metadata.githubID
+        name = metadata.name
+        blurb = metadata.blurb.isEmpty ? Self.defaultBlurb(results) : metadata.blurb
+        date = metadata.date
+        track = audit.track
+        valLoss = results.meanValLoss.map { Fixed.round($0, 8) }
+        valBPB = results.meanBPB.map { Fixed.round($0, 8) }
+        valLossStd = results.stdValLoss.map { Fixed.round($0, 8) }
+        valBPBStd = results.stdBPB.map { Fixed.round($0, 8) }
+        bytesTotal = results.bytesTotal
+        bytesCode = results.bytesCode
+        hardware = results.hardware
+        var seeds: [String: Seed] = [:]
+        for s in results.seeds {
+            seeds[s.key] = Seed(
+                valBPB: s.valBPB.map { Fixed.round($0, 8) }, valLoss: s.valLoss.map { Fixed.round($0, 8) },
+                bytesTotal: s.artifactBytes, bytesCode: s.codeBytes,
+                trainTimeMs: s.trainTimeMs.map { $0.rounded() }, evalTimeMs: s.evalTimeMs.map { $0.rounded() },
+                log: SourceLocation(file: s.file, line: s.scoreLine ?? 0).description)
+        }
+        self.seeds = seeds
+        seedNumbers = Dictionary(results.seeds.compactMap { s in s.seed.map { (s.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        seedCount = results.seeds.count
+        if let comparison {
+            let p = Statistics.improvementPValue(new: results.valLosses, old: comparison.valLosses, margin: comparison.marginNats)
+            let oldMean = Statistics.mean(comparison.valLosses)
+            let delta: Double? = { if let o = oldMean, let n = results.meanValLoss { return o - n }; return nil }()
+            against = Against(record: comparison.record, valLoss: oldMean.map { Fixed.round($0, 8) },
+                              deltaNats: delta.map { Fixed.round($0, 8) }, marginNats: comparison.marginNats,
+                              pValue: p.map { Fixed.round($0, 10) })
+            pValue = against?.pValue
+        }
+        verdict = audit.verdict.rawValue
+        rulesVersion = audit.rulesVersion
+        rulesDigest = audit.rulesDigest
+        generatedBy = generator
+    }
+
+    /// The blurb used when the author gives none: one sentence of results.
+    static func defaultBlurb(_ r: RecordResults) -> String {
+        var s = "\(r.seeds.count)-seed mean val_bpb \(r.meanBPB.map { Fixed.format($0, 8) } ?? "n/a")"
+        if let std = r.stdBPB { s += " (std \(Fixed.format(std, 8)))" }
+        if let hw = r.hardware { s += " on \(hw)" }
+        return s + "."
+    }
+
+    /// Canonical JSON bytes (sorted keys, final newline).
+    public func encoded() throws(ReportError) -> [UInt8] {
+        do {
+            return Array(try CanonicalJSON.encode(self))
+        } catch {
+            throw ReportError.io(path: "submission.json", reason: "cannot encode: \(error)")
+        }
+    }
+}

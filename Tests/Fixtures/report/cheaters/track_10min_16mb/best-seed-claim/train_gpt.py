@@ -1,0 +1,2 @@
+# synthetic train_gpt.py for the referee gate tests
+print('hello')
