@@ -58,13 +58,15 @@ enum LineClassifier {
         return evalLabel(s) != nil && s.number(after: "val_bpb") != nil
     }
 
+    private static let valLossKey = Array("val_loss".utf8)
+    private static let valBPBKey = Array("val_bpb".utf8)
+
     /// The label of a metric line: the text before its first `val_loss`/`val_bpb` key, when that
     /// text is a plain label (no quotes, braces or parentheses — f-strings in code are not labels).
     static func evalLabel(_ s: LineScanner) -> String? {
         guard let first = s.bytes.first, first != 0x20, first != 0x09 else { return nil }
-        let keyStarts = ["val_loss", "val_bpb"].compactMap { key -> Int? in
+        let keyStarts = [valLossKey, valBPBKey].compactMap { k -> Int? in
             var from = 0
-            let k = Array(key.utf8)
             while let at = s.find(k, from: from) {
                 if at == 0 || s.bytes[at - 1] == 0x20 { return at }
                 from = at + 1

@@ -36,9 +36,9 @@ struct LogParser {
     mutating func feed(_ line: Line) {
         if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(LineReader.defaultMaxLineBytes)-byte cap; only its start was read") }
         if line.invalidUTF8 { lineNote("utf8", "\(loc(line.number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
-        if line.text.utf8.contains(0) { lineNote("nul", "\(loc(line.number)): NUL bytes in the line (binary content)") }
         let (timestamp, message) = LineClassifier.splitTimestamp(line.text)
         let scanner = LineScanner(message)
+        if scanner.bytes.contains(0) { lineNote("nul", "\(loc(line.number)): NUL bytes in the line (binary content)") }
         if !candidate.isEmpty {
             if LineClassifier.isSeparator(scanner) {
                 confirmSource()
