@@ -121,6 +121,15 @@ enum LineClassifier {
         return nil
     }
 
+    /// A seed line as a run header prints it: `seed:…` / `  seed: …` alone at the line start, a
+    /// `Hyperparameters(…)` dump, the ternary `params:` line, or a key=value list of settings.
+    static func isHeaderSeedLine(_ s: LineScanner) -> Bool {
+        let trimmed = s.bytes.drop { $0 == 0x20 || $0 == 0x09 }
+        if trimmed.starts(with: Array("seed".utf8)) { return true }
+        if s.hasPrefix("Hyperparameters") || s.hasPrefix("params:") { return true }
+        return s.bytes.lazy.filter { $0 == 0x3D }.count >= 3
+    }
+
     /// World size: `world_size:8`, `  world_size: 8`, or `ws:8` on the ternary `params:` line.
     static func worldSize(_ s: LineScanner) -> Int? {
         if let v = s.integer(after: "world_size") { return v }

@@ -183,7 +183,11 @@ struct LogParser {
             return
         }
         if let seed = LineClassifier.seed(s) {
-            if let c = current, c.isSubstantive, c.run.seed != nil { splitForHeader(at: n) }
+            if let c = current, c.isSubstantive, c.run.seed != nil {
+                // After training, only a header-style seed line starts a new run; a seed
+                // mentioned by a later phase (calibration, eval) is not the run's seed.
+                if LineClassifier.isHeaderSeedLine(s) { splitForHeader(at: n) } else { return }
+            }
             ensureRun(at: n)
             current!.seed(seed, line: n)
         }
