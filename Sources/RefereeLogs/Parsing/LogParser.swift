@@ -12,6 +12,7 @@ struct LogParser {
     static let maxNotesPerKind = 10
 
     let path: String
+    let maxLineBytes: Int
     private(set) var runs: [RunLog] = []
     private(set) var fileNotes: [String] = []
     private var current: RunBuilder?
@@ -27,14 +28,15 @@ struct LogParser {
         var truncated: Bool
     }
 
-    init(path: String) {
+    init(path: String, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.path = path
+        self.maxLineBytes = maxLineBytes
     }
 
     private func loc(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 
     mutating func feed(_ line: Line) {
-        if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(LineReader.defaultMaxLineBytes)-byte cap; only its start was read") }
+        if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
         if line.invalidUTF8 { lineNote("utf8", "\(loc(line.number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
         let (timestamp, message) = LineClassifier.splitTimestamp(line.text)
         let scanner = LineScanner(message)

@@ -30,7 +30,7 @@ import Testing
 
     @Test func overCapNotesAreCounted() throws {
         let f = try read(Array(repeating: "abcdefgh", count: 25), maxLineBytes: 4)
-        #expect(f.notes.filter { $0.contains("cap;") }.count == LogParser.maxNotesPerKind)
+        #expect(f.notes.filter { $0.contains("4-byte cap;") }.count == LogParser.maxNotesPerKind)
         #expect(f.notes.contains { $0.contains("15 more line(s) of kind over-cap") })
     }
 }
