@@ -34,7 +34,7 @@ public struct LogReader: Sendable {
         } catch {
             throw LogError.unreadable(path: path, reason: error.description)
         }
-        var parser = LogParser(path: path)
+        var parser = LogParser(path: path, maxLineBytes: maxLineBytes)
         var lineCount = 0
         var byteCount: UInt64 = 0
         for line in reader {

@@ -204,3 +204,19 @@ import RefereeTestSupport
         #expect(file.runs[1].score?.eval.valBPB == 1.2)
     }
 }
+
+@Suite struct LogReaderSeedTests {
+    @Test func aSeedMentionedAfterTrainingDoesNotSplitTheRun() throws {
+        let text = [
+            "seed:1", "step:10/10 val_loss:2.0 val_bpb:1.5 train_time:100ms",
+            "gptq:calibration batches=4 seed:99", "Total submission size int8+zlib: 10 bytes",
+            "final_q_exact val_loss:2.00000000 val_bpb:1.20000000",
+        ].joined(separator: "\n") + "\n"
+        let url = try TestPaths.tempDir("logs").appendingPathComponent("s.log")
+        try Data(text.utf8).write(to: url)
+        let file = try LogReader().read(url)
+        #expect(file.runs.count == 1)
+        #expect(file.runs.first?.seed == 1)
+        #expect(file.runs.first?.score?.eval.valBPB == 1.2)
+    }
+}

@@ -46,8 +46,13 @@ enum JSONValue: Decodable, Equatable {
         }
     }
 
-    /// Maps "… around character 22." (or "line 3") in a parser message to a line of `data`.
+    /// Maps "… around character 22." (or "line 3") in a parser message to a line of `data`;
+    /// "end of file" maps to the last line.
     private static func line(ofCharacterIn message: String, data: Data) -> Int? {
+        if message.lowercased().contains("end of file") {
+            let newlines = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            return max(1, data.last == 0x0A ? newlines : newlines + 1)
+        }
         let words = message.split(whereSeparator: { $0 == " " || $0 == "." || $0 == "," })
         for (i, w) in words.enumerated() where i + 1 < words.count {
             if w == "line", let l = Int(words[i + 1]) { return l }

@@ -58,13 +58,15 @@ enum LineClassifier {
         return evalLabel(s) != nil && s.number(after: "val_bpb") != nil
     }
 
+    private static let valLossKey = Array("val_loss".utf8)
+    private static let valBPBKey = Array("val_bpb".utf8)
+
     /// The label of a metric line: the text before its first `val_loss`/`val_bpb` key, when that
     /// text is a plain label (no quotes, braces or parentheses — f-strings in code are not labels).
     static func evalLabel(_ s: LineScanner) -> String? {
         guard let first = s.bytes.first, first != 0x20, first != 0x09 else { return nil }
-        let keyStarts = ["val_loss", "val_bpb"].compactMap { key -> Int? in
+        let keyStarts = [valLossKey, valBPBKey].compactMap { k -> Int? in
             var from = 0
-            let k = Array(key.utf8)
             while let at = s.find(k, from: from) {
                 if at == 0 || s.bytes[at - 1] == 0x20 { return at }
                 from = at + 1
@@ -117,6 +119,15 @@ enum LineClassifier {
         if let v = s.integer(after: "seed") { return v }
         if s.hasPrefix("params:"), let v = s.integer(after: "s") { return v }
         return nil
+    }
+
+    /// A seed line as a run header prints it: `seed:…` / `  seed: …` alone at the line start, a
+    /// `Hyperparameters(…)` dump, the ternary `params:` line, or a key=value list of settings.
+    static func isHeaderSeedLine(_ s: LineScanner) -> Bool {
+        let trimmed = s.bytes.drop { $0 == 0x20 || $0 == 0x09 }
+        if trimmed.starts(with: Array("seed".utf8)) { return true }
+        if s.hasPrefix("Hyperparameters") || s.hasPrefix("params:") { return true }
+        return s.bytes.lazy.filter { $0 == 0x3D }.count >= 3
     }
 
     /// World size: `world_size:8`, `  world_size: 8`, or `ws:8` on the ternary `params:` line.

@@ -29,14 +29,26 @@ struct LineScanner {
     var isEmpty: Bool { bytes.isEmpty }
 
     func hasPrefix(_ prefix: String) -> Bool {
-        let p = Array(prefix.utf8)
-        return bytes.count >= p.count && bytes[0..<p.count].elementsEqual(p)
+        var i = 0
+        for b in prefix.utf8 {
+            guard i < bytes.count, bytes[i] == b else { return false }
+            i += 1
+        }
+        return true
     }
 
-    func contains(_ needle: String) -> Bool { find(Array(needle.utf8), from: 0) != nil }
+    func contains(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { find($0, from: 0) } != nil
+    }
 
     /// Index of the first occurrence of `needle` at or after `from`.
     func find(_ needle: [UInt8], from: Int) -> Int? {
+        needle.withUnsafeBufferPointer { find($0, from: from) }
+    }
+
+    /// Index of the first occurrence of `needle` at or after `from`.
+    func find(_ needle: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
         let first = needle[0]
         var i = from
@@ -56,7 +68,11 @@ struct LineScanner {
     /// The key must start the line or follow a space, tab, `(`, `,` or `[`, so `val_bpb` does not
     /// match inside `pre_ttt_val_bpb` and `seed` does not match `train_seed`.
     func number(after key: String) -> Number? {
-        let k = Array(key.utf8)
+        var key = key
+        return key.withUTF8 { number(after: $0) }
+    }
+
+    private func number(after k: UnsafeBufferPointer<UInt8>) -> Number? {
         var from = 0
         while let at = find(k, from: from) {
             from = at + 1

@@ -12,6 +12,7 @@ struct LogParser {
     static let maxNotesPerKind = 10
 
     let path: String
+    let maxLineBytes: Int
     private(set) var runs: [RunLog] = []
     private(set) var fileNotes: [String] = []
     private var current: RunBuilder?
@@ -27,18 +28,19 @@ struct LogParser {
         var truncated: Bool
     }
 
-    init(path: String) {
+    init(path: String, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.path = path
+        self.maxLineBytes = maxLineBytes
     }
 
     private func loc(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 
     mutating func feed(_ line: Line) {
-        if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(LineReader.defaultMaxLineBytes)-byte cap; only its start was read") }
+        if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
         if line.invalidUTF8 { lineNote("utf8", "\(loc(line.number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
-        if line.text.utf8.contains(0) { lineNote("nul", "\(loc(line.number)): NUL bytes in the line (binary content)") }
         let (timestamp, message) = LineClassifier.splitTimestamp(line.text)
         let scanner = LineScanner(message)
+        if scanner.bytes.contains(0) { lineNote("nul", "\(loc(line.number)): NUL bytes in the line (binary content)") }
         if !candidate.isEmpty {
             if LineClassifier.isSeparator(scanner) {
                 confirmSource()
@@ -183,7 +185,11 @@ struct LogParser {
             return
         }
         if let seed = LineClassifier.seed(s) {
-            if let c = current, c.isSubstantive, c.run.seed != nil { splitForHeader(at: n) }
+            if let c = current, c.isSubstantive, c.run.seed != nil {
+                // After training, only a header-style seed line starts a new run; a seed
+                // mentioned by a later phase (calibration, eval) is not the run's seed.
+                if LineClassifier.isHeaderSeedLine(s) { splitForHeader(at: n) } else { return }
+            }
             ensureRun(at: n)
             current!.seed(seed, line: n)
         }

@@ -46,6 +46,14 @@ import Testing
         #expect(LineClassifier.worldSize(s("params:1 ws:4 s:1")) == 4)
     }
 
+    @Test func headerSeedLines() {
+        #expect(LineClassifier.isHeaderSeedLine(s("seed:1337")))
+        #expect(LineClassifier.isHeaderSeedLine(s("  seed: 42")))
+        #expect(LineClassifier.isHeaderSeedLine(s("a=1 b=2 seed=3")))
+        #expect(LineClassifier.isHeaderSeedLine(s("params:1 ws:8 s:11")))
+        #expect(!LineClassifier.isHeaderSeedLine(s("gptq:calibration batches=4 seed:99")))
+    }
+
     @Test func gpuRows() {
         let row = LineClassifier.gpuRow(s("|   3  NVIDIA H100 80GB HBM3          On  |   00000000:38:00.0 Off |                    0 |"))
         #expect(row?.index == 3)
