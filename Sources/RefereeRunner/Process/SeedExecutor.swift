@@ -60,7 +60,8 @@ public struct SeedExecutor {
     public var caps: PhaseCaps
     /// Fired by Ctrl-C (or a test); nil for none.
     public var interrupt: InterruptTrap?
-    /// Called with every completed line and the tracker after it, and about once a second.
+    /// Called with the tracker when a line changes the phase, at most five times a second while
+    /// lines arrive, and about once a second otherwise.
     public var onProgress: (PhaseTracker, Double) -> Void
 
     public init(caps: PhaseCaps, interrupt: InterruptTrap?, onProgress: @escaping (PhaseTracker, Double) -> Void = { _, _ in }) {
@@ -83,6 +84,7 @@ public struct SeedExecutor {
         var capPhase: RunPhase?
         var eof = false
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var lastProgress = 0.0
 
         func drain() {
             while !eof {
@@ -91,8 +93,14 @@ public struct SeedExecutor {
                     let now = Clock.wall()
                     let lines = buffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n]), at: now) }
                     for line in lines {
+                        let before = tracker.phase
                         tracker.observe(line)
-                        onProgress(tracker, startedAt)
+                        // Display work stays off the per-line path: on phase changes and ≤ 5 per second.
+                        let mono = Clock.monotonic()
+                        if tracker.phase != before || mono - lastProgress >= 0.2 {
+                            lastProgress = mono
+                            onProgress(tracker, startedAt)
+                        }
                     }
                 } else if n == 0 {
                     eof = true
