@@ -137,7 +137,8 @@ public struct SeedExecutor {
                 // The leader is gone but something still holds the pipe: a leftover grandchild.
                 break
             }
-            var fds = [pollfd(fd: child.outputFD, events: Int16(POLLIN), revents: 0),
+            // At EOF the pipe polls as always ready (POLLHUP): leave it out, or this loop would spin.
+            var fds = [pollfd(fd: eof ? -1 : child.outputFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: interrupt?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
             let waitMs = Int32(max(1, min(250, (deadline - now) * 1000)))
             _ = poll(&fds, 2, waitMs)

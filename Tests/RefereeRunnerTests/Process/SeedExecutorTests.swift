@@ -124,6 +124,27 @@ import RefereeTestSupport
         #expect(body.allSatisfy { $0 == "x" })
     }
 
+    @Test func childClosingItsOutputIsWaitedForWithoutSpinning() throws {
+        let dir = try TestPaths.tempDir("runner-closed")
+        let log = dir.appendingPathComponent("train_seed7.log")
+        var usage = rusage()
+        getrusage(1 /* RUSAGE_THREAD: this test runs on one thread */, &usage)
+        let cpuBefore = Self.cpuSeconds(usage)
+        let result = try SeedExecutor(caps: PhaseCaps(trainSeconds: 30, evalSeconds: 30, graceSeconds: 0), interrupt: nil)
+            .run(spec("closed_stdout", in: dir), logURL: log)
+        getrusage(1 /* RUSAGE_THREAD: this test runs on one thread */, &usage)
+        let cpuAfter = Self.cpuSeconds(usage)
+        #expect(result.exit == .exited(0))
+        #expect(result.endedAt - result.startedAt >= 1.5, "waited for the exit, not just for EOF")
+        #expect(cpuAfter - cpuBefore < 0.5, "the wait must not busy-loop: \(cpuAfter - cpuBefore) s of CPU")
+        #expect(result.lineCount == 1)
+    }
+
+    /// User + system CPU seconds (a poll loop spins in the kernel, so system time counts).
+    static func cpuSeconds(_ u: rusage) -> Double {
+        Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
+
     @Test func missingExecutableIsALaunchError() throws {
         let dir = try TestPaths.tempDir("runner-missing")
         let spec = LaunchSpec(executable: "/nonexistent/python", arguments: [], environment: [:], workingDirectory: dir.path)
