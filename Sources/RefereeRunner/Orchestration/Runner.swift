@@ -38,6 +38,7 @@ public struct Runner {
         guard fm.fileExists(atPath: source.appendingPathComponent(config.entryScript).path) else {
             throw RunnerError.badInput(path: source.appendingPathComponent(config.entryScript).path, reason: "no entry script; a submission folder holds \(config.entryScript)")
         }
+        try refuseEarlierRun(in: out)
         try makeDir(out)
         if out.path != source.path { try copySubmission(from: source, to: out) }
         let code = try CodeBytes.measure(record: out, entry: config.entryScript)
@@ -144,6 +145,16 @@ public struct Runner {
             } catch {
                 throw RunnerError.io(path: to.path, reason: "cannot copy \(from.path): \(error.localizedDescription)")
             }
+        }
+    }
+
+    /// An output folder that already holds a run's evidence would mix two runs' logs (a trap the
+    /// auditor would then have to untangle): refuse it.
+    func refuseEarlierRun(in out: URL) throws(RunnerError) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        let earlier = names.filter { $0 == "run.json" || $0 == "artifacts" || $0 == "traces" || ($0.hasPrefix("train_seed") && $0.hasSuffix(".log")) }
+        guard earlier.isEmpty else {
+            throw RunnerError.badInput(path: out.path, reason: "already holds an earlier run (\(earlier.sorted().joined(separator: ", "))); choose another --out or remove it")
         }
     }
 

@@ -48,6 +48,9 @@ import RefereeTestSupport
         #expect(decoded == run)
         let raw = try String(contentsOf: out.appendingPathComponent("run.json"), encoding: .utf8)
         #expect(raw.contains("\"network_isolation\" : \"\(run.networkIsolation.description)\""))
+        // A second run into the same folder would mix evidence: refused, nothing touched.
+        #expect(throws: RunnerError.self) { _ = try runner.run() }
+        #expect(try RecordJSON.decode(RunRecord.self, from: Data(contentsOf: out.appendingPathComponent("run.json"))) == run)
     }
 
     @Test func hangingSubmissionIsRecordedOverBudget() throws {
