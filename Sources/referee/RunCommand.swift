@@ -73,9 +73,12 @@ struct RunCommand: ParsableCommand {
         let launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
                                 dataPath: dataPath.map(absolute), tokenizerPath: tokenizerPath.map(absolute),
                                 refereeHome: LaunchPlan.locateHome(), extraEnvironment: extra)
+        // TODO(lead): once RuleSet loading is merged, take the caps from the track's rules:
+        // `PhaseCaps(rules: <RuleSet for track>, fallback: caps)`, keeping explicit flags on top.
+        let caps = PhaseCaps(trainSeconds: trainSeconds, evalSeconds: evalSeconds, graceSeconds: graceSeconds)
         let config = RunConfiguration(recordDir: source, outDir: outURL, seeds: seedList, track: track, entryScript: entry,
                                       launch: launch,
-                                      caps: PhaseCaps(trainSeconds: trainSeconds, evalSeconds: evalSeconds, graceSeconds: graceSeconds),
+                                      caps: caps,
                                       isolateNetwork: !noNetworkIsolation, keyPath: key.map { URL(fileURLWithPath: $0) },
                                       refereeVersion: RefereeVersion.string)
         let trap = InterruptTrap(catchSignals: true)

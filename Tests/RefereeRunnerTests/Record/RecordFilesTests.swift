@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RefereeTestSupport
 @testable import RefereeRunner
+import RefereeAudit
 
 @Suite struct RecordFilesTests {
     @Test func codeBytesCountTheEntryScriptAndSpotCompressedWrappers() throws {
@@ -61,5 +62,18 @@ import RefereeTestSupport
         #expect(d.total == 901 && d.training == 600 && d.artifact == 30 && d.evaluation == 270 && d.afterTraining == 300)
         let killed = PhaseDurations(PhaseTimestamps(start: 0, trainingStopped: nil, artifactWritten: nil, finalScore: nil, end: 660))
         #expect(killed.training == nil && killed.afterTraining == nil && killed.total == 660)
+    }
+}
+
+@Suite struct PhaseCapsRulesTests {
+    @Test func capsComeFromTheTrackRulesWithFallbacks() {
+        let rule = { (id: String, seconds: Double?) in
+            Rule(id: id, statement: "", severity: .error, thresholds: seconds.map { ["max_seconds": $0] } ?? [:], source: "")
+        }
+        let fallback = PhaseCaps(trainSeconds: 1, evalSeconds: 2, graceSeconds: 3, killGraceSeconds: 4)
+        let tenMin = RuleSet(track: "t", version: "1", digest: "", rules: [rule("time.train", 600), rule("time.eval", 590)])
+        #expect(PhaseCaps(rules: tenMin, fallback: fallback) == PhaseCaps(trainSeconds: 600, evalSeconds: 590, graceSeconds: 3, killGraceSeconds: 4))
+        let partial = RuleSet(track: "t", version: "1", digest: "", rules: [rule("time.train", nil), rule("time.eval", 30)])
+        #expect(PhaseCaps(rules: partial, fallback: fallback) == PhaseCaps(trainSeconds: 1, evalSeconds: 30, graceSeconds: 3, killGraceSeconds: 4))
     }
 }
