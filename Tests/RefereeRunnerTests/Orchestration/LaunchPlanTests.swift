@@ -78,4 +78,19 @@ import Testing
         reporter.update(index: 0, count: 1, seed: 1, tracker: tracker, startedAt: 0, caps: .tenMinuteTrack, now: 2)
         #expect(written.count == 1, "plain mode prints on phase change or every 30 s, not every tick")
     }
+
+    @Test func terminalModeRewritesOneLine() {
+        var tracker = PhaseTracker()
+        tracker.observe(StampedLine(time: 0, text: "step:5/10 train_loss:1 train_time:500ms", truncated: false))
+        var written: [String] = []
+        let reporter = ProgressReporter(mode: .terminal) { written.append($0) }
+        reporter.update(index: 1, count: 2, seed: 9, tracker: tracker, startedAt: 0, caps: .tenMinuteTrack, now: 100)
+        reporter.update(index: 1, count: 2, seed: 9, tracker: tracker, startedAt: 0, caps: .tenMinuteTrack, now: 101)
+        reporter.finish("done")
+        #expect(written.count == 3)
+        #expect(written.allSatisfy { $0.hasPrefix("\r") })
+        #expect(!written[0].contains("\n") && !written[1].contains("\n"))
+        #expect(written[0].contains("seed 2/2 (9) training step 5/10"))
+        #expect(written[2].hasSuffix("\rdone\n"))
+    }
 }
