@@ -1,12 +1,111 @@
 import ArgumentParser
+import Foundation
+import RefereeRunner
 
+/// `referee run <record-dir> --seeds 1337,42,2025 [...] [-- NAME=value ...]`.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a submission end to end and produce a verified record."
+        abstract: "Run a submission end to end and produce a verified record.",
+        discussion: """
+        Each seed runs in its own working directory (artifacts/seed<SEED>) with its output \
+        timestamped into train_seed<SEED>.log. Phase caps are enforced: at a cap the whole process \
+        group is stopped and the run is recorded as over budget. Exit codes: 0 every seed completed \
+        and nothing failed, 1 a seed failed, crashed or went over budget, or a rule failed, \
+        2 bad input, 130 interrupted.
+        """
     )
 
+    @Argument(help: "The submission folder holding the entry script (train_gpt.py).")
+    var recordDir: String
+
+    @Option(help: "Comma-separated seeds, one run each, e.g. 1337,42,2025.")
+    var seeds: String
+
+    @Option(name: .customLong("nproc-per-node"), help: "Processes per node; above 1 the run goes through torchrun.")
+    var nprocPerNode: Int = 1
+
+    @Flag(help: "Launch through torchrun even with one process.")
+    var torchrun = false
+
+    @Option(name: .customLong("data-path"), help: "Data folder, passed as DATA_PATH.")
+    var dataPath: String?
+
+    @Option(name: .customLong("tokenizer-path"), help: "Tokenizer .model file, passed as TOKENIZER_PATH.")
+    var tokenizerPath: String?
+
+    @Option(help: "Ed25519 private key (PEM) to sign the record with.")
+    var key: String?
+
+    @Option(help: "Output record folder (default records/<track>/<date>_<name>).")
+    var out: String?
+
+    @Option(help: "Track whose rules apply.")
+    var track: String = "track_10min_16mb"
+
+    @Option(help: "Entry script inside the submission folder.")
+    var entry: String = "train_gpt.py"
+
+    @Option(help: "Python interpreter for single-process runs.")
+    var python: String = "python3"
+
+    @Option(name: .customLong("train-seconds"), help: "Training cap in seconds (the track's time.train rule).")
+    var trainSeconds: Double = 600
+
+    @Option(name: .customLong("eval-seconds"), help: "Cap after training stops, in seconds (the track's time.eval rule).")
+    var evalSeconds: Double = 600
+
+    @Option(name: .customLong("grace-seconds"), help: "Grace added to each cap before the group is stopped.")
+    var graceSeconds: Double = 60
+
+    @Flag(name: .customLong("no-network-isolation"), help: "Do not run the submission in a loopback-only network namespace.")
+    var noNetworkIsolation = false
+
+    @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
+    var extraEnvironment: [String] = []
+
     func run() throws {
-        throw ValidationError("'run' is not implemented yet")
+        let seedList = try RunConfiguration.parseSeeds(seeds)
+        let extra = try RunConfiguration.parseEnvironment(extraEnvironment)
+        guard nprocPerNode >= 1 else { throw ValidationError("--nproc-per-node must be at least 1") }
+        let source = URL(fileURLWithPath: recordDir)
+        let outURL = out.map { URL(fileURLWithPath: $0) } ?? RunConfiguration.defaultOut(track: track, recordDir: source)
+        let launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
+                                dataPath: dataPath.map(absolute), tokenizerPath: tokenizerPath.map(absolute),
+                                refereeHome: LaunchPlan.locateHome(), extraEnvironment: extra)
+        // TODO(lead): once RuleSet loading is merged, take the caps from the track's rules:
+        // `PhaseCaps(rules: <RuleSet for track>, fallback: caps)`, keeping explicit flags on top.
+        let caps = PhaseCaps(trainSeconds: trainSeconds, evalSeconds: evalSeconds, graceSeconds: graceSeconds)
+        let config = RunConfiguration(recordDir: source, outDir: outURL, seeds: seedList, track: track, entryScript: entry,
+                                      launch: launch,
+                                      caps: caps,
+                                      isolateNetwork: !noNetworkIsolation, keyPath: key.map { URL(fileURLWithPath: $0) },
+                                      refereeVersion: RefereeVersion.string)
+        let trap = InterruptTrap(catchSignals: true)
+        defer { trap.release() }
+        let runner = Runner(config: config, pipeline: Self.pipeline(), progress: ProgressReporter(), interrupt: trap)
+        let record = try runner.run()
+        print("record: \(outURL.standardizedFileURL.path)")
+        for step in record.postRun { print("\(step.name): \(step.status.rawValue) \(step.detail)") }
+        if record.interrupted { throw ExitCode(130) }
+        let ruleFailed = record.postRun.contains { $0.status == .ruleFailed || $0.status == .error }
+        if !record.allSeedsCompleted || ruleFailed { throw ExitCode.ruleFailed }
+    }
+
+    func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// The post-run steps. TODO(lead): once the audit, report and bundle branches are merged,
+    /// replace each placeholder: audit = `Auditor(rules: RuleSet.builtin(track)).audit(path:)`
+    /// mapped to ok/rule_failed/incomplete; report = write submission.json + README.md from that
+    /// audit; sign = `BundleSigner(key:…).sign(record)` when `context.keyPath` is set.
+    static func pipeline() -> PostRunPipeline {
+        PostRunPipeline(steps: [
+            .unavailable("audit", "auditor not wired into referee run in this build"),
+            .unavailable("report", "submission.json/README.md writer not wired into referee run in this build"),
+            PostRunPipeline.Step(name: "sign") { context in
+                guard context.keyPath != nil else { return (.skipped, "no --key given") }
+                return (.skipped, "bundle signer not wired into referee run in this build")
+            },
+        ])
     }
 }
