@@ -1,5 +1,10 @@
 import ArgumentParser
 import Foundation
+import RefereeAudit
+import RefereeBundle
+import RefereeCrypto
+import RefereeLogs
+import RefereeReport
 import RefereeRunner
 
 /// `referee run <record-dir> --seeds 1337,42,2025 [...] [-- NAME=value ...]`.
@@ -49,17 +54,29 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Python interpreter for single-process runs.")
     var python: String = "python3"
 
-    @Option(name: .customLong("train-seconds"), help: "Training cap in seconds (the track's time.train rule).")
-    var trainSeconds: Double = 600
+    @Option(name: .customLong("train-seconds"), help: "Training cap in seconds (default: the track's time.train rule, else 600).")
+    var trainSeconds: Double?
 
-    @Option(name: .customLong("eval-seconds"), help: "Cap after training stops, in seconds (the track's time.eval rule).")
-    var evalSeconds: Double = 600
+    @Option(name: .customLong("eval-seconds"), help: "Cap after training stops, in seconds (default: the track's time.eval rule, else 600).")
+    var evalSeconds: Double?
 
     @Option(name: .customLong("grace-seconds"), help: "Grace added to each cap before the group is stopped.")
     var graceSeconds: Double = 60
 
     @Flag(name: .customLong("no-network-isolation"), help: "Do not run the submission in a loopback-only network namespace.")
     var noNetworkIsolation = false
+
+    @Option(help: "Author written into submission.json (default: the submission's own submission.json, else 'Referee').")
+    var author: String?
+
+    @Option(name: .customLong("github-id"), help: "GitHub id written into submission.json (default: the submission's own, else 'referee').")
+    var githubID: String?
+
+    @Option(help: "Name written into submission.json (default: the submission's own, else the record folder's name).")
+    var name: String?
+
+    @Option(help: "One-paragraph description for submission.json.")
+    var blurb: String?
 
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
     var extraEnvironment: [String] = []
@@ -73,9 +90,11 @@ struct RunCommand: ParsableCommand {
         let launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
                                 dataPath: dataPath.map(absolute), tokenizerPath: tokenizerPath.map(absolute),
                                 refereeHome: LaunchPlan.locateHome(), extraEnvironment: extra)
-        // TODO(lead): once RuleSet loading is merged, take the caps from the track's rules:
-        // `PhaseCaps(rules: <RuleSet for track>, fallback: caps)`, keeping explicit flags on top.
-        let caps = PhaseCaps(trainSeconds: trainSeconds, evalSeconds: evalSeconds, graceSeconds: graceSeconds)
+        let ruleSet = try RuleSet.builtin(track: track)
+        // Explicit flags win over the track's rules; a cap the rules do not set stays at 600 s.
+        var caps = PhaseCaps(rules: ruleSet, fallback: PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: graceSeconds))
+        if let trainSeconds { caps.trainSeconds = trainSeconds }
+        if let evalSeconds { caps.evalSeconds = evalSeconds }
         let config = RunConfiguration(recordDir: source, outDir: outURL, seeds: seedList, track: track, entryScript: entry,
                                       launch: launch,
                                       caps: caps,
@@ -83,7 +102,7 @@ struct RunCommand: ParsableCommand {
                                       refereeVersion: RefereeVersion.string)
         let trap = InterruptTrap(catchSignals: true)
         defer { trap.release() }
-        let runner = Runner(config: config, pipeline: Self.pipeline(), progress: ProgressReporter(), interrupt: trap)
+        let runner = Runner(config: config, pipeline: pipeline(rules: ruleSet), progress: ProgressReporter(), interrupt: trap)
         let record = try runner.run()
         print("record: \(outURL.standardizedFileURL.path)")
         for step in record.postRun { print("\(step.name): \(step.status.rawValue) \(step.detail)") }
@@ -94,18 +113,48 @@ struct RunCommand: ParsableCommand {
 
     func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
-    /// The post-run steps. TODO(lead): once the audit, report and bundle branches are merged,
-    /// replace each placeholder: audit = `Auditor(rules: RuleSet.builtin(track)).audit(path:)`
-    /// mapped to ok/rule_failed/incomplete; report = write submission.json + README.md from that
-    /// audit; sign = `BundleSigner(key:…).sign(record)` when `context.keyPath` is set.
-    static func pipeline() -> PostRunPipeline {
-        PostRunPipeline(steps: [
-            .unavailable("audit", "auditor not wired into referee run in this build"),
-            .unavailable("report", "submission.json/README.md writer not wired into referee run in this build"),
-            PostRunPipeline.Step(name: "sign") { context in
-                guard context.keyPath != nil else { return (.skipped, "no --key given") }
-                return (.skipped, "bundle signer not wired into referee run in this build")
+    /// The post-run steps: audit with the track's rules (the traces included), write
+    /// submission.json + README.md from that evidence, sign the bundle when `--key` is given.
+    func pipeline(rules: RuleSet) -> PostRunPipeline {
+        let options = RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb)
+        let generator = "referee \(RefereeVersion.string)"
+        let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
+        return PostRunPipeline(steps: [
+            PostRunPipeline.Step(name: "audit") { context in
+                let result = try audit(context.record)
+                return (Self.status(result.verdict), Self.summary(result))
+            },
+            PostRunPipeline.Step(name: "report") { context in
+                var options = options
+                let claims = try? SubmissionClaims.load(context.record.appendingPathComponent("submission.json"))
+                if options.author == nil && claims?.author == nil { options.author = "Referee" }
+                if options.githubID == nil && claims?.githubID == nil { options.githubID = "referee" }
+                let result = try RecordSubmission(rules: rules, generator: generator).write(recordDir: context.record, options: options)
+                return (Self.status(result.page.audit.verdict), "wrote \(result.written.joined(separator: ", "))")
+            },
+            PostRunPipeline.Step(name: "sign", sealsRecord: true) { context in
+                guard let keyPath = context.keyPath else { return (.skipped, "no --key given") }
+                let key = try Ed25519PrivateKey(contentsOf: keyPath)
+                let statement = try BundleSigner(key: key, toolVersion: RefereeVersion.string, audit: audit).sign(context.record)
+                return (.ok, "\(statement.subject.count) files signed, keyid \(try key.publicKey().keyID())")
             },
         ])
+    }
+
+    static func status(_ verdict: Verdict) -> PostRunStatus {
+        switch verdict {
+        case .pass: return .ok
+        case .fail: return .ruleFailed
+        case .incomplete: return .incomplete
+        }
+    }
+
+    static func summary(_ audit: RecordAudit) -> String {
+        let failed = audit.results.filter { $0.status == .fail }.map(\.id)
+        let open = audit.results.filter { $0.status == .unverifiable }.map(\.id)
+        var text = "verdict \(audit.verdict.rawValue)"
+        if !failed.isEmpty { text += "; failed: \(failed.joined(separator: ", "))" }
+        if !open.isEmpty { text += "; unverifiable: \(open.joined(separator: ", "))" }
+        return text
     }
 }

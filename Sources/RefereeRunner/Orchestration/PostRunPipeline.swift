@@ -44,9 +44,13 @@ public struct PostRunPipeline: Sendable {
     public struct Step: Sendable {
         public var name: String
         public var run: @Sendable (PostRunContext) throws -> (PostRunStatus, String)
+        /// True for a step that fixes the record's bytes (signing): run.json is written before it
+        /// and not rewritten after, so its own result is reported but not stored in run.json.
+        public var sealsRecord: Bool
 
-        public init(name: String, run: @escaping @Sendable (PostRunContext) throws -> (PostRunStatus, String)) {
+        public init(name: String, sealsRecord: Bool = false, run: @escaping @Sendable (PostRunContext) throws -> (PostRunStatus, String)) {
             self.name = name
+            self.sealsRecord = sealsRecord
             self.run = run
         }
 
@@ -63,13 +67,16 @@ public struct PostRunPipeline: Sendable {
     }
 
     public func run(_ context: PostRunContext) -> [PostRunStepRecord] {
-        steps.map { step in
-            do {
-                let (status, detail) = try step.run(context)
-                return PostRunStepRecord(name: step.name, status: status, detail: detail)
-            } catch {
-                return PostRunStepRecord(name: step.name, status: .error, detail: "\(error)")
-            }
+        steps.map { run($0, context) }
+    }
+
+    /// Runs one step, turning a throw into an `error` record.
+    public func run(_ step: Step, _ context: PostRunContext) -> PostRunStepRecord {
+        do {
+            let (status, detail) = try step.run(context)
+            return PostRunStepRecord(name: step.name, status: status, detail: detail)
+        } catch {
+            return PostRunStepRecord(name: step.name, status: .error, detail: "\(error)")
         }
     }
 }

@@ -69,7 +69,14 @@ public struct Runner {
         if interrupted {
             run.postRun = pipeline.steps.map { PostRunStepRecord(name: $0.name, status: .skipped, detail: "run interrupted") }
         } else {
-            run.postRun = pipeline.run(PostRunContext(record: out, track: config.track, keyPath: config.keyPath, run: run))
+            let context = PostRunContext(record: out, track: config.track, keyPath: config.keyPath, run: run)
+            for step in pipeline.steps {
+                // A sealing step (signing) hashes run.json: write the results so far first and
+                // never rewrite the file after it.
+                if step.sealsRecord { try write(run, to: runURL) }
+                run.postRun.append(pipeline.run(step, context))
+            }
+            if pipeline.steps.contains(where: \.sealsRecord) { return run }
         }
         try write(run, to: runURL)
         return run
