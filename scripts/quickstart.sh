@@ -13,7 +13,7 @@ export REFEREE_HOME="$ROOT"   # where python/referee_probe.py lives
 
 TRACK="${TRACK:-track_non_record_16mb}"
 SEEDS="${SEEDS:-1337,42,2025}"
-OUT="${OUT:-$ROOT/records/$TRACK/$(date -u +%F)_reference_cpu}"
+OUT="${OUT:-$ROOT/.referee/runs/$(date -u +%Y%m%dT%H%M%SZ)_reference_cpu}"
 KEYDIR="$ROOT/.referee"
 KEY="$KEYDIR/quickstart.pem"
 mkdir -p "$KEYDIR"
