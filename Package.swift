@@ -23,7 +23,7 @@ let package = Package(
         // Tokenizer (.model protobuf) and FineWeb shard readers, byte denominators.
         .target(name: "RefereeData", dependencies: ["RefereeCore"]),
         // Trace files written by submissions and probe results.
-        .target(name: "RefereeTrace", dependencies: ["RefereeCore"]),
+        .target(name: "RefereeTrace", dependencies: ["RefereeCore", "RefereeCrypto"]),
         // Rules as data, checks, findings and verdicts.
         .target(name: "RefereeAudit", dependencies: ["RefereeCore", "RefereeLogs", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
         // libcrypto wrappers: SHA-256, Ed25519, PEM.
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeTestSupport"]),
         .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),
         .testTarget(name: "RefereeBundleTests", dependencies: ["RefereeBundle", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTrace", "RefereeAudit", "RefereeTestSupport"]),
         .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeTestSupport"]),
     ],
