@@ -31,7 +31,7 @@ let package = Package(
         // in-toto statements in DSSE envelopes.
         .target(name: "RefereeBundle", dependencies: ["RefereeCrypto", "RefereeAudit"]),
         // Black-box probes: builds probe shards, runs a submission's eval entry point, compares.
-        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeTrace", "RefereeData"]),
+        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
         // Text/JSON/JUnit/GitHub output, submission.json, README.md, SVG, HTML.
         .target(name: "RefereeReport", dependencies: ["RefereeAudit", "RefereeLogs"]),
         // Launching submissions, owning the clock, the bytes and the environment.
