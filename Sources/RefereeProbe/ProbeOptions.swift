@@ -16,7 +16,8 @@ public struct ProbeOptions: Sendable {
     public var seed: UInt64?
     /// Where to write the report (default `record/probes.json`).
     public var out: URL?
-    /// Script run with `python3` in `submission` (default `train_gpt.py`).
+    /// Script run with `python3` in `submission` (default `train_gpt.py`); an absolute path is
+    /// run as is, still with `submission` as the working directory.
     public var script: String
     /// Python interpreter name or path (default `python3`).
     public var python: String

@@ -14,7 +14,7 @@ public enum Prober {
         let submission = options.submission ?? options.record
         var report = ProbeReport(directory: options.record.path)
         report.submission = submission.path
-        let scriptURL = submission.appendingPathComponent(options.script)
+        let scriptURL = options.script.hasPrefix("/") ? URL(fileURLWithPath: options.script) : submission.appendingPathComponent(options.script)
         guard FileManager.default.fileExists(atPath: scriptURL.path) else {
             report.problems.append("\(scriptURL.path): no eval entry point script; add \(options.script) that honours REFEREE_EVAL_ONLY=1 (see docs/protocol.md)")
             return report
