@@ -17,11 +17,12 @@ struct ProbePlan: Sendable {
     var original: [UInt16]
     /// Same prefix up to `cut`, other tokens from `cut` on.
     var perturbed: [UInt16]
-    /// Same as `original` except `x[flipPosition]`.
-    var flipped: [UInt16]
     var cut: Int
-    var flipPosition: Int
-    /// Target positions whose full distribution is dumped (sorted, includes `flipPosition`).
+    /// Two distinct target positions in the second half: the first is flipped to the least and
+    /// to the most likely token, the second to `randomFlipToken`.
+    var flipPositions: [Int]
+    var randomFlipToken: UInt16
+    /// Target positions whose full distribution is dumped (sorted, includes `flipPositions`).
     var positions: [Int]
 
     static let bos: UInt16 = 1
@@ -58,14 +59,38 @@ struct ProbePlan: Sendable {
         for i in cut..<n {
             perturbed[i] = i == cut ? draw(differentFrom: tokens[i], rng: &rng) : candidatesToken(pool, tokens[i], &rng)
         }
-        flipPosition = Int.random(in: max(1, n / 2)...(n - 1), using: &rng)
-        flipped = tokens
-        flipped[flipPosition] = draw(differentFrom: tokens[flipPosition], rng: &rng)
-        var chosen: Set<Int> = [flipPosition]
-        while chosen.count < min(count + 1, n - 1) {
+        let f1 = Int.random(in: max(1, n / 2)...(n - 1), using: &rng)
+        var f2 = f1
+        while f2 == f1, n > 3 { f2 = Int.random(in: max(1, n / 2)...(n - 1), using: &rng) }
+        flipPositions = [f1, f2]
+        randomFlipToken = draw(differentFrom: tokens[f2], rng: &rng)
+        var chosen = Set(flipPositions)
+        let wanted = min(count + chosen.count, n - 1)
+        while chosen.count < wanted {
             chosen.insert(Int.random(in: 1..<n, using: &rng))
         }
         positions = chosen.sorted()
+    }
+
+    /// `original` with `x[position]` replaced by `token`.
+    func flipped(at position: Int, to token: UInt16) -> [UInt16] {
+        var out = original
+        out[position] = token
+        return out
+    }
+
+    /// The least and the most likely token of `probs` other than `original[position]` and the
+    /// control ids 0–3; nil when the vector is too short.
+    func extremes(_ probs: [Double], at position: Int) -> (least: UInt16, most: UInt16)? {
+        let target = Int(original[position])
+        var least: (Int, Double)?
+        var most: (Int, Double)?
+        for (t, p) in probs.enumerated() where t > 3 && t != target && t <= Int(UInt16.max) {
+            if least.map({ p < $0.1 }) ?? true { least = (t, p) }
+            if most.map({ p > $0.1 }) ?? true { most = (t, p) }
+        }
+        guard let least, let most else { return nil }
+        return (UInt16(least.0), UInt16(most.0))
     }
 }
 

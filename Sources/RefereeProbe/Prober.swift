@@ -43,9 +43,6 @@ public enum Prober {
         report.tokens = tokens.count
         report.seed = seed
         report.cut = plan.cut
-        report.flipPosition = plan.flipPosition
-        report.flipFrom = Int(tokens[plan.flipPosition])
-        report.flipTo = Int(plan.flipped[plan.flipPosition])
         report.positions = plan.positions
         // 3. Run.
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("referee-probe-\(UUID().uuidString)")
@@ -57,20 +54,39 @@ public enum Prober {
                                       environment: environment(options, artifact: report.artifact.map { submission.appendingPathComponent($0) }),
                                       timeout: options.timeout)
         var outputs: [String: EvalOutputs] = [:]
-        let shards = [("control-a", plan.original), ("control-b", plan.original), ("prefix", plan.perturbed), ("flip", plan.flipped)]
-        for (name, shardTokens) in shards {
+        var shardsByRun: [String: [UInt16]] = [:]
+        /// Runs one probe shard; false when the entry point wrote nothing (stop probing).
+        func run(_ name: String, _ shardTokens: [UInt16]) throws(ProbeError) -> Bool {
             let shard = work.appendingPathComponent("\(name).bin")
             try ProbeShard.write(shardTokens, to: shard)
-            let (run, out) = try runner.run(name: name, shard: shard, outDir: work.appendingPathComponent(name),
-                                             positions: plan.positions, tokens: shardTokens.count)
-            report.runs.append(run)
+            let (result, out) = try runner.run(name: name, shard: shard, outDir: work.appendingPathComponent(name),
+                                               positions: plan.positions, tokens: shardTokens.count)
+            report.runs.append(result)
             outputs[name] = out
+            shardsByRun[name] = shardTokens
             report.problems += out.problems.map { "\(name): \($0)" }
-            if !run.wroteOutputs { break } // no entry point: do not run the others
+            return result.wroteOutputs
         }
-        report.entryPoint = report.runs.count == shards.count && report.runs.allSatisfy(\.wroteOutputs)
-        guard report.entryPoint, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll,
-              let prefix = outputs["prefix"]?.nll, let flip = outputs["flip"]?.nll else {
+        var complete = try run("control-a", plan.original)
+        if complete { complete = try run("control-b", plan.original) }
+        if complete { complete = try run("prefix", plan.perturbed) }
+        if complete {
+            let f1 = plan.flipPositions[0], f2 = plan.flipPositions[1]
+            var specs: [(Int, UInt16, String)] = []
+            if let probs = outputs["control-a"]?.dists[f1], let (least, most) = plan.extremes(probs, at: f1) {
+                specs += [(f1, least, "least-likely"), (f1, most, "most-likely")]
+            } else {
+                report.problems.append("control-a: no distribution dumped at \(f1); only the random flip was run")
+            }
+            specs.append((f2, plan.randomFlipToken, "random"))
+            for (k, (position, token, strategy)) in specs.enumerated() {
+                let name = "flip-\(k + 1)"
+                report.flips.append(FlipProbe(run: name, position: position, from: Int(tokens[position]), to: Int(token), strategy: strategy))
+                if complete { complete = try run(name, plan.flipped(at: position, to: token)) }
+            }
+        }
+        report.entryPoint = complete
+        guard complete, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll, let prefix = outputs["prefix"]?.nll else {
             if let failed = report.runs.last(where: { !$0.wroteOutputs }) {
                 report.problems.append("\(failed.name): the entry point exited (status \(failed.exitStatus.map(String.init) ?? "killed on timeout")) without writing nll.f64 and dists.jsonl; make \(options.script) honour REFEREE_EVAL_ONLY=1 (python/referee_probe.py: eval_request(), write_eval_outputs())")
             }
@@ -78,13 +94,17 @@ public enum Prober {
         }
         report.noise = ProbeComparison.maxDelta(a, b, below: tokens.count).0
         (report.prefixMaxDelta, report.prefixWorstPosition) = ProbeComparison.maxDelta(a, prefix, below: plan.cut)
-        (report.flipMaxDelta, report.flipWorstPosition) = ProbeComparison.maxDelta(a, flip, below: plan.flipPosition)
-        if let p = outputs["control-a"]?.dists[plan.flipPosition], let q = outputs["flip"]?.dists[plan.flipPosition] {
-            report.flipDistDelta = ProbeComparison.distDelta(p, q)
+        for k in report.flips.indices {
+            let flip = report.flips[k]
+            guard let nll = outputs[flip.run]?.nll else { continue }
+            (report.flips[k].maxDelta, report.flips[k].worstPosition) = ProbeComparison.maxDelta(a, nll, below: flip.position)
+            if let p = outputs["control-a"]?.dists[flip.position], let q = outputs[flip.run]?.dists[flip.position] {
+                report.flips[k].distDelta = ProbeComparison.distDelta(p, q)
+            }
         }
-        for (name, shardTokens) in shards where name != "control-b" {
-            if let out = outputs[name] {
-                report.distributions += ProbeComparison.distributions(run: name, outputs: out, tokens: shardTokens)
+        for result in report.runs where result.name != "control-b" {
+            if let out = outputs[result.name], let shardTokens = shardsByRun[result.name] {
+                report.distributions += ProbeComparison.distributions(run: result.name, outputs: out, tokens: shardTokens)
             }
         }
         return report

@@ -1,6 +1,6 @@
 /// One run of a submission's eval entry point during probing.
 public struct ProbeRun: Codable, Hashable, Sendable {
-    /// `control-a`, `control-b`, `prefix` (suffix perturbed) or `flip` (one target flipped).
+    /// `control-a`, `control-b`, `prefix` (suffix perturbed) or `flip-<k>` (one target flipped).
     public var name: String
     /// Exit status, nil when the child was killed on timeout.
     public var exitStatus: Int32?
@@ -20,6 +20,37 @@ public struct ProbeRun: Codable, Hashable, Sendable {
         self.seconds = seconds
         self.wroteOutputs = wroteOutputs
         self.stderrTail = stderrTail
+    }
+}
+
+/// One target-flip probe: a single future target `x[position]` changed from `from` to `to`.
+///
+/// Earlier NLLs must not move, and the distribution at `position` must stay the same (it may
+/// depend only on `x[<position]`). The replacement token is the least likely or the most likely
+/// one of the control run's distribution at that position (so a gate that reads the target
+/// flips one way or the other), or a random token of the prefix.
+public struct FlipProbe: Codable, Hashable, Sendable {
+    /// The run's name in `runs`.
+    public var run: String
+    public var position: Int
+    public var from: Int
+    public var to: Int
+    /// `least-likely`, `most-likely` or `random`.
+    public var strategy: String
+    /// Largest |ΔNLL| on positions `< position` against the control run, and where (nil when
+    /// the run wrote no outputs).
+    public var maxDelta: Double?
+    public var worstPosition: Int?
+    /// Largest |Δp| over the vocabulary between the control and flipped distributions at
+    /// `position` (nil when either run did not dump it).
+    public var distDelta: Double?
+
+    public init(run: String, position: Int, from: Int, to: Int, strategy: String) {
+        self.run = run
+        self.position = position
+        self.from = from
+        self.to = to
+        self.strategy = strategy
     }
 }
 
@@ -70,11 +101,6 @@ public struct ProbeReport: Codable, Hashable, Sendable {
     public var seed: UInt64?
     /// First target position whose token the perturbed shard changes (positions `< cut` compared).
     public var cut: Int?
-    /// Target position whose token is flipped (positions `< flipPosition` compared, and the
-    /// distribution at `flipPosition`).
-    public var flipPosition: Int?
-    public var flipFrom: Int?
-    public var flipTo: Int?
     /// Positions whose full distribution was requested.
     public var positions: [Int] = []
     public var runs: [ProbeRun] = []
@@ -85,12 +111,8 @@ public struct ProbeReport: Codable, Hashable, Sendable {
     /// Largest |ΔNLL| on positions `< cut` between control and perturbed-suffix runs, and where.
     public var prefixMaxDelta: Double?
     public var prefixWorstPosition: Int?
-    /// Largest |ΔNLL| on positions `< flipPosition` between control and flipped runs, and where.
-    public var flipMaxDelta: Double?
-    public var flipWorstPosition: Int?
-    /// Largest |Δp| over the vocabulary between the distributions at `flipPosition` of the
-    /// control and flipped runs (nil when either run did not dump it).
-    public var flipDistDelta: Double?
+    /// The target-flip probes, one run each.
+    public var flips: [FlipProbe] = []
     /// Every dumped distribution, checked.
     public var distributions: [DistributionCheck] = []
     /// Problems met while probing (each a sentence a user can act on).

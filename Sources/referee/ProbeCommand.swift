@@ -50,7 +50,7 @@ struct ProbeCommand: ParsableCommand {
         let report = try Prober.probe(options)
         let destination = options.out ?? record.appendingPathComponent("probes.json")
         try Prober.write(report, to: destination)
-        print("wrote \(destination.path): entry point \(report.entryPoint ? "found" : "missing"), noise \(report.noise.map { "\($0)" } ?? "-"), prefix Δ \(report.prefixMaxDelta.map { "\($0)" } ?? "-"), flip Δ \(report.flipMaxDelta.map { "\($0)" } ?? "-")")
+        print("wrote \(destination.path): entry point \(report.entryPoint ? "found" : "missing"), noise \(report.noise.map { "\($0)" } ?? "-"), prefix Δ \(report.prefixMaxDelta.map { "\($0)" } ?? "-"), flip Δp \(report.flips.compactMap(\.distDelta).max().map { "\($0)" } ?? "-")")
         for problem in report.problems { print("  \(problem)") }
     }
 }

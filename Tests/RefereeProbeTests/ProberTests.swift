@@ -47,14 +47,30 @@ import RefereeTrace
         let plan = ProbePlan(tokens: Array(tokens.prefix(n)), count: 8, rng: &planRNG)
         #expect(plan.perturbed.prefix(plan.cut) == plan.original.prefix(plan.cut))
         #expect(plan.perturbed[plan.cut] != plan.original[plan.cut])
-        #expect(plan.flipped[plan.flipPosition] != plan.original[plan.flipPosition])
-        #expect(zip(plan.flipped, plan.original).filter { $0 != $1 }.count == 1)
-        #expect(plan.positions.contains(plan.flipPosition))
-        #expect(plan.positions.count == 9)
+        #expect(plan.flipPositions.count == 2 && plan.flipPositions[0] != plan.flipPositions[1])
+        #expect(plan.flipPositions.allSatisfy { $0 >= n / 2 && $0 < n && plan.positions.contains($0) })
+        #expect(plan.randomFlipToken != plan.original[plan.flipPositions[1]])
+        let flipped = plan.flipped(at: plan.flipPositions[1], to: plan.randomFlipToken)
+        #expect(zip(flipped, plan.original).filter { $0 != $1 }.count == 1)
+        #expect(plan.positions.count == 10)
         #expect(plan.positions.allSatisfy { $0 >= 1 && $0 < n })
         var again = SplitMix64(seed: seed)
         let replay = ProbePlan(tokens: Array(tokens.prefix(n)), count: 8, rng: &again)
         #expect(replay.positions == plan.positions && replay.cut == plan.cut)
+    }
+
+    @Test func extremesSkipTheTargetAndControlIds() {
+        var rng = SplitMix64(seed: 1)
+        let plan = ProbePlan(tokens: [1, 7, 5, 6, 7, 8, 9, 10], count: 2, rng: &rng)
+        let position = 4 // target 7
+        var probs = [Double](repeating: 0.1, count: 12)
+        probs[0] = 0.0001   // control id: skipped
+        probs[7] = 0.9      // the target itself: skipped
+        probs[9] = 0.5
+        probs[11] = 0.001
+        let e = plan.extremes(probs, at: position)
+        #expect(e?.least == 11)
+        #expect(e?.most == 9)
     }
 
     @Test func lengthExtendsToReachADocumentBoundary() {
@@ -76,14 +92,14 @@ import RefereeTrace
     @Test func honestSubmissionIsInvariant() throws {
         let r = try probe("honest")
         #expect(r.entryPoint, "\(r.problems) \(r.runs.map(\.stderrTail))")
-        #expect(r.runs.map(\.name) == ["control-a", "control-b", "prefix", "flip"])
+        #expect(r.runs.map(\.name) == ["control-a", "control-b", "prefix", "flip-1", "flip-2", "flip-3"])
+        #expect(r.flips.map(\.strategy) == ["least-likely", "most-likely", "random"])
         #expect(r.artifact == "artifact.json")
         #expect(r.artifactSHA256?.count == 64)
         #expect(r.noise == 0)
         #expect(r.prefixMaxDelta == 0)
-        #expect(r.flipMaxDelta == 0)
-        #expect(r.flipDistDelta == 0)
-        #expect(r.distributions.count == 15) // 5 positions × 3 runs
+        #expect(r.flips.allSatisfy { $0.maxDelta == 0 && $0.distDelta == 0 && $0.from != $0.to })
+        #expect(r.distributions.count == 30) // 6 positions × 5 runs (control-b is only compared)
         for d in r.distributions {
             #expect(abs(d.sum - 1) < 1e-9)
             #expect(abs(d.nll - d.negLogP) < 1e-9)
@@ -95,14 +111,14 @@ import RefereeTrace
         #expect(r.entryPoint)
         #expect(try #require(r.prefixMaxDelta) > 1e-3)
         #expect(r.prefixWorstPosition == r.cut.map { $0 - 1 })
-        #expect(try #require(r.flipMaxDelta) > 1e-3)
+        #expect(r.flips.contains { ($0.maxDelta ?? 0) > 1e-3 })
     }
 
     @Test func peekingAtTheTargetMovesItsDistribution() throws {
         let r = try probe("peek")
         #expect(r.prefixMaxDelta == 0)
-        #expect(r.flipMaxDelta == 0)
-        #expect(try #require(r.flipDistDelta) > 1e-3)
+        #expect(r.flips.allSatisfy { $0.maxDelta == 0 })
+        #expect(r.flips.allSatisfy { ($0.distDelta ?? 0) > 1e-3 })
         #expect(r.distributions.allSatisfy { abs($0.sum - 1) < 1e-9 })
     }
 

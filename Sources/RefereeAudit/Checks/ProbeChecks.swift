@@ -67,22 +67,27 @@ enum ProbeChecks {
         case .failure(let u): return u.result
         case .success(let r): report = r
         }
-        guard let delta = report.flipMaxDelta, let f = report.flipPosition else {
+        guard !report.flips.isEmpty else {
             return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes.json has no flip comparison. " + howToAdd)
         }
         let limit = allowed(rule, report)
         var evidence: [Evidence] = []
-        if delta > limit {
-            evidence.append(Evidence("NLL at target position \(report.flipWorstPosition ?? -1) (< \(f)) moved by \(delta) nats when x[\(f)] changed \(report.flipFrom ?? -1)→\(report.flipTo ?? -1)"))
+        var measured: [String] = []
+        for flip in report.flips {
+            guard let delta = flip.maxDelta, let dist = flip.distDelta else {
+                return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity,
+                                  message: "\(flip.run): no NLL or no distribution at position \(flip.position) to compare. " + howToAdd)
+            }
+            let what = "\(flip.run) (x[\(flip.position)] \(flip.from)→\(flip.to), \(flip.strategy))"
+            measured.append("\(what): max |ΔNLL| before \(delta), max |Δp| at it \(dist)")
+            if delta > limit {
+                evidence.append(Evidence("\(what): NLL at target position \(flip.worstPosition ?? -1) moved by \(delta) nats although only a later token changed"))
+            }
+            if dist > limit {
+                evidence.append(Evidence("\(what): the distribution at \(flip.position) changed by up to \(dist) when only its own target changed (it reads the target)"))
+            }
         }
-        guard let dist = report.flipDistDelta else {
-            return RuleResult(id: rule.id, status: evidence.isEmpty ? .unverifiable : .fail, severity: rule.severity,
-                              message: "the distribution at the flipped position \(f) was not dumped by both runs", evidence: evidence)
-        }
-        if dist > limit {
-            evidence.append(Evidence("the distribution at position \(f) changed by up to \(dist) when only its own target changed (it reads the target)"))
-        }
-        let detail = "flip at \(f): max |ΔNLL| before it \(delta), max |Δp| at it \(dist) (allowed \(limit)); \(header(report))"
+        let detail = measured.joined(separator: "; ") + " (allowed \(limit)); \(header(report))"
         return RuleResult(id: rule.id, status: evidence.isEmpty ? .pass : .fail, severity: rule.severity,
                           message: evidence.isEmpty ? detail : "the prediction depends on the target: \(detail)", evidence: evidence)
     }
