@@ -18,10 +18,12 @@ struct ProbePlan: Sendable {
     /// Same prefix up to `cut`, other tokens from `cut` on.
     var perturbed: [UInt16]
     var cut: Int
-    /// Two distinct target positions in the second half: the first is flipped to the least and
-    /// to the most likely token, the second to `randomFlipToken`.
+    /// Distinct target positions in the second half, one flip run each: the first is flipped to
+    /// the least likely token of the control distribution, the second to the most likely one,
+    /// the others (and any whose distribution is missing) to `randomFlipTokens`.
     var flipPositions: [Int]
-    var randomFlipToken: UInt16
+    var randomFlipTokens: [UInt16]
+    static let flipCount = 4
     /// Target positions whose full distribution is dumped (sorted, includes `flipPositions`).
     var positions: [Int]
 
@@ -59,11 +61,13 @@ struct ProbePlan: Sendable {
         for i in cut..<n {
             perturbed[i] = i == cut ? draw(differentFrom: tokens[i], rng: &rng) : candidatesToken(pool, tokens[i], &rng)
         }
-        let f1 = Int.random(in: max(1, n / 2)...(n - 1), using: &rng)
-        var f2 = f1
-        while f2 == f1, n > 3 { f2 = Int.random(in: max(1, n / 2)...(n - 1), using: &rng) }
-        flipPositions = [f1, f2]
-        randomFlipToken = draw(differentFrom: tokens[f2], rng: &rng)
+        var flips: [Int] = []
+        while flips.count < Self.flipCount, flips.count < n / 2 {
+            let f = Int.random(in: max(1, n / 2)...(n - 1), using: &rng)
+            if !flips.contains(f) { flips.append(f) }
+        }
+        flipPositions = flips
+        randomFlipTokens = flips.map { draw(differentFrom: tokens[$0], rng: &rng) }
         var chosen = Set(flipPositions)
         let wanted = min(count + chosen.count, n - 1)
         while chosen.count < wanted {

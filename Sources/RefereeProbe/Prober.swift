@@ -71,14 +71,15 @@ public enum Prober {
         if complete { complete = try run("control-b", plan.original) }
         if complete { complete = try run("prefix", plan.perturbed) }
         if complete {
-            let f1 = plan.flipPositions[0], f2 = plan.flipPositions[1]
             var specs: [(Int, UInt16, String)] = []
-            if let probs = outputs["control-a"]?.dists[f1], let (least, most) = plan.extremes(probs, at: f1) {
-                specs += [(f1, least, "least-likely"), (f1, most, "most-likely")]
-            } else {
-                report.problems.append("control-a: no distribution dumped at \(f1); only the random flip was run")
+            for (k, position) in plan.flipPositions.enumerated() {
+                let extremes = outputs["control-a"]?.dists[position].flatMap { plan.extremes($0, at: position) }
+                switch (k, extremes) {
+                case (0, let e?): specs.append((position, e.least, "least-likely"))
+                case (1, let e?): specs.append((position, e.most, "most-likely"))
+                default: specs.append((position, plan.randomFlipTokens[k], "random"))
+                }
             }
-            specs.append((f2, plan.randomFlipToken, "random"))
             for (k, (position, token, strategy)) in specs.enumerated() {
                 let name = "flip-\(k + 1)"
                 report.flips.append(FlipProbe(run: name, position: position, from: Int(tokens[position]), to: Int(token), strategy: strategy))

@@ -20,13 +20,13 @@ import RefereeTrace
     /// Expected statuses per submission (folder under `submissions/`).
     static let expected: [(String, String)] = [
         ("reference_cpu", "ppppppppp"),
-        ("cheaters/cache_before_score", "ppppppppp"),
-        ("cheaters/double_score", "ppppppppp"),
-        ("cheaters/gold_blend", "ppppppppp"),
-        ("cheaters/lying_trace", "ppppppppp"),
-        ("cheaters/pre_eval_ttt", "ppppppppp"),
-        ("cheaters/target_gate", "ppppppppp"),
-        ("cheaters/two_pass", "ppppppppp"),
+        ("cheaters/cache_before_score", "fpppppffp"),
+        ("cheaters/double_score", "pffppfpfp"),
+        ("cheaters/gold_blend", "ppppfpppf"),
+        ("cheaters/lying_trace", "pppppfppp"),
+        ("cheaters/pre_eval_ttt", "fpppppffp"),
+        ("cheaters/target_gate", "pppppppfp"),
+        ("cheaters/two_pass", "pffppffff"),
     ]
 
     static let seed = 1337
