@@ -10,13 +10,15 @@ enum ProbeSubmissions {
     /// Python source of a submission; `variant` picks the behaviour.
     static func script(_ variant: String) -> String {
         """
-        import json, math, os, struct, sys
+        import json, math, os, struct, sys, time
         V = \(vocab)
         VARIANT = "\(variant)"
         if os.environ.get("REFEREE_EVAL_ONLY") != "1":
             sys.exit(0)
         if VARIANT == "no-entry":
             sys.exit(0)
+        if VARIANT == "sleep":
+            time.sleep(60)
         with open(os.environ.get("REFEREE_ARTIFACT", "artifact.json")) as f:
             boost = json.load(f)["boost"]
         with open(os.environ["REFEREE_EVAL_SHARD"], "rb") as f:

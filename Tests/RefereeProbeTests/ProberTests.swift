@@ -136,6 +136,30 @@ import RefereeTrace
         #expect(r.problems.contains { $0.contains("without writing nll.f64") })
     }
 
+    @Test func hangingEntryPointIsKilledOnTimeout() throws {
+        let root = try ProbeSubmissions.make("sleep")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let started = Date()
+        let r = try Prober.probe(ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), seed: 1, timeout: 1))
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(!r.entryPoint)
+        #expect(r.runs.count == 1)
+        #expect(r.runs.first?.timedOut == true)
+        #expect(r.runs.first?.exitStatus == nil)
+        #expect(r.problems.contains { $0.contains("killed on timeout") })
+    }
+
+    @Test func missingScriptOrDataAreReported() throws {
+        let root = try ProbeSubmissions.make("honest")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let noScript = try Prober.probe(ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), script: "eval.py"))
+        #expect(!noScript.entryPoint)
+        #expect(noScript.problems.first?.contains("eval.py: no eval entry point script") == true)
+        #expect(throws: ProbeError.self) {
+            try Prober.probe(ProbeOptions(record: root, dataPath: root.appendingPathComponent("nowhere")))
+        }
+    }
+
     @Test func reportIsWrittenCanonically() throws {
         let dir = try TestPaths.tempDir("probe-write")
         defer { try? FileManager.default.removeItem(at: dir) }
