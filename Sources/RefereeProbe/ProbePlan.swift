@@ -59,7 +59,11 @@ struct ProbePlan: Sendable {
         }
         perturbed = tokens
         for i in cut..<n {
-            perturbed[i] = i == cut ? draw(differentFrom: tokens[i], rng: &rng) : candidatesToken(pool, tokens[i], &rng)
+            if i == cut {
+                perturbed[i] = draw(differentFrom: tokens[i], rng: &rng)
+            } else if !pool.isEmpty {
+                perturbed[i] = pool[Int.random(in: 0..<pool.count, using: &rng)]
+            }
         }
         var flips: [Int] = []
         while flips.count < Self.flipCount, flips.count < n / 2 {
@@ -96,8 +100,4 @@ struct ProbePlan: Sendable {
         guard let least, let most else { return nil }
         return (UInt16(least.0), UInt16(most.0))
     }
-}
-
-private func candidatesToken(_ pool: [UInt16], _ fallback: UInt16, _ rng: inout SplitMix64) -> UInt16 {
-    pool.isEmpty ? fallback : pool[Int.random(in: 0..<pool.count, using: &rng)]
 }

@@ -19,16 +19,19 @@ public enum TraceDiscovery {
             return (seed, name)
         }.sorted { $0.0 < $1.0 }
         return seeds.map { seed, name in
-            let dir = tracesDir.appendingPathComponent(name)
-            do {
-                return try TraceAnalyzer.analyse(directory: dir, seed: seed, displayRoot: recordRoot)
-            } catch let error as TraceError {
-                var facts = TraceFacts(directory: "traces/\(name)", seed: seed)
-                facts.malformed.append(TraceFinding(SourceLocation(file: "traces/\(name)", line: 0), error.description))
-                return facts
-            } catch {
-                return TraceFacts(directory: "traces/\(name)", seed: seed)
-            }
+            facts(of: tracesDir.appendingPathComponent(name), seed: seed, recordRoot: recordRoot)
+        }
+    }
+
+    /// The facts of one seed folder; a folder that cannot be listed gives facts naming why.
+    private static func facts(of dir: URL, seed: Int, recordRoot: URL) -> TraceFacts {
+        do {
+            return try TraceAnalyzer.analyse(directory: dir, seed: seed, displayRoot: recordRoot)
+        } catch {
+            let display = "traces/\(dir.lastPathComponent)"
+            var facts = TraceFacts(directory: display, seed: seed)
+            facts.malformed.append(TraceFinding(SourceLocation(file: display, line: 0), error.description))
+            return facts
         }
     }
 

@@ -54,7 +54,7 @@ public struct TraceFacts: Codable, Hashable, Sendable {
     public var lineCount = 0
     public var scoreEvents = 0
     public var updateEvents = 0
-    /// Phase names in the order they were met (rank 0 first, each name once).
+    /// Phase names in the order they were met (ranks merged by time, each name once).
     public var phases: [String] = []
 
     /// Union of scored target positions, sorted and merged.
@@ -75,8 +75,8 @@ public struct TraceFacts: Codable, Hashable, Sendable {
     public var chainBreaks = FindingList()
     /// Lines that are not v1 events.
     public var malformed = FindingList()
-    /// Score events whose `psum_min` / `psum_max` lie furthest from 1 are listed by the check;
-    /// these are the extremes over every score event.
+    /// The smallest `psum_min` and the largest `psum_max` over every score event, and the
+    /// lines they were read from (nil when there is no score event).
     public var psumMin: Double?
     public var psumMax: Double?
     public var psumMinLocation: SourceLocation?
