@@ -39,8 +39,9 @@ enum TraceLineParser {
         func bad(_ why: String) -> Parsed {
             .problem(TraceFinding(location, why))
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
-              let o = object as? [String: Any] else {
+        let bytes = Array(text.utf8)
+        guard let o = FlatJSON.parse(bytes)
+                ?? (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
             return bad("expected one JSON object per line")
         }
         guard let v = int(o["v"]), v == 1 else { return bad("expected \"v\": 1 (protocol version)") }
@@ -79,15 +80,25 @@ enum TraceLineParser {
         return .event(TraceEvent(seq: seq, rank: rank, time: t, prev: prev, body: body, location: location))
     }
 
-    private static func int(_ value: Any?) -> Int? {
-        guard let n = value as? NSNumber else { return nil }
-        let d = n.doubleValue
-        guard d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-        return n.intValue
+    /// An integer field: an integral number (JSON `3` or `3.0`), nil for anything else.
+    static func int(_ value: Any?) -> Int? {
+        guard let d = double(value), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
+        return Int(d)
     }
 
-    private static func double(_ value: Any?) -> Double? {
-        guard let n = value as? NSNumber else { return nil }
-        return n.doubleValue
+    /// A number field, from either parser (`Int`/`Double` from ``FlatJSON``, `NSNumber` from
+    /// `JSONSerialization`); booleans are not numbers.
+    static func double(_ value: Any?) -> Double? {
+        guard let value else { return nil }
+        if type(of: value) == Int.self, let i = value as? Int { return Double(i) }
+        if type(of: value) == Double.self, let d = value as? Double { return d }
+        // On Linux an NSNumber holding 0 or 1 answers `is Bool`; only the boolean class is a Bool.
+        if type(of: value) is NSNumber.Type, let n = value as? NSNumber,
+           ObjectIdentifier(type(of: n)) != booleanClass {
+            return n.doubleValue
+        }
+        return nil
     }
+
+    private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
 }
