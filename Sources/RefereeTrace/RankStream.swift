@@ -29,7 +29,7 @@ struct RankStream {
             let bytes = Data(line.text.utf8)
             let hash = (line.truncated || line.invalidUTF8) ? "unhashable" : SHA256.hex(bytes)
             defer { previousHash = hash }
-            if line.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if line.text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 facts.malformed.append(TraceFinding(location, "empty line (each line must be one JSON event)"))
                 facts.chainBreaks.append(TraceFinding(location, "empty line inside the chain"))
                 continue
