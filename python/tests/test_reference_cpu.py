@@ -123,3 +123,20 @@ def test_eval_entry_point_rejects_bad_position(ref_run, tmp_path):
         run(REFERENCE, str(tmp_path / "w"), trace=False, REFEREE_EVAL_ONLY=1, REFEREE_EVAL_SHARD=shard,
             REFEREE_EVAL_OUT=tmp_path / "o", REFEREE_ARTIFACT=ref_run[0] / "final_model.ptz",
             REFEREE_DIST_POSITIONS="9")
+
+
+def test_wallclock_cap_stops_training(tmp_path):
+    out = run(REFERENCE, str(tmp_path), trace=False, MAX_WALLCLOCK_SECONDS=0)
+    assert re.search(r"^stopping_early: wallclock_cap train_time:\d+ms step:1/\d+$", out, re.M)
+    assert re.search(r"^step:1/\d+ val_loss:", out, re.M)  # the last step is validated, as in the baseline
+    assert not re.search(r"^step:2/", out, re.M)
+    assert rules.final_score(out)[1] > 0
+
+
+def test_seed_changes_score_and_same_seed_repeats(ref_run, tmp_path):
+    d, out = ref_run
+    again = run(REFERENCE, str(tmp_path / "same"), trace=False, SEED=7)
+    other = run(REFERENCE, str(tmp_path / "other"), trace=False, SEED=8)
+    assert (tmp_path / "same" / "final_model.ptz").read_bytes() == (d / "final_model.ptz").read_bytes()
+    assert rules.final_score(again) == rules.final_score(out)
+    assert rules.final_score(other) != rules.final_score(out)

@@ -96,3 +96,11 @@ def test_rejects_bad_events(tmp_path):
     with pytest.raises(ValueError):
         t.score(1, 2, float("nan"), 0, 1.0, 1.0)
     assert not os.path.exists(tmp_path / "rank0.jsonl")
+
+
+def test_helper_needs_no_numpy():
+    import subprocess
+    import sys
+    code = "import sys, referee_probe; sys.exit(1 if 'numpy' in sys.modules else 0)"
+    env = {"PYTHONPATH": os.path.dirname(referee_probe.__file__), "PATH": os.environ.get("PATH", "")}
+    assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
