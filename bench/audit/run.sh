@@ -122,6 +122,24 @@ set +e; /usr/bin/time -v "$BIN" audit --format json "$BIG_LOG" >"$WORK/big.json"
 [ $rc -le 1 ] || { cat "$WORK/big.referee" >&2; echo "referee audit failed on the big log (exit $rc)" >&2; exit 1; }
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('referee runs found:', len(d['records'][0]['runs']))" "$WORK/big.json"
 report referee "$WORK/big.referee"
+# Where the peak comes from: poll /proc/PID/status (every 50 ms) for the largest anonymous
+# (heap) and file-backed (mapped file pages) resident sizes during a second run.
+"$BIN" audit --format json "$BIG_LOG" >/dev/null & pid=$!
+python3 - "$pid" <<'PY'
+import os, sys, time
+pid, peak = sys.argv[1], {"RssAnon": 0, "RssFile": 0, "VmRSS": 0}
+while True:
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            k, _, v = line.partition(":")
+            if k in peak: peak[k] = max(peak[k], int(v.split()[0]))
+        if open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z": break
+    except (FileNotFoundError, ProcessLookupError):
+        break
+    time.sleep(0.05)
+print("referee  sampled peaks: " + "  ".join(f"{k} {v / 1024:.1f} MB" for k, v in peak.items()))
+PY
+wait "$pid" || true
 if [ "${BIG_PYTHON:-0}" = 1 ]; then
   /usr/bin/time -v python3 bench/logs/extract.py "$BIG_LOG" >/dev/null 2>"$WORK/big.python"
   report python "$WORK/big.python"
