@@ -31,7 +31,8 @@ public enum Verdict: String, Codable, Sendable {
     case pass
     /// At least one error-severity rule failed.
     case fail
-    /// Nothing failed, but some rules could not be checked.
+    /// Nothing failed, but some error-severity rules could not be checked. (A warning-severity
+    /// rule that is unverifiable is reported as such but does not hold the verdict back.)
     case incomplete
 }
 
@@ -63,7 +64,7 @@ extension Verdict {
     public init(_ results: [RuleResult]) {
         if results.contains(where: { $0.status == .fail && $0.severity == .error }) {
             self = .fail
-        } else if results.contains(where: { $0.status == .unverifiable }) {
+        } else if results.contains(where: { $0.status == .unverifiable && $0.severity == .error }) {
             self = .incomplete
         } else {
             self = .pass

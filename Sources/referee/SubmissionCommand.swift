@@ -44,46 +44,18 @@ struct SubmissionCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: recordDir)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ReportError.io(path: recordDir, reason: "not a record folder (expected a directory holding train logs and train_gpt.py)")
-        }
         let ruleSet = try rules.ruleSet(for: url)
-        let loader = EvidenceLoader()
-        var context = try loader.context(for: url, displayPath: "")
-        var comparison: Comparison?
-        if let against {
-            let record = try loader.againstRecord(URL(fileURLWithPath: against))
-            context.against = AgainstRecord(path: against, valLosses: record.valLosses, valBPBs: record.valBPBs)
-            let margin = ruleSet.rule("stats.significance")?.threshold("min_improvement_nats", default: 0.005) ?? 0.005
-            comparison = Comparison(record: against, valLosses: record.valLosses, marginNats: margin)
+        let options = RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb, date: date,
+                                               against: against, output: output.map { URL(fileURLWithPath: $0) })
+        let result = try RecordSubmission(rules: ruleSet, generator: "referee \(RefereeVersion.string)").write(recordDir: url, options: options)
+        for path in result.written {
+            print(result.destination.appendingPathComponent(path).path)
         }
-        guard context.logs.contains(where: { $0.runs.contains { $0.score != nil } }) else {
-            throw ReportError.noScoredRun(path: recordDir)
-        }
-        let folderName = url.standardizedFileURL.lastPathComponent
-        let when = try RecordDate.resolve(flag: date, logs: context.logs, folderName: folderName)
-        guard let authorName = author ?? context.claims?.author else {
-            throw ValidationError("no author: pass --author (the record has no submission.json naming one)")
-        }
-        guard let github = githubID ?? context.claims?.githubID else {
-            throw ValidationError("no GitHub id: pass --github-id (the record has no submission.json naming one)")
-        }
-        let metadata = SubmissionMetadata(author: authorName, githubID: github, name: name ?? context.claims?.name ?? folderName,
-                                          blurb: blurb ?? "", date: when.date)
-        let builder = SubmissionBuilder(auditor: Auditor(rules: ruleSet), generator: "referee \(RefereeVersion.string)")
-        let page = try builder.page(context: context, recordDir: url, metadata: metadata, comparison: comparison)
-        let destination = output.map { URL(fileURLWithPath: $0) } ?? url
-        let written = try ReportFileWriter.writeSubmission(page, to: destination)
-        for path in written {
-            print(destination.appendingPathComponent(path).path)
-        }
-        FileHandle.standardError.write(Data("referee: verdict \(page.audit.verdict.rawValue) (date from \(when.source.rawValue))\n".utf8))
-        if page.audit.verdict == .fail { throw ExitCode.ruleFailed }
+        FileHandle.standardError.write(Data("referee: verdict \(result.page.audit.verdict.rawValue) (date from \(result.dateSource))\n".utf8))
+        if result.page.audit.verdict == .fail { throw ExitCode.ruleFailed }
     }
 }
 
-/// `--track` / `--rules`, shared by `submission`, `report` and `gate`.
 struct RulesOptions: ParsableArguments {
     @Option(help: "Track whose built-in rules apply (default: the track the record folder sits under, else track_10min_16mb).")
     var track: String?

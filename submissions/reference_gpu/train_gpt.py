@@ -293,11 +293,15 @@ def main():
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     distributed = world > 1
     cuda = torch.cuda.is_available()
-    device = torch.device("cuda", local_rank) if cuda else torch.device("cpu")
+    # More ranks than GPUs (e.g. 2 processes sharing one GPU) share devices round-robin; NCCL
+    # refuses two ranks on one GPU, so such runs (or DIST_BACKEND=gloo) use gloo.
+    ngpu = torch.cuda.device_count() if cuda else 0
+    device = torch.device("cuda", local_rank % ngpu) if cuda else torch.device("cpu")
     if cuda:
         torch.cuda.set_device(device)
     if distributed:
-        dist.init_process_group(backend="nccl" if cuda else "gloo")
+        backend = os.environ.get("DIST_BACKEND") or ("nccl" if cuda and world <= ngpu else "gloo")
+        dist.init_process_group(backend=backend)
     master = rank == 0
     logfile = None
     if master:
@@ -336,7 +340,7 @@ def main():
     log0("val_loader:shards pattern=%s tokens:%d" % (val_pattern, len(val)))
 
     model = GPT(args).to(device)
-    ddp = DDP(model, device_ids=[local_rank] if cuda else None) if distributed else model
+    ddp = DDP(model, device_ids=[device.index] if cuda else None) if distributed else model
     decay = [p for p in model.parameters() if p.ndim == 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}], lr=args.lr, betas=(0.9, 0.95))
     L = args.train_seq_len

@@ -5,6 +5,12 @@ extension RecordFolder {
     /// The two track folder names of the competition.
     public static let trackFolders = ["track_10min_16mb", "track_non_record_16mb"]
 
+    /// Folders of a record written by `referee run` that hold the submission's own outputs
+    /// (working directories, traces, plots): their files are listed in `allFiles` but are never
+    /// taken as logs, scripts or tokenizers — the runner's timestamped `train_seed<SEED>.log` are
+    /// the logs, and a submission's own log copies inside its working directory are not runs.
+    public static let runnerOutputFolders = ["artifacts", "traces", "plots"]
+
     /// Classifies the files of a record folder (recursively; paths relative to `url`, sorted).
     ///
     /// Logs are `*.log` files and `*.txt` files whose start reads like a training log (a metric
@@ -26,7 +32,7 @@ extension RecordFolder {
         var scripts: [String] = []
         var tokenizers: [String] = []
         var submissions: [String] = []
-        for rel in all {
+        for rel in all where !runnerOutputFolders.contains(where: { rel.hasPrefix($0 + "/") }) {
             let name = (rel as NSString).lastPathComponent
             let ext = (name as NSString).pathExtension.lowercased()
             let lower = name.lowercased()

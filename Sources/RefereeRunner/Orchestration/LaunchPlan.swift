@@ -1,0 +1,77 @@
+import Foundation
+
+/// Builds the command and environment of each seed.
+///
+/// torchrun (`--standalone --nproc_per_node=N`) when N > 1 or it is asked for, else python3.
+/// Referee sets SEED, RUN_ID, DATA_PATH, TOKENIZER_PATH (when given), PYTHONUNBUFFERED=1,
+/// REFEREE_TRACE_DIR and prepends `<referee home>/python` to PYTHONPATH; `extraEnvironment`
+/// (from `-- NAME=value …`) is applied last, so it can override anything but the trace directory
+/// and the seed.
+public struct LaunchPlan: Sendable {
+    public var python: String
+    public var torchrun: String
+    public var nprocPerNode: Int
+    public var forceTorchrun: Bool
+    public var dataPath: String?
+    public var tokenizerPath: String?
+    public var refereeHome: URL?
+    public var extraEnvironment: [String: String]
+    public var baseEnvironment: [String: String]
+
+    public init(python: String = "python3", torchrun: String = "torchrun", nprocPerNode: Int = 1, forceTorchrun: Bool = false,
+                dataPath: String? = nil, tokenizerPath: String? = nil, refereeHome: URL? = nil,
+                extraEnvironment: [String: String] = [:], baseEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.python = python
+        self.torchrun = torchrun
+        self.nprocPerNode = nprocPerNode
+        self.forceTorchrun = forceTorchrun
+        self.dataPath = dataPath
+        self.tokenizerPath = tokenizerPath
+        self.refereeHome = refereeHome
+        self.extraEnvironment = extraEnvironment
+        self.baseEnvironment = baseEnvironment
+    }
+
+    public var usesTorchrun: Bool { forceTorchrun || nprocPerNode > 1 }
+    public var launcher: String { usesTorchrun ? "torchrun" : "python3" }
+
+    /// The variables Referee adds for `seed` (the record's `environment` list).
+    public func addedEnvironment(seed: Int, runId: String, traceDir: URL) -> [String: String] {
+        var env: [String: String] = ["SEED": String(seed), "RUN_ID": runId, "PYTHONUNBUFFERED": "1"]
+        if let dataPath { env["DATA_PATH"] = dataPath }
+        if let tokenizerPath { env["TOKENIZER_PATH"] = tokenizerPath }
+        if let home = refereeHome {
+            let probe = home.appendingPathComponent("python").path
+            env["PYTHONPATH"] = [probe, baseEnvironment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
+        }
+        for (key, value) in extraEnvironment { env[key] = value }
+        env["SEED"] = String(seed)
+        env["REFEREE_TRACE_DIR"] = traceDir.path
+        return env
+    }
+
+    /// The launch of `script` for one seed, in `workingDirectory`.
+    public func spec(script: URL, seed: Int, runId: String, traceDir: URL, workingDirectory: URL) -> LaunchSpec {
+        var env = baseEnvironment
+        for (key, value) in addedEnvironment(seed: seed, runId: runId, traceDir: traceDir) { env[key] = value }
+        if usesTorchrun {
+            return LaunchSpec(executable: torchrun, arguments: ["--standalone", "--nproc_per_node=\(nprocPerNode)", script.path],
+                              environment: env, workingDirectory: workingDirectory.path)
+        }
+        return LaunchSpec(executable: python, arguments: [script.path], environment: env, workingDirectory: workingDirectory.path)
+    }
+
+    /// Finds Referee's checkout (the folder holding `python/referee_probe.py`): `REFEREE_HOME`
+    /// when set, else walking up from the executable's path.
+    public static func locateHome(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  executable: String = CommandLine.arguments.first ?? "") -> URL? {
+        let fm = FileManager.default
+        if let home = environment["REFEREE_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        while url.path != "/" && !url.path.isEmpty {
+            url.deleteLastPathComponent()
+            if fm.fileExists(atPath: url.appendingPathComponent("python/referee_probe.py").path) { return url }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Everything `referee run` was asked to do.
+public struct RunConfiguration: Sendable {
+    /// The submission folder (holds the entry script, e.g. `train_gpt.py`).
+    public var recordDir: URL
+    /// The output record folder (`--out`).
+    public var outDir: URL
+    public var seeds: [Int]
+    public var track: String
+    public var entryScript: String
+    public var launch: LaunchPlan
+    public var caps: PhaseCaps
+    /// Try `unshare --net` (loopback only); false records `disabled`.
+    public var isolateNetwork: Bool
+    public var keyPath: URL?
+    public var refereeVersion: String
+    /// Collect `environment.json` (tests turn it off to stay fast).
+    public var captureEnvironment: Bool
+
+    public init(recordDir: URL, outDir: URL, seeds: [Int], track: String = "track_10min_16mb", entryScript: String = "train_gpt.py",
+                launch: LaunchPlan = LaunchPlan(), caps: PhaseCaps = .tenMinuteTrack, isolateNetwork: Bool = true,
+                keyPath: URL? = nil, refereeVersion: String, captureEnvironment: Bool = true) {
+        self.recordDir = recordDir
+        self.outDir = outDir
+        self.seeds = seeds
+        self.track = track
+        self.entryScript = entryScript
+        self.launch = launch
+        self.caps = caps
+        self.isolateNetwork = isolateNetwork
+        self.keyPath = keyPath
+        self.refereeVersion = refereeVersion
+        self.captureEnvironment = captureEnvironment
+    }
+
+    /// `records/<track>/<YYYY-MM-DD>_<name of the submission folder>`, the default `--out`.
+    public static func defaultOut(track: String, recordDir: URL, date: Date = Date()) -> URL {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let name = recordDir.standardizedFileURL.lastPathComponent
+        return URL(fileURLWithPath: "records").appendingPathComponent(track).appendingPathComponent("\(formatter.string(from: date))_\(name)")
+    }
+
+    /// Parses `--seeds 1337,42,2025`; throws on an empty list, a non-integer or a repeat.
+    public static func parseSeeds(_ text: String) throws(RunnerError) -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var seeds: [Int] = []
+        for part in parts {
+            guard let seed = Int(part) else {
+                throw RunnerError.badInput(path: "--seeds", reason: "expected comma-separated integers like 1337,42,2025, got '\(part)' in '\(text)'")
+            }
+            guard !seeds.contains(seed) else {
+                throw RunnerError.badInput(path: "--seeds", reason: "seed \(seed) is listed twice")
+            }
+            seeds.append(seed)
+        }
+        guard !seeds.isEmpty else { throw RunnerError.badInput(path: "--seeds", reason: "no seed given") }
+        return seeds
+    }
+
+    /// Parses the `NAME=value` words after `--`.
+    public static func parseEnvironment(_ words: [String]) throws(RunnerError) -> [String: String] {
+        var env: [String: String] = [:]
+        for word in words {
+            guard let eq = word.firstIndex(of: "="), eq != word.startIndex else {
+                throw RunnerError.badInput(path: "-- \(word)", reason: "expected NAME=value after '--'")
+            }
+            env[String(word[..<eq])] = String(word[word.index(after: eq)...])
+        }
+        return env
+    }
+}

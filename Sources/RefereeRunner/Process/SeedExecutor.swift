@@ -1,0 +1,173 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hard wall-clock caps of one seed's run, in seconds.
+///
+/// Training is capped at `trainSeconds + graceSeconds` from the child's start; once training is
+/// seen to stop, the rest (artifact and evaluation) is capped at `evalSeconds + graceSeconds`
+/// from that moment. At a cap the whole process group gets SIGTERM, then SIGKILL
+/// `killGraceSeconds` later.
+public struct PhaseCaps: Sendable, Codable, Hashable {
+    public var trainSeconds: Double
+    public var evalSeconds: Double
+    public var graceSeconds: Double
+    public var killGraceSeconds: Double
+
+    public init(trainSeconds: Double, evalSeconds: Double, graceSeconds: Double, killGraceSeconds: Double = 10) {
+        self.trainSeconds = trainSeconds
+        self.evalSeconds = evalSeconds
+        self.graceSeconds = graceSeconds
+        self.killGraceSeconds = killGraceSeconds
+    }
+
+    /// The rules of the 10-minute track: 600 s + 600 s, with 60 s of grace for start-up.
+    public static let tenMinuteTrack = PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: 60)
+}
+
+/// Why a seed's run ended.
+public enum StopReason: String, Sendable, Codable, Hashable {
+    /// The child exited by itself (any status).
+    case exited
+    /// A phase cap was reached and Referee stopped the group.
+    case overBudget = "over_budget"
+    /// Ctrl-C / SIGTERM reached the runner, which stopped the group.
+    case interrupted
+}
+
+/// What happened when a seed ran: a value, whatever the child did.
+public struct SeedExecution: Sendable {
+    /// The child's pid (also its process group id); it no longer exists.
+    public var pid: pid_t
+    /// The child's exit as `waitpid` saw it.
+    public var exit: ExitStatus
+    public var stop: StopReason
+    /// The phase whose cap was reached, when `stop == .overBudget`.
+    public var capReachedIn: RunPhase?
+    /// Wall time (unix seconds) just before the spawn and after the last byte/exit.
+    public var startedAt: Double
+    public var endedAt: Double
+    public var phases: PhaseTracker
+    public var lineCount: Int
+    /// Live members of the group still found after cleanup (0 unless something is unkillable).
+    public var survivors: Int
+}
+
+/// Runs one child to its end, streaming its output into a ``TimestampedLog`` and enforcing
+/// ``PhaseCaps``. Blocking; one thread.
+public struct SeedExecutor {
+    public var caps: PhaseCaps
+    /// Fired by Ctrl-C (or a test); nil for none.
+    public var interrupt: InterruptTrap?
+    /// Called with the tracker when a line changes the phase, at most five times a second while
+    /// lines arrive, and about once a second otherwise.
+    public var onProgress: (PhaseTracker, Double) -> Void
+
+    public init(caps: PhaseCaps, interrupt: InterruptTrap?, onProgress: @escaping (PhaseTracker, Double) -> Void = { _, _ in }) {
+        self.caps = caps
+        self.interrupt = interrupt
+        self.onProgress = onProgress
+    }
+
+    /// Starts `spec`, writes its output to `logURL`. Throws only when the child cannot be
+    /// started or the log cannot be created.
+    public func run(_ spec: LaunchSpec, logURL: URL) throws(RunnerError) -> SeedExecution {
+        let log = try TimestampedLog(url: logURL)
+        defer { log.close() }
+        let startedAt = Clock.wall()
+        let child = try ChildProcess.spawn(spec)
+        let group = ProcessGroup(pgid: child.pgid)
+        var tracker = PhaseTracker()
+        var exit: ExitStatus?
+        var stop = StopReason.exited
+        var capPhase: RunPhase?
+        var eof = false
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var lastProgress = 0.0
+
+        func drain() {
+            while !eof {
+                let n = buffer.withUnsafeMutableBytes { read(child.outputFD, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    let now = Clock.wall()
+                    let lines = buffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n]), at: now) }
+                    for line in lines {
+                        let before = tracker.phase
+                        tracker.observe(line)
+                        // Display work stays off the per-line path: on phase changes and ≤ 5 per second.
+                        let mono = Clock.monotonic()
+                        if tracker.phase != before || mono - lastProgress >= 0.2 {
+                            lastProgress = mono
+                            onProgress(tracker, startedAt)
+                        }
+                    }
+                } else if n == 0 {
+                    eof = true
+                } else if errno == EINTR {
+                    continue
+                } else {
+                    return  // EAGAIN: nothing more for now
+                }
+            }
+        }
+
+        func reap(blocking: Bool) {
+            guard exit == nil else { return }
+            var status: Int32 = 0
+            let r = waitpid(child.pid, &status, blocking ? 0 : WNOHANG)
+            if r == child.pid { exit = ExitStatus(waitStatus: status) }
+        }
+
+        var lastTick = Clock.monotonic()
+        while exit == nil || !eof {
+            let now = Clock.wall()
+            let deadline = tracker.trainingStoppedAt.map { $0 + caps.evalSeconds + caps.graceSeconds }
+                ?? startedAt + caps.trainSeconds + caps.graceSeconds
+            if now >= deadline {
+                stop = .overBudget
+                capPhase = tracker.phase == .training ? .training : .evaluation
+                break
+            }
+            if interrupt?.fired == true {
+                stop = .interrupted
+                break
+            }
+            if exit != nil {
+                // The leader is gone but something still holds the pipe: a leftover grandchild.
+                break
+            }
+            // At EOF the pipe polls as always ready (POLLHUP): leave it out, or this loop would spin.
+            var fds = [pollfd(fd: eof ? -1 : child.outputFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: interrupt?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
+            let waitMs = Int32(max(1, min(250, (deadline - now) * 1000)))
+            _ = poll(&fds, 2, waitMs)
+            drain()
+            reap(blocking: false)
+            if Clock.monotonic() - lastTick >= 1 {
+                lastTick = Clock.monotonic()
+                onProgress(tracker, startedAt)
+            }
+        }
+
+        // Whatever the reason, nothing of the group may outlive this seed.
+        group.terminate(grace: stop == .exited ? 1 : caps.killGraceSeconds) {
+            drain()
+            reap(blocking: false)
+        }
+        let drainEnd = Clock.monotonic() + 2
+        while !eof && Clock.monotonic() < drainEnd {
+            var fd = pollfd(fd: child.outputFD, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, 100)
+            drain()
+        }
+        reap(blocking: true)
+        group.reapOrphans()
+        if let partial = log.flushPartialLine() { tracker.observe(partial) }
+        close(child.outputFD)
+        let endedAt = Clock.wall()
+        return SeedExecution(pid: child.pid, exit: exit ?? .signaled(SIGKILL), stop: stop, capReachedIn: capPhase,
+                             startedAt: startedAt, endedAt: endedAt, phases: tracker,
+                             lineCount: log.lineCount, survivors: group.liveMembers().count)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import RefereeTestSupport
+@testable import RefereeRunner
+
+@Suite(.serialized) struct EnvironmentTests {
+    @Test func captureRecordsPythonAndMissingTools() throws {
+        let env = EnvironmentCapture.capture(python: "python3", refereeVersion: "9.9.9", refereeHome: TestPaths.repoRoot,
+                                             networkIsolation: .disabled)
+        let direct = CommandCapture.run(["python3", "-c", "import platform; print(platform.python_version())"])
+        #expect(env.pythonVersion == direct.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(env.refereeVersion == "9.9.9")
+        #expect(env.cpuCount == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(env.kernel.hasPrefix("Linux "))
+        let smi = try #require(env.commands.first { $0.command.first == "nvidia-smi" })
+        if smi.succeeded {
+            #expect(!env.gpus.isEmpty)
+        } else {
+            #expect(env.gpus.isEmpty, "no nvidia-smi, no GPUs claimed")
+        }
+        let torchImportable = CommandCapture.run(["python3", "-c", "import torch"]).succeeded
+        #expect((env.torchVersion != nil) == torchImportable)
+        if let commit = env.refereeCommit {
+            #expect(commit.count == 40 && commit.allSatisfy(\.isHexDigit))
+        }
+    }
+
+    @Test func commandCaptureTimesOutAndKillsTheGroup() {
+        let begin = Date()
+        let result = CommandCapture.run(["sh", "-c", "sleep 30 & sleep 30"], timeout: 0.5)
+        #expect(result.status.hasPrefix("timed out"))
+        #expect(Date().timeIntervalSince(begin) < 10)
+        let missing = CommandCapture.run(["/nonexistent/tool"])
+        #expect(missing.status.hasPrefix("not started"))
+    }
+
+    @Test func isolatedChildSeesOnlyLoopback() throws {
+        let probe = NetworkIsolation.probe()
+        guard probe == .applied else {
+            print("SKIP isolatedChildSeesOnlyLoopback: network isolation unavailable here: \(probe)")
+            return
+        }
+        // /proc/net/dev is per network namespace (sysfs would show the host's interfaces).
+        let spec = NetworkIsolation.wrap(LaunchSpec(executable: "cat", arguments: ["/proc/net/dev"], environment: ProcessInfo.processInfo.environment, workingDirectory: "/"))
+        let inside = CommandCapture.run(spec.argv)
+        #expect(inside.succeeded)
+        let interfaces = inside.output.split(separator: "\n").dropFirst(2).compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) }
+        #expect(interfaces == ["lo"])
+        let outside = CommandCapture.run(["cat", "/proc/net/dev"])
+        #expect(outside.output.split(separator: "\n").count > inside.output.split(separator: "\n").count, "the host has more than loopback, so the check can fail")
+        let up = CommandCapture.run(NetworkIsolation.wrap(LaunchSpec(executable: "ip", arguments: ["-o", "link", "show", "lo"], environment: [:], workingDirectory: "/")).argv)
+        #expect(up.output.contains("UP"), "loopback must be up for torchrun --standalone: \(up.output)")
+    }
+
+    @Test func torchrunLaunchWhenAvailable() throws {
+        guard CommandCapture.run(["python3", "-c", "import torch"]).succeeded,
+              CommandCapture.run(["sh", "-c", "command -v torchrun"]).succeeded else {
+            print("SKIP torchrunLaunchWhenAvailable: torch is not importable here (torchrun cases run on the GPU machine)")
+            return
+        }
+        let out = try TestPaths.tempDir("runner-torchrun")
+        let config = RunConfiguration(recordDir: TestPaths.fixture("runner/honest"), outDir: out, seeds: [3],
+                                      launch: LaunchPlan(nprocPerNode: 2), caps: PhaseCaps(trainSeconds: 120, evalSeconds: 60, graceSeconds: 0),
+                                      isolateNetwork: true, refereeVersion: "test", captureEnvironment: false)
+        let run = try Runner(config: config, pipeline: PostRunPipeline(steps: []), progress: ProgressReporter(mode: .quiet), interrupt: nil).run()
+        #expect(run.launcher == "torchrun")
+        #expect(run.seeds.first?.exitCode == 0)
+        #expect(run.seeds.first?.command.contains("--nproc_per_node=2") == true)
+    }
+}
+
+extension LaunchSpec {
+    var argv: [String] { [executable] + arguments }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import RefereeTestSupport
+@testable import RefereeRunner
+
+/// The built `referee` binary, driven like a user would: Ctrl-C (SIGINT) in the middle of a run.
+@Suite(.serialized) struct RunCommandEndToEndTests {
+    static let binary = TestPaths.repoRoot.appendingPathComponent(".build/debug/referee")
+
+    /// Processes whose command line mentions `needle` (the unique output folder).
+    func processes(mentioning needle: String) -> [pid_t] {
+        ProcessTable.entries().compactMap { entry in
+            guard entry.state != "Z", let data = FileManager.default.contents(atPath: "/proc/\(entry.pid)/cmdline") else { return nil }
+            let cmdline = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return cmdline.contains(needle) ? entry.pid : nil
+        }
+    }
+
+    @Test func ctrlCLeavesAReadablePartialLogAndNoOrphans() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            print("SKIP ctrlCLeavesAReadablePartialLogAndNoOrphans: \(Self.binary.path) not built (run swift build first)")
+            return
+        }
+        let out = try TestPaths.tempDir("runner-cli-int").appendingPathComponent("rec")
+        let spec = LaunchSpec(executable: Self.binary.path,
+                              arguments: ["run", TestPaths.fixture("runner/grandchild").path, "--seeds", "5,6", "--out", out.path,
+                                          "--train-seconds", "120", "--grace-seconds", "0"],
+                              environment: ProcessInfo.processInfo.environment, workingDirectory: NSTemporaryDirectory())
+        let referee = try ChildProcess.spawn(spec)
+        defer { close(referee.outputFD) }
+        let log = out.appendingPathComponent("train_seed5.log")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: log, encoding: .utf8), text.contains("grandchild up") { break }
+            usleep(100_000)
+        }
+        let before = processes(mentioning: out.path)
+        #expect(before.count >= 1, "the submission should be running")
+        kill(referee.pid, SIGINT)
+        var status: Int32 = 0
+        waitpid(referee.pid, &status, 0)
+        #expect(ExitStatus(waitStatus: status) == .exited(130))
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains(" grandchild up\n"))
+        let gpid = try String(contentsOf: out.appendingPathComponent("artifacts/seed5/grandchild.pid"), encoding: .utf8)
+        let grandchild = try #require(pid_t(gpid.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(grandchild, 0) != 0 || ProcessTable.entry(grandchild)?.state == "Z")
+        #expect(processes(mentioning: out.path).isEmpty, "no process of the run may survive Ctrl-C")
+        let run = try RecordJSON.decode(RunRecord.self, from: Data(contentsOf: out.appendingPathComponent("run.json")))
+        #expect(run.interrupted)
+        #expect(run.seeds.map(\.seed) == [5], "the second seed never started")
+        #expect(run.seeds.first?.stop == .interrupted)
+        #expect(run.postRun.allSatisfy { $0.status == .skipped })
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("train_seed6.log").path))
+    }
+
+    @Test func badSeedsAreUsageErrors() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            print("SKIP badSeedsAreUsageErrors: \(Self.binary.path) not built")
+            return
+        }
+        let result = CommandCapture.run([Self.binary.path, "run", TestPaths.fixture("runner/honest").path, "--seeds", "1,x"])
+        #expect(result.status == "exit 2")
+        #expect(result.output.contains("--seeds"))
+    }
+}

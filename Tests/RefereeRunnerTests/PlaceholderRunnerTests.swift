@@ -1,8 +1,0 @@
-import Testing
-@testable import RefereeRunner
-
-@Suite struct PlaceholderRunnerTests {
-    @Test func moduleLinks() {
-        #expect(Bool(true))
-    }
-}
