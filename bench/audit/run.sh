@@ -8,7 +8,8 @@
 #
 # Env: SAMPLES (default /work/shared/samples/parameter-golf-records), BIG_LOG (default
 # /tmp/referee-bench-audit-<size>mb.log, deleted at exit), BIG_PYTHON=1 also times the Python
-# reference on the big log (about 3 minutes of CPU per GB). Needs python3; uses hyperfine when
+# reference on the big log (about 3 minutes of CPU per GB), NO_HYPERFINE=1 forces the fallback
+# loop. Needs python3; uses hyperfine when
 # installed (apt-get install -y hyperfine), else a loop of /usr/bin/time runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,7 +56,7 @@ python3 bench/audit/extract_all.py "${files[@]}" >"$WORK/python.jsonl"
 echo "python reference: $(grep -c '"first_line"' "$WORK/python.jsonl") runs extracted"
 
 echo "== audit of all sample records ($RUNS runs each, warm cache)"
-if command -v hyperfine >/dev/null; then
+if [ "${NO_HYPERFINE:-0}" != 1 ] && command -v hyperfine >/dev/null; then
   hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$WORK/hf.json" \
     -n referee "$BIN audit --format json ${records[*]}" \
     -n cat "cat ${files[*]}" \
