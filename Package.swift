@@ -23,7 +23,7 @@ let package = Package(
         // Tokenizer (.model protobuf) and FineWeb shard readers, byte denominators.
         .target(name: "RefereeData", dependencies: ["RefereeCore"]),
         // Trace files written by submissions and probe results.
-        .target(name: "RefereeTrace", dependencies: ["RefereeCore"]),
+        .target(name: "RefereeTrace", dependencies: ["RefereeCore", "RefereeCrypto"]),
         // Rules as data, checks, findings and verdicts.
         .target(name: "RefereeAudit", dependencies: ["RefereeCore", "RefereeLogs", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
         // libcrypto wrappers: SHA-256, Ed25519, PEM.
@@ -31,7 +31,7 @@ let package = Package(
         // in-toto statements in DSSE envelopes.
         .target(name: "RefereeBundle", dependencies: ["RefereeCrypto", "RefereeAudit"]),
         // Black-box probes: builds probe shards, runs a submission's eval entry point, compares.
-        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeTrace", "RefereeData"]),
+        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
         // Text/JSON/JUnit/GitHub output, submission.json, README.md, SVG, HTML.
         .target(name: "RefereeReport", dependencies: ["RefereeAudit", "RefereeLogs"]),
         // Launching submissions, owning the clock, the bytes and the environment.
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),
         .testTarget(name: "RefereeBundleTests", dependencies: ["RefereeBundle", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTrace", "RefereeAudit", "RefereeLogs", "RefereeCore", "RefereeTestSupport"]),
         .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeTestSupport"]),
     ],

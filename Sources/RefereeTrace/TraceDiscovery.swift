@@ -1,20 +1,52 @@
 import Foundation
+import RefereeCore
 
 /// Finds the trace and probe evidence a record folder holds.
 ///
 /// Layout written by `referee run`: `traces/seed<SEED>/rank<R>.jsonl` and `probes.json`.
 public enum TraceDiscovery {
     /// The trace facts of every `traces/seed*/` folder under `recordRoot`, sorted by seed.
-    /// Returns an empty array when the record has no traces.
+    /// Returns an empty array when the record has no traces. A folder that cannot be read
+    /// becomes facts carrying the problem, never a crash.
     public static func traces(in recordRoot: URL) -> [TraceFacts] {
-        // TODO(helper: trace): read and analyse each folder; unreadable traces become facts
-        // that carry the problem, never a crash.
-        []
+        let tracesDir = recordRoot.appendingPathComponent("traces")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: tracesDir.path) else { return [] }
+        let seeds = names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("seed"), let seed = Int(name.dropFirst(4)) else { return nil }
+            var isDir: ObjCBool = false
+            let path = tracesDir.appendingPathComponent(name).path
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return nil }
+            return (seed, name)
+        }.sorted { $0.0 < $1.0 }
+        return seeds.map { seed, name in
+            facts(of: tracesDir.appendingPathComponent(name), seed: seed, recordRoot: recordRoot)
+        }
     }
 
-    /// The probe report stored in `recordRoot/probes.json`, nil when absent.
+    /// The facts of one seed folder; a folder that cannot be listed gives facts naming why.
+    private static func facts(of dir: URL, seed: Int, recordRoot: URL) -> TraceFacts {
+        do {
+            return try TraceAnalyzer.analyse(directory: dir, seed: seed, displayRoot: recordRoot)
+        } catch {
+            let display = "traces/\(dir.lastPathComponent)"
+            var facts = TraceFacts(directory: display, seed: seed)
+            facts.malformed.append(TraceFinding(SourceLocation(file: display, line: 0), error.description))
+            return facts
+        }
+    }
+
+    /// The probe report stored in `recordRoot/probes.json`, nil when absent. A file that
+    /// exists but cannot be decoded gives a report whose `problems` say so.
     public static func probes(in recordRoot: URL) -> ProbeReport? {
-        // TODO(helper: trace)
-        nil
+        let url = recordRoot.appendingPathComponent(ProbeReport.fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            let data = try Data(contentsOf: url)
+            return try JSONDecoder().decode(ProbeReport.self, from: data)
+        } catch {
+            var report = ProbeReport(directory: recordRoot.path)
+            report.problems.append("\(ProbeReport.fileName): not a probe report (\(error))")
+            return report
+        }
     }
 }

@@ -1,12 +1,56 @@
 import ArgumentParser
+import Foundation
+import RefereeProbe
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Run black-box causality and normalisation probes on a record."
+        abstract: "Run black-box causality and normalisation probes on a record.",
+        discussion: """
+        Runs the submission's eval entry point (python3 train_gpt.py with REFEREE_EVAL_ONLY=1) four times on \
+        probe shards cut from the first validation shard: twice unchanged (noise), once with the suffix after a \
+        random cut replaced, once with one future target flipped. Writes probes.json (sorted keys, atomic).
+        """
     )
 
+    @Argument(help: "Record folder (probes.json is written there unless --out is given).")
+    var recordDir: String
+
+    @Option(help: "Folder the entry point runs in, holding the artifact (default: the record folder).")
+    var submission: String?
+
+    @Option(help: "Folder holding fineweb_val_*.bin shards.")
+    var dataPath: String = "data/datasets/fineweb10B_sp1024"
+
+    @Option(help: "SentencePiece model passed to the submission as TOKENIZER_PATH.")
+    var tokenizerPath: String?
+
+    @Option(help: "Number of random positions whose full distribution is dumped.")
+    var positions: Int = 8
+
+    @Option(help: "Seed of the random draws (default: a fresh random seed, recorded in the report).")
+    var seed: UInt64?
+
+    @Option(help: "Where to write the report (default: <record-dir>/probes.json).")
+    var out: String?
+
+    @Option(help: "Seconds one evaluation may run before it is killed.")
+    var timeout: Double = 600
+
     func run() throws {
-        throw ValidationError("'probe' is not implemented yet")
+        let record = URL(fileURLWithPath: recordDir)
+        var helperSearch = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        helperSearch.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        let helper = helperSearch.lazy.compactMap { ProbeOptions.findPythonHelper(from: $0) }.first
+        let options = ProbeOptions(
+            record: record, submission: submission.map { URL(fileURLWithPath: $0) },
+            dataPath: URL(fileURLWithPath: dataPath), tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) },
+            positions: positions, seed: seed, out: out.map { URL(fileURLWithPath: $0) },
+            pythonPath: helper.map { [$0] } ?? [], timeout: timeout)
+        let report = try Prober.probe(options)
+        let destination = options.out ?? record.appendingPathComponent("probes.json")
+        try Prober.write(report, to: destination)
+        print("wrote \(destination.path): entry point \(report.entryPoint ? "found" : "missing"), noise \(report.noise.map { "\($0)" } ?? "-"), prefix Δ \(report.prefixMaxDelta.map { "\($0)" } ?? "-"), flip Δp \(report.flips.compactMap(\.distDelta).max().map { "\($0)" } ?? "-")")
+        for problem in report.problems { print("  \(problem)") }
     }
 }

@@ -4,6 +4,7 @@ import RefereeAudit
 import RefereeBundle
 import RefereeCrypto
 import RefereeLogs
+import RefereeProbe
 import RefereeReport
 import RefereeRunner
 
@@ -78,6 +79,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "One-paragraph description for submission.json.")
     var blurb: String?
 
+    @Flag(name: .customLong("no-probes"), help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
+    var noProbes = false
+
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
     var extraEnvironment: [String] = []
 
@@ -119,7 +123,29 @@ struct RunCommand: ParsableCommand {
         let options = RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb)
         let generator = "referee \(RefereeVersion.string)"
         let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
+        let probeData = dataPath.map { URL(fileURLWithPath: $0) }
+        let tokenizer = tokenizerPath.map { URL(fileURLWithPath: $0) }
+        let python = self.python
+        let entry = self.entry
+        let skipProbes = noProbes
         return PostRunPipeline(steps: [
+            PostRunPipeline.Step(name: "probe") { context in
+                if skipProbes { return (.skipped, "--no-probes given") }
+                guard let probeData else { return (.skipped, "no --data-path: the probes need the validation shards") }
+                guard let first = context.run.seeds.first(where: { $0.stop == .exited && $0.exitCode == 0 }) else {
+                    return (.skipped, "no seed completed, so there is no artifact to probe")
+                }
+                let helper = LaunchPlan.locateHome().flatMap { ProbeOptions.findPythonHelper(from: $0) }
+                let options = ProbeOptions(record: context.record,
+                                           submission: context.record.appendingPathComponent(first.workingDirectory),
+                                           dataPath: probeData, tokenizerPath: tokenizer,
+                                           script: context.record.appendingPathComponent(entry).path, python: python,
+                                           pythonPath: helper.map { [$0] } ?? [])
+                let report = try Prober.probe(options)
+                try Prober.write(report, to: context.record.appendingPathComponent("probes.json"))
+                let status: PostRunStatus = report.entryPoint ? .ok : .incomplete
+                return (status, "seed \(first.seed)'s artifact; entry point \(report.entryPoint ? "found" : "missing")")
+            },
             PostRunPipeline.Step(name: "audit") { context in
                 let result = try audit(context.record)
                 return (Self.status(result.verdict), Self.summary(result))

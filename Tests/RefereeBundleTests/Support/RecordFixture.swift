@@ -77,7 +77,7 @@ extension RecordAudit {
         var results = [
             RuleResult(id: "size.artifact-cap", status: sizeStatus, message: "15863489 bytes ≤ 16000000"),
             RuleResult(id: "time.train", status: .pass, message: "600038 ms"),
-            RuleResult(id: "trace.coverage", status: .unverifiable, severity: .warning, message: "no traces"),
+            RuleResult(id: "trace.coverage", status: .unverifiable, severity: .error, message: "no traces"),
         ]
         if extraRule { results.append(RuleResult(id: "stats.significance", status: .pass, message: "p < 0.01")) }
         return RecordAudit(path: "/somewhere/record", track: "track_10min_16mb", rulesVersion: "1", rulesDigest: rulesDigest,

@@ -1,0 +1,152 @@
+import Foundation
+import RefereeCore
+import RefereeCrypto
+import RefereeTrace
+
+/// Runs the black-box probes on a record: control twice (noise), suffix perturbed after a
+/// random cut (prefix invariance), one future target flipped (target flip), dumped full
+/// distributions (normalisation). Positions are drawn only after the artifact was hashed.
+public enum Prober {
+    /// Probes `options.record` and returns the report (not yet written; see ``write(_:to:)``).
+    /// Throws for unusable input (no data, unreadable shard, no interpreter); a submission that
+    /// lacks the entry point gives a report with `entryPoint == false`.
+    public static func probe(_ options: ProbeOptions) throws(ProbeError) -> ProbeReport {
+        let submission = options.submission ?? options.record
+        var report = ProbeReport(directory: options.record.path)
+        report.submission = submission.path
+        let scriptURL = options.script.hasPrefix("/") ? URL(fileURLWithPath: options.script) : submission.appendingPathComponent(options.script)
+        guard FileManager.default.fileExists(atPath: scriptURL.path) else {
+            report.problems.append("\(scriptURL.path): no eval entry point script; add \(options.script) that honours REFEREE_EVAL_ONLY=1 (see docs/protocol.md)")
+            return report
+        }
+        // 1. Freeze the artifact: hash it before any random draw.
+        if let artifact = findArtifact(in: submission) {
+            report.artifact = artifact.lastPathComponent
+            guard let data = try? Data(contentsOf: artifact) else {
+                throw ProbeError.io(path: artifact.path, reason: "cannot read the artifact")
+            }
+            report.artifactSHA256 = SHA256.hex(data)
+        } else {
+            report.problems.append("no artifact file found in \(submission.path) (looked for *.ptz, *.pt, *.npz, *.safetensors, artifact*, final_model*); the entry point must find its own")
+        }
+        // 2. Draw positions.
+        let shardURL = try ProbeShard.firstValidationShard(in: options.dataPath)
+        let head = try ProbeShard.read(shardURL, limit: ProbePlan.maxLength)
+        guard head.count >= 16 else {
+            throw ProbeError.badInput(path: shardURL.path, reason: "only \(head.count) tokens; probes need at least 16")
+        }
+        let tokens = Array(head.prefix(ProbePlan.length(of: head)))
+        let seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
+        var rng = SplitMix64(seed: seed)
+        let plan = ProbePlan(tokens: tokens, count: max(0, options.positions), rng: &rng)
+        report.sourceShard = shardURL.path
+        report.tokens = tokens.count
+        report.seed = seed
+        report.cut = plan.cut
+        report.positions = plan.positions
+        // 3. Run.
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("referee-probe-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
+            throw ProbeError.io(path: work.path, reason: "cannot create a temporary folder")
+        }
+        let runner = EntryPointRunner(python: options.python, script: options.script, workingDirectory: submission,
+                                      environment: environment(options, artifact: report.artifact.map { submission.appendingPathComponent($0) }),
+                                      timeout: options.timeout)
+        var outputs: [String: EvalOutputs] = [:]
+        var shardsByRun: [String: [UInt16]] = [:]
+        /// Runs one probe shard; false when the entry point wrote nothing (stop probing).
+        func run(_ name: String, _ shardTokens: [UInt16]) throws(ProbeError) -> Bool {
+            let shard = work.appendingPathComponent("\(name).bin")
+            try ProbeShard.write(shardTokens, to: shard)
+            let (result, out) = try runner.run(name: name, shard: shard, outDir: work.appendingPathComponent(name),
+                                               positions: plan.positions, tokens: shardTokens.count)
+            report.runs.append(result)
+            outputs[name] = out
+            shardsByRun[name] = shardTokens
+            report.problems += out.problems.map { "\(name): \($0)" }
+            return result.wroteOutputs
+        }
+        var complete = try run("control-a", plan.original)
+        if complete { complete = try run("control-b", plan.original) }
+        if complete { complete = try run("prefix", plan.perturbed) }
+        if complete {
+            var specs: [(Int, UInt16, String)] = []
+            for (k, position) in plan.flipPositions.enumerated() {
+                let extremes = outputs["control-a"]?.dists[position].flatMap { plan.extremes($0, at: position) }
+                switch (k, extremes) {
+                case (0, let e?): specs.append((position, e.least, "least-likely"))
+                case (1, let e?): specs.append((position, e.most, "most-likely"))
+                default: specs.append((position, plan.randomFlipTokens[k], "random"))
+                }
+            }
+            for (k, (position, token, strategy)) in specs.enumerated() {
+                let name = "flip-\(k + 1)"
+                report.flips.append(FlipProbe(run: name, position: position, from: Int(tokens[position]), to: Int(token), strategy: strategy))
+                if complete { complete = try run(name, plan.flipped(at: position, to: token)) }
+            }
+        }
+        report.entryPoint = complete
+        guard complete, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll, let prefix = outputs["prefix"]?.nll else {
+            if let failed = report.runs.last(where: { !$0.wroteOutputs }) {
+                report.problems.append("\(failed.name): the entry point exited (status \(failed.exitStatus.map(String.init) ?? "killed on timeout")) without writing nll.f64 and dists.jsonl; make \(options.script) honour REFEREE_EVAL_ONLY=1 (python/referee_probe.py: eval_request(), write_eval_outputs())")
+            }
+            return report
+        }
+        report.noise = ProbeComparison.maxDelta(a, b, below: tokens.count).0
+        (report.prefixMaxDelta, report.prefixWorstPosition) = ProbeComparison.maxDelta(a, prefix, below: plan.cut)
+        for k in report.flips.indices {
+            let flip = report.flips[k]
+            guard let nll = outputs[flip.run]?.nll else { continue }
+            (report.flips[k].maxDelta, report.flips[k].worstPosition) = ProbeComparison.maxDelta(a, nll, below: flip.position)
+            if let p = outputs["control-a"]?.dists[flip.position], let q = outputs[flip.run]?.dists[flip.position] {
+                report.flips[k].distDelta = ProbeComparison.distDelta(p, q)
+            }
+        }
+        for result in report.runs where result.name != "control-b" {
+            if let out = outputs[result.name], let shardTokens = shardsByRun[result.name] {
+                report.distributions += ProbeComparison.distributions(run: result.name, outputs: out, tokens: shardTokens)
+            }
+        }
+        return report
+    }
+
+    /// Writes `report` as canonical JSON (sorted keys), atomically.
+    public static func write(_ report: ProbeReport, to url: URL) throws(ProbeError) {
+        do {
+            let data = try CanonicalJSON.encode(report)
+            try AtomicFile.write(data, to: url)
+        } catch let error as CoreError {
+            throw ProbeError.io(path: url.path, reason: error.description)
+        } catch {
+            throw ProbeError.io(path: url.path, reason: "cannot encode the report (\(error))")
+        }
+    }
+
+    /// The child's environment: ours, minus tracing, plus the probe variables' fixed part.
+    static func environment(_ options: ProbeOptions, artifact: URL?) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "REFEREE_TRACE_DIR")
+        let extra = options.pythonPath.map(\.path)
+        env["PYTHONPATH"] = (extra + [env["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }).joined(separator: ":")
+        env["PYTHONUNBUFFERED"] = "1"
+        env["RANK"] = "0"
+        env["LOCAL_RANK"] = "0"
+        env["WORLD_SIZE"] = "1"
+        env["DATA_PATH"] = options.dataPath.path
+        if let tokenizer = options.tokenizerPath { env["TOKENIZER_PATH"] = tokenizer.path }
+        if let artifact { env["REFEREE_ARTIFACT"] = artifact.path }
+        return env
+    }
+
+    /// The artifact file of a submission folder: the first (in name order) top-level file
+    /// named like a saved model.
+    static func findArtifact(in folder: URL) -> URL? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let suffixes = [".ptz", ".pt", ".npz", ".safetensors"]
+        let hit = names.sorted().first { name in
+            suffixes.contains { name.hasSuffix($0) } || name.hasPrefix("artifact") || name.hasPrefix("final_model")
+        }
+        return hit.map { folder.appendingPathComponent($0) }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import RefereeCore
+
+/// One parsed line of a per-rank trace file (protocol v1, `docs/protocol.md`).
+public struct TraceEvent: Hashable, Sendable {
+    /// What the event says.
+    public enum Body: Hashable, Sendable {
+        /// `phase`: a named point of the run; `eval_start` carries `val_tokens` and
+        /// `world_size`, `eval_end` may carry the submission's own `val_loss` / `val_bpb`.
+        case phase(name: String, valTokens: Int?, worldSize: Int?, valLoss: Double?, valBPB: Double?)
+        /// `score`: target positions `[start, end)` scored with `nll` nats over `bytes` bytes.
+        case score(range: PositionRange, nll: Double, bytes: Double, psumMin: Double, psumMax: Double)
+        /// `update`: the model or a cache read the tokens of target positions `[start, end)`.
+        case update(kind: String, range: PositionRange)
+    }
+
+    public var seq: Int
+    public var rank: Int
+    /// Unix time in seconds when the event was written.
+    public var time: Double
+    /// The `prev` field: hex SHA-256 of the previous line's bytes.
+    public var prev: String
+    public var body: Body
+    public var location: SourceLocation
+}
+
+/// Parses one trace line. A line that is not a v1 event is described, never thrown.
+enum TraceLineParser {
+    /// A parsed line or what was wrong with it.
+    enum Parsed {
+        case event(TraceEvent)
+        case problem(TraceFinding)
+    }
+
+    static let zeroHash = String(repeating: "0", count: 64)
+
+    /// The event on `text`, or a sentence saying what was expected.
+    static func parse(_ text: String, at location: SourceLocation) -> Parsed {
+        func bad(_ why: String) -> Parsed {
+            .problem(TraceFinding(location, why))
+        }
+        let bytes = Array(text.utf8)
+        guard let o = FlatJSON.parse(bytes)
+                ?? (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            return bad("expected one JSON object per line")
+        }
+        guard let v = int(o["v"]), v == 1 else { return bad("expected \"v\": 1 (protocol version)") }
+        guard let seq = int(o["seq"]), seq >= 0 else { return bad("expected \"seq\": a non-negative integer") }
+        guard let rank = int(o["rank"]), rank >= 0 else { return bad("expected \"rank\": a non-negative integer") }
+        guard let t = double(o["t"]) else { return bad("expected \"t\": unix time in seconds") }
+        guard let prev = o["prev"] as? String, prev.count == 64 else {
+            return bad("expected \"prev\": 64 hex digits")
+        }
+        guard let ev = o["ev"] as? String else { return bad("expected \"ev\": phase, score or update") }
+        let body: TraceEvent.Body
+        switch ev {
+        case "phase":
+            guard let name = o["name"] as? String else { return bad("phase event without \"name\"") }
+            body = .phase(name: name, valTokens: int(o["val_tokens"]), worldSize: int(o["world_size"]),
+                          valLoss: double(o["val_loss"]), valBPB: double(o["val_bpb"]))
+        case "score":
+            guard let start = int(o["start"]), let end = int(o["end"]) else {
+                return bad("score event needs integer \"start\" and \"end\"")
+            }
+            guard end > start else { return bad("score range [\(start), \(end)) is empty or reversed") }
+            guard let nll = double(o["nll"]), nll.isFinite else { return bad("score event needs a finite \"nll\"") }
+            guard let bytes = double(o["bytes"]), bytes.isFinite else { return bad("score event needs \"bytes\"") }
+            guard let lo = double(o["psum_min"]), let hi = double(o["psum_max"]) else {
+                return bad("score event needs \"psum_min\" and \"psum_max\"")
+            }
+            body = .score(range: PositionRange(start, end), nll: nll, bytes: bytes, psumMin: lo, psumMax: hi)
+        case "update":
+            guard let start = int(o["start"]), let end = int(o["end"]) else {
+                return bad("update event needs integer \"start\" and \"end\"")
+            }
+            body = .update(kind: o["kind"] as? String ?? "other", range: PositionRange(start, end))
+        default:
+            return bad("unknown \"ev\": \(ev) (expected phase, score or update)")
+        }
+        return .event(TraceEvent(seq: seq, rank: rank, time: t, prev: prev, body: body, location: location))
+    }
+
+    /// An integer field: an integral number (JSON `3` or `3.0`), nil for anything else.
+    static func int(_ value: Any?) -> Int? {
+        guard let d = double(value), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
+        return Int(d)
+    }
+
+    /// A number field, from either parser (`Int`/`Double` from ``FlatJSON``, `NSNumber` from
+    /// `JSONSerialization`); booleans are not numbers.
+    static func double(_ value: Any?) -> Double? {
+        guard let value else { return nil }
+        if type(of: value) == Int.self, let i = value as? Int { return Double(i) }
+        if type(of: value) == Double.self, let d = value as? Double { return d }
+        // On Linux an NSNumber holding 0 or 1 answers `is Bool`; only the boolean class is a Bool.
+        if type(of: value) is NSNumber.Type, let n = value as? NSNumber,
+           ObjectIdentifier(type(of: n)) != booleanClass {
+            return n.doubleValue
+        }
+        return nil
+    }
+
+    private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
+}

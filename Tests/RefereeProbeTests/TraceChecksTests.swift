@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import RefereeAudit
+import RefereeCore
+import RefereeLogs
+import RefereeTestSupport
+import RefereeTrace
+
+/// The trace checks on the hand-written fixtures of Tests/Fixtures/traces (seed 7).
+/// (They live here because RefereeAuditTests belongs to another helper.)
+@Suite struct TraceChecksTests {
+    static let ids = ["causal.score-before-update", "causal.single-pass", "trace.coverage", "trace.chain", "norm.sums-to-one"]
+
+    static func rule(_ id: String, _ thresholds: [String: Double] = [:]) -> Rule {
+        Rule(id: id, statement: id, severity: .error, thresholds: thresholds, source: "test")
+    }
+
+    static func context(_ fixture: String?, logs: [LogFile] = []) throws -> AuditContext {
+        let traces = try fixture.map {
+            [try TraceAnalyzer.analyse(directory: TestPaths.fixture("traces/\($0)"), seed: 7, displayRoot: TestPaths.fixture("traces"))]
+        } ?? []
+        return AuditContext(path: "r", folder: nil, logs: logs, claims: nil, logDigests: [:], traces: traces)
+    }
+
+    static func status(_ id: String, _ context: AuditContext, _ thresholds: [String: Double] = [:]) -> RuleStatus? {
+        CheckRegistry.checks[id].map { $0(context, rule(id, thresholds)).status }
+    }
+
+    /// Expected status of each rule above, per fixture (p pass, f fail).
+    @Test(arguments: [
+        ("honest", "ppppp"),
+        ("two-pass", "pffpp"),
+        ("gap", "ppfpp"),
+        ("pre-eval-ttt", "fpppp"),
+        ("out-of-order", "pfppp"),
+        ("bad-psum", "ppppf"),
+        ("missing-rank", "ppffp"),
+        ("edited", "pppfp"),
+        ("deleted-line", "pppfp"),
+        ("malformed", "pppfp"),
+    ])
+    func fixtureMatrix(fixture: String, expected: String) throws {
+        let context = try Self.context(fixture)
+        let got = Self.ids.map { id -> Character in
+            switch Self.status(id, context) {
+            case .pass: return "p"
+            case .fail: return "f"
+            case .unverifiable: return "u"
+            case nil: return "?"
+            }
+        }
+        #expect(String(got) == expected)
+    }
+
+    @Test func noTracesIsUnverifiableWithHowTo() throws {
+        let context = try Self.context(nil)
+        for id in Self.ids + ["trace.matches-log"] {
+            let check = try #require(CheckRegistry.checks[id])
+            let result = check(context, Self.rule(id))
+            #expect(result.status == .unverifiable)
+            #expect(result.message.contains("REFEREE_TRACE_DIR"))
+        }
+    }
+
+    @Test func psumToleranceComesFromTheRule() throws {
+        let context = try Self.context("honest") // psums are 1 ± 1e-5
+        #expect(Self.status("norm.sums-to-one", context) == .pass)
+        #expect(Self.status("norm.sums-to-one", context, ["tolerance": 1e-6]) == .fail)
+    }
+
+    @Test func failuresCarryFileAndLine() throws {
+        let check = try #require(CheckRegistry.checks["causal.score-before-update"])
+        let result = check(try Self.context("pre-eval-ttt"), Self.rule("causal.score-before-update"))
+        #expect(result.evidence.first?.location?.description == "pre-eval-ttt/rank0.jsonl:2")
+    }
+
+    static func logFile(seed: Int, bpb: Double, loss: Double?) -> LogFile {
+        var run = RunLog(file: "train_seed\(seed).log", runIndex: 0, firstLine: 1, lastLine: 100)
+        run.seed = seed
+        let eval = EvalLine(label: "final_int8_zlib_roundtrip_exact", valLoss: loss, valBPB: bpb, decimals: 8, evalTimeMs: nil,
+                            kind: .final, location: SourceLocation(file: "train_seed\(seed).log", line: 99))
+        run.evals = [eval]
+        run.score = ScoreChoice(eval: eval, reason: "test")
+        return LogFile(path: run.file, byteCount: 0, lineCount: 100, runs: [run], notes: [])
+    }
+
+    @Test func matchesLogComparesWithTheSameSeed() throws {
+        let bpb = 2 / Foundation.log(2.0) / 3 // fixture: 2 nats and 3 bytes per token
+        let id = "trace.matches-log"
+        let exact = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: (bpb * 1e8).rounded() / 1e8, loss: 2)])
+        #expect(Self.status(id, exact) == .pass)
+        let off = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: bpb - 0.001, loss: 2)])
+        #expect(Self.status(id, off) == .fail)
+        let lossOff = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: bpb, loss: 1.9)])
+        #expect(Self.status(id, lossOff) == .fail)
+        let otherSeed = try Self.context("honest", logs: [Self.logFile(seed: 8, bpb: bpb, loss: 2)])
+        #expect(Self.status(id, otherSeed) == .unverifiable)
+        // the edited trace's sums no longer reproduce the log
+        let edited = try Self.context("edited", logs: [Self.logFile(seed: 7, bpb: bpb, loss: 2)])
+        #expect(Self.status(id, edited) == .fail)
+    }
+}
