@@ -85,8 +85,9 @@ struct RunRecordEndToEndTests {
         return outcome
     }()
 
-    /// `referee audit --format json <record>` decoded: (verdict, rule id → status, raw result).
-    static func audit(_ record: URL) throws -> (verdict: String, statuses: [String: String], result: CapturedCommand) {
+    /// `referee audit --format json <record>` decoded: verdict, rule id → status, rule id → the
+    /// files its evidence names, and the raw command result.
+    static func audit(_ record: URL) throws -> (verdict: String, statuses: [String: String], evidence: [String: [String]], result: CapturedCommand) {
         let result = referee(["audit", "--format", "json", record.path])
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
         let doc = try #require(object as? [String: Any], "audit JSON is not an object: \(result.output.prefix(300))")
@@ -96,10 +97,13 @@ struct RunRecordEndToEndTests {
         let verdict = try #require(records[0]["verdict"] as? String)
         let results = try #require(records[0]["results"] as? [[String: Any]])
         var statuses: [String: String] = [:]
+        var evidence: [String: [String]] = [:]
         for r in results {
-            if let id = r["id"] as? String, let status = r["status"] as? String { statuses[id] = status }
+            guard let id = r["id"] as? String else { continue }
+            statuses[id] = r["status"] as? String
+            evidence[id] = (r["evidence"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String }
         }
-        return (verdict, statuses, result)
+        return (verdict, statuses, evidence, result)
     }
 
     /// Files that must be in every finished record (relative to the record folder).
@@ -174,6 +178,30 @@ struct RunRecordEndToEndTests {
         #expect(verify.output.contains("train_seed42.log"), "the failure should name the changed file: \(verify.output)")
     }
 
+    @Test func editingOneTraceLineBreaksTheChainAndTheSignature() throws {
+        let run = Self.honest
+        let key = try #require(run.key)
+        let copy = try TestPaths.tempDir("e2e-trace").appendingPathComponent("rec")
+        defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
+        try FileManager.default.copyItem(at: run.record, to: copy)
+        let trace = copy.appendingPathComponent("traces/seed2025/rank0.jsonl")
+        var lines = try String(contentsOf: trace, encoding: .utf8).components(separatedBy: "\n")
+        // Lower the NLL of the first score event by editing one digit: still valid JSON.
+        let index = try #require(lines.firstIndex { $0.contains("\"ev\":\"score\"") }, "no score event in the trace")
+        let range = try #require(lines[index].range(of: "\"nll\":"))
+        let digit = try #require(lines[index][range.upperBound...].firstIndex { ("1"..."9").contains($0) })
+        lines[index].replaceSubrange(digit...digit, with: "0")
+        try lines.joined(separator: "\n").write(to: trace, atomically: true, encoding: .utf8)
+
+        let audit = try Self.audit(copy)
+        #expect(audit.statuses["trace.chain"] == "fail", "trace.chain is \(audit.statuses["trace.chain"] ?? "absent") after an edit")
+        #expect(audit.evidence["trace.chain"]?.contains { $0.hasSuffix("traces/seed2025/rank0.jsonl") } == true,
+                "trace.chain evidence should name the edited file: \(audit.evidence["trace.chain"] ?? [])")
+        #expect(audit.verdict == "fail")
+        let verify = Self.referee(["verify", copy.path, "--key", key.path + ".pub"])
+        #expect(verify.status == "exit 1", "referee verify of an edited trace: \(verify.output)")
+    }
+
     @Test func gatePassesTheHonestRecord() throws {
         let run = Self.honest
         let junit = try TestPaths.tempDir("e2e-gate").appendingPathComponent("junit.xml")
@@ -206,6 +234,13 @@ struct RunRecordEndToEndTests {
         #expect(audit.verdict == "fail")
         for id in failing {
             #expect(audit.statuses[id] == "fail", "\(name): \(id) is \(audit.statuses[id] ?? "absent"), expected fail")
+        }
+        // A trace rule's failure points at the line that broke it: the trace line, or for
+        // trace.matches-log the log's score line the trace sums disagree with.
+        for id in failing where id != "norm.full-vocab" {
+            let file = id == "trace.matches-log" ? "train_seed1337.log" : "traces/seed1337/rank0.jsonl"
+            #expect(audit.evidence[id]?.contains { $0.hasSuffix(file) } == true,
+                    "\(name): \(id) evidence should name \(file): \(audit.evidence[id] ?? [])")
         }
         // The cheater writes an honest, unedited trace: its chain holds.
         #expect(audit.statuses["trace.chain"] == "pass", "\(name): trace.chain is \(audit.statuses["trace.chain"] ?? "absent")")
