@@ -108,7 +108,12 @@ public struct EvidenceLoader: Sendable {
         }
     }
 
+    /// Streams the file through SHA-256 (a mapped read would page a 1 GB log into memory).
     private func digest(_ url: URL, shown: String) throws(AuditError) -> String {
-        SHA256.hex(try read(url, shown: shown))
+        do {
+            return try SHA256.hex(fileAt: url)
+        } catch {
+            throw AuditError.badEvidence(path: shown, reason: "cannot read (\(error))")
+        }
     }
 }

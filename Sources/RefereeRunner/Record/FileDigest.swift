@@ -15,13 +15,12 @@ public struct FileDigest: Sendable, Codable, Hashable {
 
     /// Hashes `url`, naming it `relative` in the record.
     public static func of(_ url: URL, relative: String) throws(RunnerError) -> FileDigest {
-        let data: Data
         do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
+            let digest = try RefereeCrypto.FileDigest(fileAt: url)
+            return FileDigest(path: relative, bytes: Int(digest.byteCount), sha256: digest.hex)
         } catch {
-            throw RunnerError.io(path: url.path, reason: "cannot read to hash: \(error.localizedDescription)")
+            throw RunnerError.io(path: url.path, reason: "cannot read to hash: \(error)")
         }
-        return FileDigest(path: relative, bytes: data.count, sha256: SHA256.hex(data))
     }
 
     /// Every regular file under `dir` (recursively, `__pycache__` skipped), sorted by path, named
