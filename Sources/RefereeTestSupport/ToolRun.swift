@@ -1,13 +1,13 @@
 import Foundation
 
 /// Runs a real command-line tool (openssl, sha256sum, python3) for interop tests.
-struct ToolRun {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct ToolRun: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 
     /// Runs `arguments` through `/usr/bin/env`, waiting for it to exit.
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> ToolRun {
+    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> ToolRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -25,14 +25,3 @@ struct ToolRun {
     }
 }
 
-extension Array where Element == UInt8 {
-    /// Bytes from a hex string (test vectors).
-    init(hex: String) {
-        var bytes: [UInt8] = []
-        var iterator = hex.makeIterator()
-        while let high = iterator.next(), let low = iterator.next() {
-            bytes.append(UInt8(String([high, low]), radix: 16)!)
-        }
-        self = bytes
-    }
-}
