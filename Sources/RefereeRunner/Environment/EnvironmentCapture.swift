@@ -30,16 +30,20 @@ public struct EnvironmentRecord: Sendable, Codable, Hashable {
 /// window); each command has its own time limit and a missing tool is recorded, not thrown.
 public enum EnvironmentCapture {
     public static func capture(python: String, refereeVersion: String, refereeHome: URL?, networkIsolation: NetworkIsolation) -> EnvironmentRecord {
-        let smi = CommandCapture.run(["nvidia-smi", "--query-gpu=index,name,memory.total,driver_version,pci.bus_id", "--format=csv,noheader"])
-        let py = CommandCapture.run([python, "-c", "import sys; print(sys.version.split()[0])"])
-        let torch = CommandCapture.run([python, "-c", "import torch; print(torch.__version__); print(torch.version.cuda)"], timeout: 60)
-        let pip = CommandCapture.run([python, "-m", "pip", "freeze"], timeout: 60)
-        var commands = [smi, py, torch, pip]
+        var specs: [([String], TimeInterval)] = [
+            (["nvidia-smi", "--query-gpu=index,name,memory.total,driver_version,pci.bus_id", "--format=csv,noheader"], 10),
+            ([python, "-c", "import sys; print(sys.version.split()[0])"], 10),
+            ([python, "-c", "import torch; print(torch.__version__); print(torch.version.cuda)"], 60),
+            ([python, "-m", "pip", "freeze"], 60),
+        ]
+        if let home = refereeHome { specs.append((["git", "-C", home.path, "rev-parse", "HEAD"], 10)) }
+        // The commands are independent and run before any seed starts: run them at once, so the
+        // capture costs the slowest of them (torch's import) rather than their sum.
+        let commands = runConcurrently(specs)
+        let (smi, py, torch, pip) = (commands[0], commands[1], commands[2], commands[3])
         var commit: String?
-        if let home = refereeHome {
-            let git = CommandCapture.run(["git", "-C", home.path, "rev-parse", "HEAD"])
-            commands.append(git)
-            if git.succeeded { commit = git.output.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if commands.count > 4, commands[4].succeeded {
+            commit = commands[4].output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let torchLines = torch.succeeded ? torch.output.split(separator: "\n").map(String.init) : []
         return EnvironmentRecord(
@@ -58,6 +62,15 @@ public enum EnvironmentCapture {
             capturedAt: Clock.wall(),
             commands: commands
         )
+    }
+
+    /// Runs every command on its own thread and returns the results in the order given.
+    static func runConcurrently(_ specs: [([String], TimeInterval)]) -> [CapturedCommand] {
+        let results = ResultSlots(count: specs.count)
+        DispatchQueue.concurrentPerform(iterations: specs.count) { index in
+            results.set(index, CommandCapture.run(specs[index].0, timeout: specs[index].1))
+        }
+        return results.values
     }
 
     static func lines(_ text: String) -> [String] {
@@ -81,5 +94,25 @@ public enum EnvironmentCapture {
             }
         }
         return "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))"
+    }
+}
+
+/// Slots filled from several threads; every access holds the lock, so sharing it is safe.
+private final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [CapturedCommand?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: CapturedCommand) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    var values: [CapturedCommand] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }
