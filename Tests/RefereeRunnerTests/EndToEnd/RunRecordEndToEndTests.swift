@@ -61,7 +61,7 @@ struct RunRecordEndToEndTests {
     }
 
     /// `referee run <submission> --seeds … --track track_non_record_16mb --out <tmp>/rec`.
-    static func runSubmission(_ submission: String, seeds: [Int], key: URL?) -> RunOutcome {
+    static func runSubmission(_ submission: String, seeds: [Int], key: URL?, extra: [String] = []) -> RunOutcome {
         let dir = (try? TestPaths.tempDir("e2e-run")) ?? FileManager.default.temporaryDirectory
         let record = dir.appendingPathComponent("rec")
         var args = ["run", repo.appendingPathComponent("submissions/\(submission)").path,
@@ -71,6 +71,7 @@ struct RunRecordEndToEndTests {
                     "--tokenizer-path", data.appendingPathComponent("tokenizer/synth_1024_bpe.model").path,
                     "--out", record.path]
         if let key { args += ["--key", key.path] }
+        args += extra
         args += ["--", "REFEREE_REFERENCE_CPU=\(referenceScript.path)"]
         return RunOutcome(record: record, key: key, result: referee(args, timeout: 580))
     }

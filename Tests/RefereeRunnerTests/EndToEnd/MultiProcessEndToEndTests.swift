@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import RefereeTestSupport
+@testable import RefereeRunner
+
+/// Nil when torchrun with the gloo backend can run here, else why the test is skipped.
+let multiProcessSkipReason: String? = {
+    if let reason = runRecordSkipReason { return reason }
+    let check = CommandCapture.run(["/usr/bin/env", "python3", "-c", "import torch.distributed; print(torch.distributed.is_gloo_available())"])
+    guard check.succeeded, check.output.contains("True") else {
+        return "SKIP MultiProcessEndToEndTests: PyTorch (with gloo) is not importable here, so torchrun cannot launch 2 processes; the same run is recorded on the GPU machine in docs/gpu-runs/"
+    }
+    return nil
+}()
+
+/// `referee run --nproc-per-node 2` of the CPU reference through torchrun (gloo on the CPU):
+/// two ranks, one trace file each, merged by the audit (coverage without gap or overlap).
+@Suite(.serialized, .enabled(if: multiProcessSkipReason == nil, Comment(rawValue: multiProcessSkipReason ?? "")))
+struct MultiProcessEndToEndTests {
+    @Test func twoRanksCoverTheValidationSetTogether() throws {
+        let outcome = RunRecordEndToEndTests.runSubmission("reference_cpu", seeds: [7], key: nil, extra: ["--nproc-per-node", "2"])
+        #expect(outcome.result.status == 0, "referee run failed: \(outcome.result.output.suffix(2000))")
+        let traces = outcome.record.appendingPathComponent("traces/seed7")
+        let files = try FileManager.default.contentsOfDirectory(atPath: traces.path).sorted()
+        #expect(files == ["rank0.jsonl", "rank1.jsonl"])
+        let audit = try RunRecordEndToEndTests.audit(outcome.record)
+        for rule in ["trace.coverage", "causal.single-pass", "causal.score-before-update", "trace.chain", "trace.matches-log"] {
+            #expect(audit.statuses[rule] == "pass", "\(rule): \(audit.statuses[rule] ?? "missing")")
+        }
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: outcome.record.appendingPathComponent("run.json"))) as? [String: Any]
+        #expect(run?["launcher"] as? String == "torchrun")
+        #expect(run?["nproc_per_node"] as? Int == 2)
+    }
+}
