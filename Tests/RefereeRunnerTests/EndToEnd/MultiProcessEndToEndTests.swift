@@ -19,7 +19,7 @@ let multiProcessSkipReason: String? = {
 struct MultiProcessEndToEndTests {
     @Test func twoRanksCoverTheValidationSetTogether() throws {
         let outcome = RunRecordEndToEndTests.runSubmission("reference_cpu", seeds: [7], key: nil, extra: ["--nproc-per-node", "2"])
-        #expect(outcome.result.status == 0, "referee run failed: \(outcome.result.output.suffix(2000))")
+        #expect(outcome.result.succeeded, "referee run failed: \(outcome.result.output.suffix(2000))")
         let traces = outcome.record.appendingPathComponent("traces/seed7")
         let files = try FileManager.default.contentsOfDirectory(atPath: traces.path).sorted()
         #expect(files == ["rank0.jsonl", "rank1.jsonl"])
