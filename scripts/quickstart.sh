@@ -34,11 +34,11 @@ run_rc=$?
 verify_rc=$?
 set -e
 
+verdict=$("$BIN" audit "$OUT" --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["records"][0]["verdict"])' || echo "unknown")
+
 echo
 echo "record:  $OUT"
-if [ "$run_rc" -eq 0 ] && [ "$verify_rc" -eq 0 ]; then
-    echo "verdict: PASS (referee run exit $run_rc, referee verify exit $verify_rc)"
-else
-    echo "verdict: FAIL (referee run exit $run_rc, referee verify exit $verify_rc)"
+echo "verdict: $verdict (audit of the record; referee run exit $run_rc, referee verify exit $verify_rc)"
+if [ "$run_rc" -ne 0 ] || [ "$verify_rc" -ne 0 ] || [ "$verdict" != "pass" ]; then
     exit 1
 fi
