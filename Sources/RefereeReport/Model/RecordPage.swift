@@ -43,11 +43,16 @@ public struct RecordPage: Sendable {
 
     /// The command that re-runs every seed, as the records' READMEs give it.
     public var reproductionCommand: String {
-        let nproc = results.seeds.compactMap { s -> Int? in
+        let loggedGPUs = results.seeds.compactMap { s -> Int? in
             guard let hw = s.hardware, let n = hw.split(separator: "×").first else { return nil }
             return Int(n)
-        }.first ?? 8
+        }.first
+        let nproc = loggedGPUs ?? 8
         let seeds = results.seeds.compactMap(\.seed).map(String.init)
+        if evidence.files.contains(where: { $0.path == "run.json" }), !seeds.isEmpty {
+            // A record `referee run` produced: re-run it the same way (run.json holds the rest).
+            return "referee run . --seeds \(seeds.joined(separator: ",")) --nproc-per-node \(loggedGPUs ?? 1) --track \(audit.track)"
+        }
         let run = "torchrun --standalone --nproc_per_node=\(nproc) \(script)"
         if seeds.isEmpty { return run }
         return "for SEED in \(seeds.joined(separator: " ")); do\n  SEED=$SEED \(run)\ndone"
