@@ -139,6 +139,10 @@ struct RunRecordEndToEndTests {
         let runJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: run.record.appendingPathComponent("run.json"))) as? [String: Any]
         let seedsRun = (runJSON?["seeds"] as? [[String: Any]])?.compactMap { $0["seed"] as? Int }
         #expect(seedsRun == Self.seeds)
+        // The generated README re-runs the record the way it was made.
+        let readme = try String(contentsOf: run.record.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("referee run . --seeds 42,1337,2025 --nproc-per-node 1 --track track_non_record_16mb"),
+                "README.md lacks the referee run reproduction command")
     }
 
     @Test func honestRecordVerifiesWithThePinnedKey() throws {
