@@ -55,37 +55,52 @@ public enum Prober {
                                       timeout: options.timeout)
         var outputs: [String: EvalOutputs] = [:]
         var shardsByRun: [String: [UInt16]] = [:]
-        /// Runs one probe shard; false when the entry point wrote nothing (stop probing).
-        func run(_ name: String, _ shardTokens: [UInt16]) throws(ProbeError) -> Bool {
-            let shard = work.appendingPathComponent("\(name).bin")
-            try ProbeShard.write(shardTokens, to: shard)
-            let (result, out) = try runner.run(name: name, shard: shard, outDir: work.appendingPathComponent(name),
-                                               positions: plan.positions, tokens: shardTokens.count)
-            report.runs.append(result)
-            outputs[name] = out
-            shardsByRun[name] = shardTokens
-            report.problems += out.problems.map { "\(name): \($0)" }
-            return result.wroteOutputs
+        var results: [String: ProbeRun] = [:]
+        /// Runs `batch` (name, shard) in one process (see `EntryPointRunner.runPlan`); false when
+        /// a run still wrote nothing (stop probing).
+        func run(_ batch: [(String, [UInt16])], plan planName: String) throws(ProbeError) -> Bool {
+            var specs: [EvalSpec] = []
+            for (name, shardTokens) in batch {
+                let shard = work.appendingPathComponent("\(name).bin")
+                try ProbeShard.write(shardTokens, to: shard)
+                specs.append(EvalSpec(name: name, shard: shard, outDir: work.appendingPathComponent(name),
+                                      positions: plan.positions, tokens: shardTokens.count))
+                shardsByRun[name] = shardTokens
+            }
+            let done = try runner.runPlan(specs, planURL: work.appendingPathComponent("\(planName).json"))
+            for (result, out) in done {
+                results[result.name] = result
+                outputs[result.name] = out
+                report.problems += out.problems.map { "\(result.name): \($0)" }
+            }
+            return done.count == specs.count && done.allSatisfy(\.0.wroteOutputs)
         }
-        var complete = try run("control-a", plan.original)
-        if complete { complete = try run("control-b", plan.original) }
-        if complete { complete = try run("prefix", plan.perturbed) }
+        // Flips 1 and 2 need control-a's distribution (least / most likely token), so they form
+        // a second batch; everything else goes in the first. Two process starts in all.
+        let adaptive = min(2, plan.flipPositions.count)
+        var specs: [(position: Int, token: UInt16, strategy: String)] =
+            plan.flipPositions.indices.map { (plan.flipPositions[$0], plan.randomFlipTokens[$0], "random") }
+        var first: [(String, [UInt16])] = [("control-a", plan.original), ("control-b", plan.original), ("prefix", plan.perturbed)]
+        for k in adaptive..<specs.count {
+            first.append(("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)))
+        }
+        var complete = try run(first, plan: "plan-1")
         if complete {
-            var specs: [(Int, UInt16, String)] = []
-            for (k, position) in plan.flipPositions.enumerated() {
-                let extremes = outputs["control-a"]?.dists[position].flatMap { plan.extremes($0, at: position) }
-                switch (k, extremes) {
-                case (0, let e?): specs.append((position, e.least, "least-likely"))
-                case (1, let e?): specs.append((position, e.most, "most-likely"))
-                default: specs.append((position, plan.randomFlipTokens[k], "random"))
+            for k in 0..<adaptive {
+                let position = specs[k].position
+                if let e = outputs["control-a"]?.dists[position].flatMap({ plan.extremes($0, at: position) }) {
+                    specs[k] = k == 0 ? (position, e.least, "least-likely") : (position, e.most, "most-likely")
                 }
             }
-            for (k, (position, token, strategy)) in specs.enumerated() {
-                let name = "flip-\(k + 1)"
-                report.flips.append(FlipProbe(run: name, position: position, from: Int(tokens[position]), to: Int(token), strategy: strategy))
-                if complete { complete = try run(name, plan.flipped(at: position, to: token)) }
+            let second = (0..<adaptive).map { k in ("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)) }
+            complete = try run(second, plan: "plan-2")
+            for (k, spec) in specs.enumerated() {
+                report.flips.append(FlipProbe(run: "flip-\(k + 1)", position: spec.position, from: Int(tokens[spec.position]),
+                                              to: Int(spec.token), strategy: spec.strategy))
             }
         }
+        let order = ["control-a", "control-b", "prefix"] + specs.indices.map { "flip-\($0 + 1)" }
+        report.runs = order.compactMap { results[$0] }
         report.entryPoint = complete
         guard complete, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll, let prefix = outputs["prefix"]?.nll else {
             if let failed = report.runs.last(where: { !$0.wroteOutputs }) {
