@@ -34,7 +34,7 @@ SHARD_HEADER_INTS = 256
 ZERO_HASH = "0" * 64
 
 __all__ = [
-    "PROTOCOL_VERSION", "Trace", "trace", "EvalRequest", "eval_request", "eval_requests",
+    "PROTOCOL_VERSION", "Trace", "trace", "EvalRequest", "eval_request", "eval_requests", "iter_eval_requests",
     "write_eval_outputs",
     "ShardError", "read_shard", "write_shard", "load_tokens", "ByteLUT",
 ]
@@ -189,7 +189,8 @@ def eval_request(environ=None) -> EvalRequest | None:
     return EvalRequest(shard, out_dir, positions, env.get("REFEREE_ARTIFACT") or None)
 
 
-def _plan_requests(path: str, artifact: str | None) -> list:
+def _read_plan(path: str, artifact: str | None) -> tuple:
+    """(requests, more) of the plan file at ``path``."""
     try:
         with open(path, "rb") as f:
             plan = json.loads(f.read().decode("utf-8"))
@@ -217,7 +218,10 @@ def _plan_requests(path: str, artifact: str | None) -> list:
         if bad:
             raise ValueError("%s: position %d is not a target position (must be >= 1)" % (where, bad[0]))
         out.append(EvalRequest(shard, out_dir, list(positions), artifact))
-    return out
+    more = plan.get("more", False)
+    if not isinstance(more, bool):
+        raise ValueError("%s: 'more' must be true or false" % path)
+    return out, more
 
 
 def eval_requests(environ=None) -> list:
@@ -236,8 +240,44 @@ def eval_requests(environ=None) -> list:
         return []
     plan = env.get("REFEREE_EVAL_PLAN", "")
     if plan:
-        return _plan_requests(plan, env.get("REFEREE_ARTIFACT") or None)
+        return _read_plan(plan, env.get("REFEREE_ARTIFACT") or None)[0]
     return [eval_request(env)]
+
+
+def iter_eval_requests(environ=None, poll: float = 0.02, wait: float | None = None):
+    """Yields the probe requests one by one, like ``eval_requests()``, and follows a
+    growing plan: while the plan says ``"more": true``, Referee will append requests
+    (it rewrites the file atomically, earlier requests unchanged), so after the listed
+    ones this re-reads the file every ``poll`` seconds until it lists more requests or
+    ``"more"`` is false. Waits at most ``wait`` seconds (default
+    ``REFEREE_EVAL_PLAN_WAIT`` or 600) for new requests, then raises TimeoutError.
+    Answer each request (write its outputs) before asking for the next one.
+    """
+    env = os.environ if environ is None else environ
+    path = env.get("REFEREE_EVAL_PLAN", "")
+    if env.get("REFEREE_EVAL_ONLY", "") != "1" or not path:
+        for req in eval_requests(env):
+            yield req
+        return
+    artifact = env.get("REFEREE_ARTIFACT") or None
+    limit = float(env.get("REFEREE_EVAL_PLAN_WAIT", "600")) if wait is None else float(wait)
+    done = 0
+    while True:
+        requests, more = _read_plan(path, artifact)
+        for req in requests[done:]:
+            done += 1
+            yield req
+        if not more:
+            return
+        deadline = time.time() + limit
+        while True:
+            requests, more = _read_plan(path, artifact)
+            if len(requests) > done or not more:
+                break
+            if time.time() > deadline:
+                raise TimeoutError("%s: still 'more': true and no request after #%d for %.0f s"
+                                   % (path, done, limit))
+            time.sleep(poll)
 
 
 def _atomic_write(path: str, data: bytes) -> None:

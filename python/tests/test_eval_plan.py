@@ -63,3 +63,37 @@ def test_plan_errors_name_file_and_request(tmp_path, content, needle):
 def test_missing_plan_file(tmp_path):
     with pytest.raises(ValueError, match="REFEREE_EVAL_PLAN: cannot read .*nowhere.json"):
         eval_requests({"REFEREE_EVAL_ONLY": "1", "REFEREE_EVAL_PLAN": str(tmp_path / "nowhere.json")})
+
+
+def test_iter_follows_a_growing_plan(tmp_path):
+    import threading
+    req = lambda k: {"shard": "/s%d.bin" % k, "out": "/o%d" % k, "positions": [k + 1]}
+    plan = write_plan(tmp_path, {"requests": [req(0), req(1)], "more": True})
+    env = {"REFEREE_EVAL_ONLY": "1", "REFEREE_EVAL_PLAN": plan}
+    assert [r.shard for r in eval_requests(env)] == ["/s0.bin", "/s1.bin"]  # the listed ones only
+    seen = []
+    it = referee_probe.iter_eval_requests(env, poll=0.01, wait=30)
+    seen += [next(it).shard, next(it).shard]
+
+    def extend():
+        referee_probe._atomic_write(plan, json.dumps({"requests": [req(0), req(1), req(2), req(3)],
+                                                      "more": False}).encode())
+    timer = threading.Timer(0.2, extend)
+    timer.start()
+    seen += [r.shard for r in it]  # blocks until the plan grows, then ends (more: false)
+    timer.join()
+    assert seen == ["/s0.bin", "/s1.bin", "/s2.bin", "/s3.bin"]
+
+
+def test_iter_single_request_and_wait_limit(tmp_path):
+    single = {"REFEREE_EVAL_ONLY": "1", "REFEREE_EVAL_SHARD": "/s.bin", "REFEREE_EVAL_OUT": str(tmp_path)}
+    assert [r.shard for r in referee_probe.iter_eval_requests(single)] == ["/s.bin"]
+    assert list(referee_probe.iter_eval_requests({})) == []
+    plan = write_plan(tmp_path, {"requests": [{"shard": "/a", "out": "/o"}], "more": True})
+    it = referee_probe.iter_eval_requests({"REFEREE_EVAL_ONLY": "1", "REFEREE_EVAL_PLAN": plan}, poll=0.01, wait=0.1)
+    assert next(it).shard == "/a"
+    with pytest.raises(TimeoutError, match="plan.json: still 'more': true and no request after #1"):
+        next(it)
+    bad = write_plan(tmp_path, {"requests": [{"shard": "/a", "out": "/o"}], "more": "yes"}, name="bad.json")
+    with pytest.raises(ValueError, match="'more' must be true or false"):
+        eval_requests({"REFEREE_EVAL_ONLY": "1", "REFEREE_EVAL_PLAN": bad})

@@ -341,12 +341,14 @@ def combine_ranks(args, part, tag):
 
 
 def eval_only(requests, evaluator_cls, args):
-    """Answers every probe request in order: the artifact is loaded once (from the first
-    request's artifact path), each request gets a fresh evaluator (empty cache)."""
-    with open(requests[0].artifact_path(ARTIFACT), "rb") as f:
-        model = deserialize(f.read())
-    bytes_ = ByteCounter(args.tokenizer_path, model.V)
+    """Answers every probe request in order (an iterable, e.g. a growing plan): the artifact
+    is loaded once, for the first request; each request gets a fresh evaluator (empty cache)."""
+    model = bytes_ = None
     for req in requests:
+        if model is None:
+            with open(req.artifact_path(ARTIFACT), "rb") as f:
+                model = deserialize(f.read())
+            bytes_ = ByteCounter(args.tokenizer_path, model.V)
         tokens = np.frombuffer(referee_probe.read_shard(req.shard).tobytes(), dtype="<u2").astype(np.int64)
         bad = [p for p in req.positions if p >= len(tokens)]
         if bad:
@@ -359,9 +361,8 @@ def eval_only(requests, evaluator_cls, args):
 
 def main(evaluator_cls=Evaluator, code_path=None):
     args = Hyperparameters()
-    requests = referee_probe.eval_requests()
-    if requests:
-        eval_only(requests, evaluator_cls, args)
+    if referee_probe.eval_requests():
+        eval_only(referee_probe.iter_eval_requests(), evaluator_cls, args)
         return
     code_path = code_path or os.path.abspath(sys.argv[0] if sys.argv[0].endswith(".py") else __file__)
     with open(code_path, encoding="utf-8") as f:

@@ -265,13 +265,16 @@ def eval_score_first_ttt(model, tokens, lo, hi, args, device, tr, bytes_, want=(
 
 
 def eval_only(requests, args):
-    """Answers every probe request in order with one model load. Score-first TTT changes the
-    weights while it evaluates, so each request starts again from the artifact's weights."""
+    """Answers every probe request in order (an iterable, e.g. a growing plan) with one model
+    load. Score-first TTT changes the weights while it evaluates, so each request starts again
+    from the artifact's weights."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    model = load_artifact(requests[0].artifact_path(ARTIFACT), args, device)
-    initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    bytes_ = ByteCounter(args.tokenizer_path, args.vocab_size)
+    model = initial = bytes_ = None
     for req in requests:
+        if model is None:
+            model = load_artifact(req.artifact_path(ARTIFACT), args, device)
+            initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            bytes_ = ByteCounter(args.tokenizer_path, args.vocab_size)
         tokens = shard_tokens(req.shard)
         bad = [p for p in req.positions if p >= len(tokens)]
         if bad:
@@ -288,9 +291,8 @@ def eval_only(requests, args):
 
 def main():
     args = Hyperparameters()
-    requests = referee_probe.eval_requests()
-    if requests:
-        eval_only(requests, args)
+    if referee_probe.eval_requests():
+        eval_only(referee_probe.iter_eval_requests(), args)
         return
     with open(os.path.abspath(__file__), encoding="utf-8") as f:
         code = f.read()
