@@ -53,22 +53,38 @@ struct EntryPointRunner: Sendable {
 
     /// Runs every spec in ONE process through `REFEREE_EVAL_PLAN` (a JSON file written at
     /// `planURL`; the single-request variables name the first spec, so a submission that ignores
-    /// the plan still answers it). Each spec whose outputs are then missing is run again alone,
-    /// in order (an older submission). Stops after the first spec that still has no outputs, or
-    /// when the batch timed out; the returned list then ends with that spec's failed run.
-    func runPlan(_ specs: [EvalSpec], planURL: URL) throws(ProbeError) -> [(ProbeRun, EvalOutputs)] {
-        guard specs.count > 1 else { return try specs.isEmpty ? [] : [run(specs[0])] }
+    /// the plan still answers it). With `followUp`, the plan says `"more": true` and `followUp` is
+    /// asked while the child runs; once it returns specs they are appended to the plan (rewritten
+    /// atomically, `"more": false`), so a submission that follows the plan answers them in the
+    /// same process. Each spec whose outputs are then missing is run again alone, in order (an
+    /// older submission). Stops after the first spec that still has no outputs, or when the batch
+    /// timed out; the returned list then ends with that spec's failed run.
+    func runPlan(_ specs: [EvalSpec], planURL: URL,
+                 followUp: (() throws(ProbeError) -> [EvalSpec]?)? = nil) throws(ProbeError) -> [(ProbeRun, EvalOutputs)] {
+        guard specs.count > 1 || followUp != nil else { return try specs.isEmpty ? [] : [run(specs[0])] }
         for spec in specs {
             try? FileManager.default.removeItem(at: spec.outDir)
             try? FileManager.default.createDirectory(at: spec.outDir, withIntermediateDirectories: true)
         }
-        try Self.writePlan(specs, to: planURL)
+        var all = specs
+        var pending = followUp
+        try Self.writePlan(all, more: pending != nil, to: planURL)
         var variables = Self.singleVariables(specs[0])
         variables["REFEREE_EVAL_PLAN"] = planURL.path
         let stderrURL = planURL.deletingPathExtension().appendingPathExtension("stderr.txt")
-        let batch = try launch(variables, stderr: stderrURL, timeout: timeout * Double(specs.count))
+        var lastAsked = Date.distantPast
+        let batch = try launch(variables, stderr: stderrURL, timeout: timeout * Double(specs.count)) { () throws(ProbeError) -> Int in
+            guard let ask = pending, Date().timeIntervalSince(lastAsked) > 0.02 else { return 0 }
+            lastAsked = Date()
+            guard let extra = try ask() else { return 0 }
+            pending = nil
+            all += extra
+            try Self.writePlan(all, more: false, to: planURL)
+            return extra.count
+        }
+        if let ask = pending, let extra = try ask() { all += extra } // the child ended before they were ready
         var results: [(ProbeRun, EvalOutputs)] = []
-        for spec in specs {
+        for spec in all {
             let outputs = Self.readOutputs(spec.outDir, positions: spec.positions, targets: spec.tokens - 1)
             if Self.complete(outputs, spec) {
                 results.append((ProbeRun(name: spec.name, exitStatus: batch.status, timedOut: batch.timedOut, seconds: batch.seconds,
@@ -98,11 +114,11 @@ struct EntryPointRunner: Sendable {
          "REFEREE_DIST_POSITIONS": spec.positions.map(String.init).joined(separator: ",")]
     }
 
-    /// Writes `{"requests": [{"shard", "out", "positions"}, ...]}` atomically.
-    static func writePlan(_ specs: [EvalSpec], to url: URL) throws(ProbeError) {
+    /// Writes `{"more": …, "requests": [{"shard", "out", "positions"}, ...]}` atomically.
+    static func writePlan(_ specs: [EvalSpec], more: Bool = false, to url: URL) throws(ProbeError) {
         let requests: [[String: Any]] = specs.map { ["shard": $0.shard.path, "out": $0.outDir.path, "positions": $0.positions] }
         do {
-            let data = try JSONSerialization.data(withJSONObject: ["requests": requests], options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(withJSONObject: ["requests": requests, "more": more], options: [.sortedKeys, .withoutEscapingSlashes])
             try AtomicFile.write(data, to: url)
         } catch {
             throw ProbeError.io(path: url.path, reason: "cannot write the eval plan (\(error))")
@@ -110,7 +126,10 @@ struct EntryPointRunner: Sendable {
     }
 
     /// Starts the child with `variables` added to `environment` and waits for it (or kills it).
-    private func launch(_ variables: [String: String], stderr errURL: URL, timeout: TimeInterval) throws(ProbeError) -> Exit {
+    /// `tick` is called while it runs; it returns how many evaluations were added (each extends
+    /// the time limit by `self.timeout`).
+    private func launch(_ variables: [String: String], stderr errURL: URL, timeout: TimeInterval,
+                        tick: () throws(ProbeError) -> Int = { 0 }) throws(ProbeError) -> Exit {
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -128,8 +147,17 @@ struct EntryPointRunner: Sendable {
             throw ProbeError.launch(command: "\(python) \(script)", reason: error.localizedDescription)
         }
         var timedOut = false
+        var limit = timeout
         while process.isRunning {
-            if Date().timeIntervalSince(started) > timeout {
+            do throws(ProbeError) {
+                limit += self.timeout * Double(try tick())
+            } catch {
+                process.terminate()
+                process.waitUntilExit()
+                try? errHandle.close()
+                throw error
+            }
+            if Date().timeIntervalSince(started) > limit {
                 timedOut = true
                 process.terminate()
                 let grace = Date()

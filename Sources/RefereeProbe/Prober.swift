@@ -56,44 +56,62 @@ public enum Prober {
         var outputs: [String: EvalOutputs] = [:]
         var shardsByRun: [String: [UInt16]] = [:]
         var results: [String: ProbeRun] = [:]
-        /// Runs `batch` (name, shard) in one process (see `EntryPointRunner.runPlan`); false when
-        /// a run still wrote nothing (stop probing).
-        func run(_ batch: [(String, [UInt16])], plan planName: String) throws(ProbeError) -> Bool {
-            var specs: [EvalSpec] = []
-            for (name, shardTokens) in batch {
-                let shard = work.appendingPathComponent("\(name).bin")
-                try ProbeShard.write(shardTokens, to: shard)
-                specs.append(EvalSpec(name: name, shard: shard, outDir: work.appendingPathComponent(name),
-                                      positions: plan.positions, tokens: shardTokens.count))
-                shardsByRun[name] = shardTokens
-            }
-            let done = try runner.runPlan(specs, planURL: work.appendingPathComponent("\(planName).json"))
+        func spec(_ name: String, _ shardTokens: [UInt16]) throws(ProbeError) -> EvalSpec {
+            let shard = work.appendingPathComponent("\(name).bin")
+            try ProbeShard.write(shardTokens, to: shard)
+            shardsByRun[name] = shardTokens
+            return EvalSpec(name: name, shard: shard, outDir: work.appendingPathComponent(name),
+                            positions: plan.positions, tokens: shardTokens.count)
+        }
+        /// Runs `batch` in one process (see `EntryPointRunner.runPlan`), recording the results.
+        func run(_ batch: [EvalSpec], plan planName: String,
+                 followUp: (() throws(ProbeError) -> [EvalSpec]?)? = nil) throws(ProbeError) {
+            let done = try runner.runPlan(batch, planURL: work.appendingPathComponent("\(planName).json"), followUp: followUp)
             for (result, out) in done {
                 results[result.name] = result
                 outputs[result.name] = out
                 report.problems += out.problems.map { "\(result.name): \($0)" }
             }
-            return done.count == specs.count && done.allSatisfy(\.0.wroteOutputs)
         }
-        // Flips 1 and 2 need control-a's distribution (least / most likely token), so they form
-        // a second batch; everything else goes in the first. Two process starts in all.
+        // Flips 1 and 2 flip to the least / most likely token of control-a's distribution, so they
+        // are appended to the plan once control-a's outputs exist (or once every listed request
+        // has its nll.f64: flips whose distribution is missing use a random token). A submission
+        // that follows the growing plan answers all seven in one process.
         let adaptive = min(2, plan.flipPositions.count)
         var specs: [(position: Int, token: UInt16, strategy: String)] =
             plan.flipPositions.indices.map { (plan.flipPositions[$0], plan.randomFlipTokens[$0], "random") }
-        var first: [(String, [UInt16])] = [("control-a", plan.original), ("control-b", plan.original), ("prefix", plan.perturbed)]
+        var first = [try spec("control-a", plan.original), try spec("control-b", plan.original), try spec("prefix", plan.perturbed)]
         for k in adaptive..<specs.count {
-            first.append(("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)))
+            first.append(try spec("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)))
         }
-        var complete = try run(first, plan: "plan-1")
-        if complete {
+        let fm = FileManager.default
+        let controlDir = work.appendingPathComponent("control-a")
+        let listedDone = { first.allSatisfy { fm.fileExists(atPath: $0.outDir.appendingPathComponent("nll.f64").path) } }
+        var second: [EvalSpec] = []
+        let followUp = { () throws(ProbeError) -> [EvalSpec]? in
+            // Complete outputs only: a writer that is not atomic may be half-way through the file.
+            guard fm.fileExists(atPath: controlDir.appendingPathComponent("nll.f64").path) || listedDone() else { return nil }
+            let control = EntryPointRunner.readOutputs(controlDir, positions: plan.positions, targets: tokens.count - 1)
+            guard EntryPointRunner.complete(control, first[0]) || listedDone() else { return nil }
             for k in 0..<adaptive {
                 let position = specs[k].position
-                if let e = outputs["control-a"]?.dists[position].flatMap({ plan.extremes($0, at: position) }) {
+                if let e = control.dists[position].flatMap({ plan.extremes($0, at: position) }) {
                     specs[k] = k == 0 ? (position, e.least, "least-likely") : (position, e.most, "most-likely")
                 }
             }
-            let second = (0..<adaptive).map { k in ("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)) }
-            complete = try run(second, plan: "plan-2")
+            for k in 0..<adaptive {
+                second.append(try spec("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)))
+            }
+            return second
+        }
+        try run(first, plan: "plan", followUp: adaptive > 0 ? followUp : nil)
+        let wrote = { (batch: [EvalSpec]) in batch.allSatisfy { results[$0.name]?.wroteOutputs == true } }
+        var complete = wrote(first)
+        if complete, second.count < adaptive, let late = try followUp() {
+            try run(late, plan: "plan-2") // control-a came from a run alone, after the plan's process
+        }
+        if complete {
+            complete = second.count == adaptive && wrote(second)
             for (k, spec) in specs.enumerated() {
                 report.flips.append(FlipProbe(run: "flip-\(k + 1)", position: spec.position, from: Int(tokens[spec.position]),
                                               to: Int(spec.token), strategy: spec.strategy))

@@ -4,7 +4,8 @@ import RefereeTestSupport
 
 /// Tiny real submissions (python3, standard library only) for probing: a "hashed bigram" model
 /// whose distribution at i is (1 + 5·[t = h(x[i-1])]) / (V + 5), and dishonest variants.
-/// Variants `plan…` answer `REFEREE_EVAL_PLAN` (`plan-partial`: only its first two requests);
+/// Variants `plan…` answer `REFEREE_EVAL_PLAN`: `plan` follows it while it grows ("more"),
+/// `plan-static` answers the requests listed at start, `plan-partial` only the first two;
 /// the others read only the single-request variables. Each start appends a line to
 /// `starts.log` in the working directory.
 enum ProbeSubmissions {
@@ -56,11 +57,23 @@ enum ProbeSubmissions {
         with open("starts.log", "a") as f:
             f.write("start\\n")
         plan = os.environ.get("REFEREE_EVAL_PLAN")
+        def plan_requests():
+            done = 0
+            while True:
+                with open(plan) as f:
+                    p = json.load(f)
+                if len(p["requests"]) > done:
+                    for r in p["requests"][done:]:
+                        done += 1
+                        yield (r["shard"], r["out"], r["positions"])
+                elif VARIANT != "plan" or not p.get("more"):
+                    return
+                else:
+                    time.sleep(0.01)
         if VARIANT.startswith("plan") and plan:
-            with open(plan) as f:
-                requests = [(r["shard"], r["out"], r["positions"]) for r in json.load(f)["requests"]]
+            requests = plan_requests()
             if VARIANT == "plan-partial":
-                requests = requests[:2]  # answers two requests, then stops (e.g. out of memory)
+                requests = list(requests)[:2]  # answers two requests, then stops (e.g. out of memory)
         else:
             requests = [(os.environ["REFEREE_EVAL_SHARD"], os.environ["REFEREE_EVAL_OUT"],
                          [int(p) for p in os.environ.get("REFEREE_DIST_POSITIONS", "").split(",") if p])]

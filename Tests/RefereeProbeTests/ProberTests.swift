@@ -103,24 +103,27 @@ import RefereeTrace
          "\(r.flips)", "\(r.distributions)", "\(r.runs.map(\.name)) \(r.runs.map(\.wroteOutputs))"]
     }
 
-    @Test func planAwareSubmissionStartsTwiceWithTheSameResults() throws {
+    @Test func planAwareSubmissionStartsOnceWithTheSameResults() throws {
         let (batched, starts) = try probeCountingStarts("plan")
         let (single, singleStarts) = try probeCountingStarts("honest")
         #expect(batched.entryPoint, "\(batched.problems) \(batched.runs.map(\.stderrTail))")
-        #expect(starts == 2) // control-a, control-b, prefix, flip-3, flip-4; then flip-1, flip-2
+        #expect(starts == 1) // flip-1 and flip-2 were appended to the plan once control-a was written
         #expect(singleStarts == 7) // ignores the plan: answers the first request, the rest run alone
         #expect(batched.runs.map(\.name) == ["control-a", "control-b", "prefix", "flip-1", "flip-2", "flip-3", "flip-4"])
         #expect(batched.flips.map(\.strategy) == ["least-likely", "most-likely", "random", "random"])
         #expect(verdicts(batched) == verdicts(single))
         #expect(batched.distributions.count == 48)
+        let (listed, listedStarts) = try probeCountingStarts("plan-static")
+        #expect(listedStarts == 3) // the five listed at start, then flip-1 and flip-2 alone
+        #expect(verdicts(listed) == verdicts(single))
     }
 
     @Test func missingPlanOutputsFallBackToOneProcessEach() throws {
         let (r, starts) = try probeCountingStarts("plan-partial")
         #expect(r.entryPoint, "\(r.problems)")
-        // batch 1 answers control-a and control-b, then prefix, flip-3, flip-4 run alone;
-        // batch 2 (flip-1, flip-2) is answered whole
-        #expect(starts == 1 + 3 + 1)
+        // the plan's process answers control-a and control-b; prefix, flip-3, flip-4 and the
+        // appended flip-1, flip-2 then run alone
+        #expect(starts == 1 + 5)
         #expect(r.runs.allSatisfy { $0.wroteOutputs })
         #expect(r.problems.isEmpty)
         let (single, _) = try probeCountingStarts("honest")
@@ -133,8 +136,9 @@ import RefereeTrace
         let specs = ["a", "b"].map { EvalSpec(name: $0, shard: dir.appendingPathComponent("\($0).bin"),
                                                outDir: dir.appendingPathComponent($0), positions: $0 == "a" ? [3, 9] : [], tokens: 10) }
         let url = dir.appendingPathComponent("plan.json")
-        try EntryPointRunner.writePlan(specs, to: url)
+        try EntryPointRunner.writePlan(specs, more: true, to: url)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        #expect(object?["more"] as? Bool == true)
         let requests = try #require(object?["requests"] as? [[String: Any]])
         #expect(requests.map { $0["shard"] as? String } == specs.map(\.shard.path))
         #expect(requests.map { $0["out"] as? String } == specs.map(\.outDir.path))
