@@ -66,14 +66,17 @@ enum ProbeSubmissions {
                     for r in p["requests"][done:]:
                         done += 1
                         yield (r["shard"], r["out"], r["positions"])
-                elif VARIANT != "plan" or not p.get("more"):
+                elif not p.get("more"):
                     return
                 else:
                     time.sleep(0.01)
         if VARIANT.startswith("plan") and plan:
             requests = plan_requests()
+            if VARIANT == "plan-static":
+                with open(plan) as f:
+                    requests = [(r["shard"], r["out"], r["positions"]) for r in json.load(f)["requests"]]
             if VARIANT == "plan-partial":
-                requests = list(requests)[:2]  # answers two requests, then stops (e.g. out of memory)
+                requests = [r for _, r in zip(range(2), requests)]  # answers two, then stops (e.g. out of memory)
         else:
             requests = [(os.environ["REFEREE_EVAL_SHARD"], os.environ["REFEREE_EVAL_OUT"],
                          [int(p) for p in os.environ.get("REFEREE_DIST_POSITIONS", "").split(",") if p])]
