@@ -6,8 +6,8 @@
 # 1. trains submissions/reference_cpu once in a temp folder (writes final_model.ptz);
 # 2. "plain evaluation": the eval entry point once on the whole validation shard
 #    (REFEREE_EVAL_ONLY=1, no dumped distributions), timed REPEATS times;
-# 3. `referee probe` on the same folder (7 eval-only runs on a 4096-token probe shard plus
-#    the comparisons), timed REPEATS times;
+# 3. `referee probe` on the same folder (7 evaluations of a 4096-token probe shard, batched
+#    into one process through REFEREE_EVAL_PLAN, plus the comparisons), timed REPEATS times;
 # and prints the medians and their ratio. Uses .build/release/referee when present, else debug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +40,8 @@ for i in $(seq "$REPEATS"); do
 done
 p=$(printf '%s\n' "${plain[@]}" | median)
 q=$(printf '%s\n' "${probe[@]}" | median)
-runs=$(python3 -c "import json; r=json.load(open('$WORK/probes-1.json')); print(len(r['runs']), r['tokens'], round(sum(x['seconds'] for x in r['runs']) / len(r['runs']), 3))")
+runs=$(python3 -c "import json; r=json.load(open('$WORK/probes-1.json')); s={x['seconds'] for x in r['runs']}; print(len(r['runs']), r['tokens'], len(s), round(sum(s), 3))")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "plain evaluation (60824 tokens, eval-only entry point): median ${p}s over $REPEATS"
-echo "referee probe (runs, probe tokens, mean s/run): $runs; median ${q}s over $REPEATS"
+echo "referee probe (runs, probe tokens, processes, s in them): $runs; median ${q}s over $REPEATS"
 echo "ratio probe / plain evaluation: $(echo "scale=2; $q / $p" | bc)"

@@ -6,8 +6,9 @@ this folder on PYTHONPATH). It provides:
 - ``Trace`` / ``trace()``: a hash-chained, per-rank JSONL trace writer
   (``phase``, ``score`` and ``update`` events; each line flushed and fsync'ed).
   It is a no-op when ``REFEREE_TRACE_DIR`` is unset.
-- ``eval_request()`` / ``write_eval_outputs()``: the eval-only entry point used
-  by Referee's black-box probes (``REFEREE_EVAL_ONLY=1``).
+- ``eval_requests()`` / ``eval_request()`` / ``write_eval_outputs()``: the
+  eval-only entry point used by Referee's black-box probes
+  (``REFEREE_EVAL_ONLY=1``; ``REFEREE_EVAL_PLAN`` batches several requests).
 - ``read_shard()`` / ``load_tokens()``: FineWeb ``.bin`` shard readers.
 - ``ByteLUT``: the baseline's byte-count rule built from a SentencePiece
   processor, and ``ByteLUT.target_bytes()`` to count scored bytes.
@@ -33,7 +34,8 @@ SHARD_HEADER_INTS = 256
 ZERO_HASH = "0" * 64
 
 __all__ = [
-    "PROTOCOL_VERSION", "Trace", "trace", "EvalRequest", "eval_request", "write_eval_outputs",
+    "PROTOCOL_VERSION", "Trace", "trace", "EvalRequest", "eval_request", "eval_requests", "iter_eval_requests",
+    "write_eval_outputs",
     "ShardError", "read_shard", "write_shard", "load_tokens", "ByteLUT",
 ]
 
@@ -185,6 +187,97 @@ def eval_request(environ=None) -> EvalRequest | None:
             raise ValueError("REFEREE_DIST_POSITIONS: %d is not a target position (must be >= 1)" % pos)
         positions.append(pos)
     return EvalRequest(shard, out_dir, positions, env.get("REFEREE_ARTIFACT") or None)
+
+
+def _read_plan(path: str, artifact: str | None) -> tuple:
+    """(requests, more) of the plan file at ``path``."""
+    try:
+        with open(path, "rb") as f:
+            plan = json.loads(f.read().decode("utf-8"))
+    except OSError as exc:
+        raise ValueError("REFEREE_EVAL_PLAN: cannot read %s (%s)" % (path, exc))
+    except ValueError as exc:
+        raise ValueError("%s: not a JSON document (%s); expected {\"requests\": [...]}" % (path, exc))
+    if not isinstance(plan, dict) or not isinstance(plan.get("requests"), list) or not plan["requests"]:
+        raise ValueError("%s: expected a JSON object {\"requests\": [{\"shard\": ..., \"out\": ..., "
+                         "\"positions\": [...]}, ...]} with at least one request" % path)
+    out = []
+    for k, item in enumerate(plan["requests"]):
+        where = "%s: requests[%d]" % (path, k)
+        if not isinstance(item, dict):
+            raise ValueError("%s: expected an object with shard, out and positions" % where)
+        shard, out_dir, positions = item.get("shard"), item.get("out"), item.get("positions", [])
+        if not isinstance(shard, str) or not shard:
+            raise ValueError("%s: 'shard' must be the path of a FineWeb .bin shard" % where)
+        if not isinstance(out_dir, str) or not out_dir:
+            raise ValueError("%s: 'out' must be a directory for nll.f64 and dists.jsonl" % where)
+        if not isinstance(positions, list) or not all(
+                isinstance(p, int) and not isinstance(p, bool) for p in positions):
+            raise ValueError("%s: 'positions' must be a list of integer target positions" % where)
+        bad = [p for p in positions if p < 1]
+        if bad:
+            raise ValueError("%s: position %d is not a target position (must be >= 1)" % (where, bad[0]))
+        out.append(EvalRequest(shard, out_dir, list(positions), artifact))
+    more = plan.get("more", False)
+    if not isinstance(more, bool):
+        raise ValueError("%s: 'more' must be true or false" % path)
+    return out, more
+
+
+def eval_requests(environ=None) -> list:
+    """Every probe request of this process, in the order to evaluate them.
+
+    With ``REFEREE_EVAL_ONLY=1`` and ``REFEREE_EVAL_PLAN`` (path of a JSON file
+    ``{"requests": [{"shard": PATH, "out": DIR, "positions": [ints]}, ...]}``):
+    the plan's requests. Else the single request of ``eval_request()`` as a
+    one-element list, and ``[]`` without ``REFEREE_EVAL_ONLY=1``. A submission
+    loads its artifact once and answers each request with fresh evaluation state
+    (no cache or test-time-training state carried from one request to the next).
+    Raises ValueError naming the file, the request and the field when malformed.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("REFEREE_EVAL_ONLY", "") != "1":
+        return []
+    plan = env.get("REFEREE_EVAL_PLAN", "")
+    if plan:
+        return _read_plan(plan, env.get("REFEREE_ARTIFACT") or None)[0]
+    return [eval_request(env)]
+
+
+def iter_eval_requests(environ=None, poll: float = 0.02, wait: float | None = None):
+    """Yields the probe requests one by one, like ``eval_requests()``, and follows a
+    growing plan: while the plan says ``"more": true``, Referee will append requests
+    (it rewrites the file atomically, earlier requests unchanged), so after the listed
+    ones this re-reads the file every ``poll`` seconds until it lists more requests or
+    ``"more"`` is false. Waits at most ``wait`` seconds (default
+    ``REFEREE_EVAL_PLAN_WAIT`` or 600) for new requests, then raises TimeoutError.
+    Answer each request (write its outputs) before asking for the next one.
+    """
+    env = os.environ if environ is None else environ
+    path = env.get("REFEREE_EVAL_PLAN", "")
+    if env.get("REFEREE_EVAL_ONLY", "") != "1" or not path:
+        for req in eval_requests(env):
+            yield req
+        return
+    artifact = env.get("REFEREE_ARTIFACT") or None
+    limit = float(env.get("REFEREE_EVAL_PLAN_WAIT", "600")) if wait is None else float(wait)
+    done = 0
+    while True:
+        requests, more = _read_plan(path, artifact)
+        for req in requests[done:]:
+            done += 1
+            yield req
+        if not more:
+            return
+        deadline = time.time() + limit
+        while True:
+            requests, more = _read_plan(path, artifact)
+            if len(requests) > done or not more:
+                break
+            if time.time() > deadline:
+                raise TimeoutError("%s: still 'more': true and no request after #%d for %.0f s"
+                                   % (path, done, limit))
+            time.sleep(poll)
 
 
 def _atomic_write(path: str, data: bytes) -> None:

@@ -55,37 +55,70 @@ public enum Prober {
                                       timeout: options.timeout)
         var outputs: [String: EvalOutputs] = [:]
         var shardsByRun: [String: [UInt16]] = [:]
-        /// Runs one probe shard; false when the entry point wrote nothing (stop probing).
-        func run(_ name: String, _ shardTokens: [UInt16]) throws(ProbeError) -> Bool {
+        var results: [String: ProbeRun] = [:]
+        func spec(_ name: String, _ shardTokens: [UInt16]) throws(ProbeError) -> EvalSpec {
             let shard = work.appendingPathComponent("\(name).bin")
             try ProbeShard.write(shardTokens, to: shard)
-            let (result, out) = try runner.run(name: name, shard: shard, outDir: work.appendingPathComponent(name),
-                                               positions: plan.positions, tokens: shardTokens.count)
-            report.runs.append(result)
-            outputs[name] = out
             shardsByRun[name] = shardTokens
-            report.problems += out.problems.map { "\(name): \($0)" }
-            return result.wroteOutputs
+            return EvalSpec(name: name, shard: shard, outDir: work.appendingPathComponent(name),
+                            positions: plan.positions, tokens: shardTokens.count)
         }
-        var complete = try run("control-a", plan.original)
-        if complete { complete = try run("control-b", plan.original) }
-        if complete { complete = try run("prefix", plan.perturbed) }
-        if complete {
-            var specs: [(Int, UInt16, String)] = []
-            for (k, position) in plan.flipPositions.enumerated() {
-                let extremes = outputs["control-a"]?.dists[position].flatMap { plan.extremes($0, at: position) }
-                switch (k, extremes) {
-                case (0, let e?): specs.append((position, e.least, "least-likely"))
-                case (1, let e?): specs.append((position, e.most, "most-likely"))
-                default: specs.append((position, plan.randomFlipTokens[k], "random"))
+        /// Runs `batch` in one process (see `EntryPointRunner.runPlan`), recording the results.
+        func run(_ batch: [EvalSpec], plan planName: String,
+                 followUp: (() throws(ProbeError) -> [EvalSpec]?)? = nil) throws(ProbeError) {
+            let done = try runner.runPlan(batch, planURL: work.appendingPathComponent("\(planName).json"), followUp: followUp)
+            for (result, out) in done {
+                results[result.name] = result
+                outputs[result.name] = out
+                report.problems += out.problems.map { "\(result.name): \($0)" }
+            }
+        }
+        // Flips 1 and 2 flip to the least / most likely token of control-a's distribution, so they
+        // are appended to the plan once control-a's outputs exist (or once every listed request
+        // has its nll.f64: flips whose distribution is missing use a random token). A submission
+        // that follows the growing plan answers all seven in one process.
+        let adaptive = min(2, plan.flipPositions.count)
+        var specs: [(position: Int, token: UInt16, strategy: String)] =
+            plan.flipPositions.indices.map { (plan.flipPositions[$0], plan.randomFlipTokens[$0], "random") }
+        var first = [try spec("control-a", plan.original), try spec("control-b", plan.original), try spec("prefix", plan.perturbed)]
+        for k in adaptive..<specs.count {
+            first.append(try spec("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)))
+        }
+        let fm = FileManager.default
+        let controlDir = work.appendingPathComponent("control-a")
+        let listedDone = { first.allSatisfy { fm.fileExists(atPath: $0.outDir.appendingPathComponent("nll.f64").path) } }
+        var second: [EvalSpec] = []
+        let followUp = { () throws(ProbeError) -> [EvalSpec]? in
+            // Complete outputs only: a writer that is not atomic may be half-way through the file.
+            guard fm.fileExists(atPath: controlDir.appendingPathComponent("nll.f64").path) || listedDone() else { return nil }
+            let control = EntryPointRunner.readOutputs(controlDir, positions: plan.positions, targets: tokens.count - 1)
+            guard EntryPointRunner.complete(control, first[0]) || listedDone() else { return nil }
+            for k in 0..<adaptive {
+                let position = specs[k].position
+                if let e = control.dists[position].flatMap({ plan.extremes($0, at: position) }) {
+                    specs[k] = k == 0 ? (position, e.least, "least-likely") : (position, e.most, "most-likely")
                 }
             }
-            for (k, (position, token, strategy)) in specs.enumerated() {
-                let name = "flip-\(k + 1)"
-                report.flips.append(FlipProbe(run: name, position: position, from: Int(tokens[position]), to: Int(token), strategy: strategy))
-                if complete { complete = try run(name, plan.flipped(at: position, to: token)) }
+            for k in 0..<adaptive {
+                second.append(try spec("flip-\(k + 1)", plan.flipped(at: specs[k].position, to: specs[k].token)))
+            }
+            return second
+        }
+        try run(first, plan: "plan", followUp: adaptive > 0 ? followUp : nil)
+        let wrote = { (batch: [EvalSpec]) in batch.allSatisfy { results[$0.name]?.wroteOutputs == true } }
+        var complete = wrote(first)
+        if complete, second.count < adaptive, let late = try followUp() {
+            try run(late, plan: "plan-2") // control-a came from a run alone, after the plan's process
+        }
+        if complete {
+            complete = second.count == adaptive && wrote(second)
+            for (k, spec) in specs.enumerated() {
+                report.flips.append(FlipProbe(run: "flip-\(k + 1)", position: spec.position, from: Int(tokens[spec.position]),
+                                              to: Int(spec.token), strategy: spec.strategy))
             }
         }
+        let order = ["control-a", "control-b", "prefix"] + specs.indices.map { "flip-\($0 + 1)" }
+        report.runs = order.compactMap { results[$0] }
         report.entryPoint = complete
         guard complete, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll, let prefix = outputs["prefix"]?.nll else {
             if let failed = report.runs.last(where: { !$0.wroteOutputs }) {

@@ -84,10 +84,66 @@ import RefereeTrace
 
 @Suite(.serialized) struct ProberTests {
     func probe(_ variant: String) throws -> ProbeReport {
+        try probeCountingStarts(variant).0
+    }
+
+    /// The report and how many times the submission's script was started.
+    func probeCountingStarts(_ variant: String) throws -> (ProbeReport, Int) {
         let root = try ProbeSubmissions.make(variant)
         defer { try? FileManager.default.removeItem(at: root) }
         let options = ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), positions: 4, seed: 2024, timeout: 60)
-        return try Prober.probe(options)
+        let report = try Prober.probe(options)
+        let log = (try? String(contentsOf: root.appendingPathComponent("starts.log"), encoding: .utf8)) ?? ""
+        return (report, log.split(separator: "\n").count)
+    }
+
+    /// What must not depend on how the runs were grouped into processes.
+    func verdicts(_ r: ProbeReport) -> [String] {
+        ["\(r.entryPoint) \(r.noise.map { "\($0)" } ?? "-") \(r.prefixMaxDelta.map { "\($0)" } ?? "-") \(r.cut ?? -1)",
+         "\(r.flips)", "\(r.distributions)", "\(r.runs.map(\.name)) \(r.runs.map(\.wroteOutputs))"]
+    }
+
+    @Test func planAwareSubmissionStartsOnceWithTheSameResults() throws {
+        let (batched, starts) = try probeCountingStarts("plan")
+        let (single, singleStarts) = try probeCountingStarts("honest")
+        #expect(batched.entryPoint, "\(batched.problems) \(batched.runs.map(\.stderrTail))")
+        #expect(starts == 1) // flip-1 and flip-2 were appended to the plan once control-a was written
+        #expect(singleStarts == 7) // ignores the plan: answers the first request, the rest run alone
+        #expect(batched.runs.map(\.name) == ["control-a", "control-b", "prefix", "flip-1", "flip-2", "flip-3", "flip-4"])
+        #expect(batched.flips.map(\.strategy) == ["least-likely", "most-likely", "random", "random"])
+        #expect(verdicts(batched) == verdicts(single))
+        #expect(batched.distributions.count == 48)
+        let (listed, listedStarts) = try probeCountingStarts("plan-static")
+        #expect(listedStarts == 3) // the five listed at start, then flip-1 and flip-2 alone
+        #expect(verdicts(listed) == verdicts(single))
+    }
+
+    @Test func missingPlanOutputsFallBackToOneProcessEach() throws {
+        let (r, starts) = try probeCountingStarts("plan-partial")
+        #expect(r.entryPoint, "\(r.problems)")
+        // the plan's process answers control-a and control-b; prefix, flip-3, flip-4 and the
+        // appended flip-1, flip-2 then run alone
+        #expect(starts == 1 + 5)
+        #expect(r.runs.allSatisfy { $0.wroteOutputs })
+        #expect(r.problems.isEmpty)
+        let (single, _) = try probeCountingStarts("honest")
+        #expect(verdicts(r) == verdicts(single))
+    }
+
+    @Test func planFileListsEveryRequestInOrder() throws {
+        let dir = try TestPaths.tempDir("probe-plan-file")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let specs = ["a", "b"].map { EvalSpec(name: $0, shard: dir.appendingPathComponent("\($0).bin"),
+                                               outDir: dir.appendingPathComponent($0), positions: $0 == "a" ? [3, 9] : [], tokens: 10) }
+        let url = dir.appendingPathComponent("plan.json")
+        try EntryPointRunner.writePlan(specs, more: true, to: url)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        #expect(object?["more"] as? Bool == true)
+        let requests = try #require(object?["requests"] as? [[String: Any]])
+        #expect(requests.map { $0["shard"] as? String } == specs.map(\.shard.path))
+        #expect(requests.map { $0["out"] as? String } == specs.map(\.outDir.path))
+        #expect(requests.map { $0["positions"] as? [Int] } == [[3, 9], []])
+        #expect(EntryPointRunner.singleVariables(specs[0])["REFEREE_DIST_POSITIONS"] == "3,9")
     }
 
     @Test func honestSubmissionIsInvariant() throws {

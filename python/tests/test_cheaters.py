@@ -90,3 +90,30 @@ def test_gold_blend_caught_by_full_vocab(honest, tmp_path):
     nll, d = _probe(cheater("gold_blend"), str(honest[0] / "final_model.ptz"), val, str(tmp_path), [1500])
     assert sum(d[1500]) > 2
     assert math.isclose(-math.log(d[1500][val[1500]]), nll[1499], rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["pre_eval_ttt", "gold_blend"])
+def test_cheater_plan_equals_separate_runs(name, honest, tmp_path):
+    """A cheater answering a REFEREE_EVAL_PLAN behaves per request exactly as in its own
+    process: state it builds on one shard (ttt counts, gold-blend hits) does not leak."""
+    val = list(referee_probe.read_shard(os.path.join(DATA, "dataset", "fineweb_val_000000.bin")))[:1500]
+    shards = [val[:700] + [(t * 5 + 1) % 1024 for t in val[700:]], val]
+    artifact = str(honest[0] / "final_model.ptz")
+    requests = []
+    for k, toks in enumerate(shards):
+        shard = str(tmp_path / ("s%d.bin" % k))
+        referee_probe.write_shard(shard, toks)
+        requests.append({"shard": shard, "out": str(tmp_path / ("plan%d" % k)), "positions": [1000]})
+    with open(tmp_path / "plan.json", "w") as f:
+        json.dump({"requests": requests}, f)
+    run(cheater(name), str(tmp_path / "w"), trace=False, REFEREE_EVAL_ONLY=1, REFEREE_EVAL_PLAN=tmp_path / "plan.json",
+        REFEREE_EVAL_SHARD=requests[0]["shard"], REFEREE_EVAL_OUT=requests[0]["out"], REFEREE_ARTIFACT=artifact,
+        REFEREE_DIST_POSITIONS="1000")
+    for k, toks in enumerate(shards):
+        nll, dists = _probe(cheater(name), artifact, toks, str(tmp_path / ("single%d" % k)), [1000])
+        with open(os.path.join(requests[k]["out"], "nll.f64"), "rb") as f:
+            import struct
+            raw = f.read()
+        assert list(struct.unpack("<%dd" % (len(raw) // 8), raw)) == nll
+        with open(os.path.join(requests[k]["out"], "dists.jsonl")) as f:
+            assert {o["pos"]: o["probs"] for o in map(json.loads, f)} == dists

@@ -140,3 +140,29 @@ def test_seed_changes_score_and_same_seed_repeats(ref_run, tmp_path):
     assert (tmp_path / "same" / "final_model.ptz").read_bytes() == (d / "final_model.ptz").read_bytes()
     assert rules.final_score(again) == rules.final_score(out)
     assert rules.final_score(other) != rules.final_score(out)
+
+
+def test_plan_answers_every_request_like_separate_runs(ref_run, tmp_path):
+    """One process, three requests: each equals its own single run (no cache leaks across)."""
+    import referee_probe
+    d, _ = ref_run
+    val = list(referee_probe.read_shard(os.path.join(DATA, "dataset", "fineweb_val_000000.bin")))[:2000]
+    alt = val[:1000] + [(t * 7 + 3) % 1024 for t in val[1000:]]
+    shards = {"a": val, "b": alt, "c": val}
+    positions = {"a": [5, 1500], "b": [], "c": [1999]}
+    requests = []
+    for name, toks in shards.items():
+        referee_probe.write_shard(str(tmp_path / (name + ".bin")), toks)
+        requests.append({"shard": str(tmp_path / (name + ".bin")), "out": str(tmp_path / ("plan-" + name)),
+                         "positions": positions[name]})
+    (tmp_path / "plan.json").write_text(json.dumps({"requests": requests}))
+    run(REFERENCE, str(tmp_path / "wplan"), trace=False, REFEREE_EVAL_ONLY=1, REFEREE_EVAL_PLAN=tmp_path / "plan.json",
+        REFEREE_EVAL_SHARD=requests[0]["shard"], REFEREE_EVAL_OUT=requests[0]["out"],
+        REFEREE_ARTIFACT=d / "final_model.ptz", REFEREE_DIST_POSITIONS="5,1500")
+    for name, toks in shards.items():
+        single_nll, single_dists = probe(ref_run, tmp_path, "single-" + name, toks, positions[name])
+        plan_nll = read_nll(tmp_path / ("plan-" + name) / "nll.f64")
+        assert plan_nll == single_nll
+        lines = (tmp_path / ("plan-" + name) / "dists.jsonl").read_text().splitlines()
+        assert {json.loads(x)["pos"]: json.loads(x)["probs"] for x in lines} == single_dists
+    assert read_nll(tmp_path / "plan-a" / "nll.f64") == read_nll(tmp_path / "plan-c" / "nll.f64")

@@ -7,7 +7,8 @@ is evaluated on all validation shards with a streaming score-first cache: each c
 scored with the full normalised distribution over the vocabulary, then the cache is
 updated with that chunk's tokens. val_loss / val_bpb follow the baseline (byte rule from
 TOKENIZER_PATH). Trace events go through referee_probe; REFEREE_EVAL_ONLY=1 runs the
-black-box probe entry point instead (no training, no trace).
+black-box probe entry point instead (no training, no trace; every request of
+REFEREE_EVAL_PLAN in one process, a fresh evaluator each).
 
 Env: SEED, RUN_ID, DATA_PATH, TOKENIZER_PATH, MAX_WALLCLOCK_SECONDS, RANK, WORLD_SIZE,
 TRAIN_BATCH_TOKENS, ITERATIONS, VAL_LOSS_EVERY, EVAL_CHUNK_TOKENS, REFEREE_SHARED_DIR.
@@ -339,24 +340,29 @@ def combine_ranks(args, part, tag):
 # ----------------------------------------------------------------------------- entry points
 
 
-def eval_only(req, evaluator_cls, args):
-    with open(req.artifact_path(ARTIFACT), "rb") as f:
-        model = deserialize(f.read())
-    tokens = np.frombuffer(referee_probe.read_shard(req.shard).tobytes(), dtype="<u2").astype(np.int64)
-    bad = [p for p in req.positions if p >= len(tokens)]
-    if bad:
-        raise ValueError("REFEREE_DIST_POSITIONS %s beyond the shard's last target %d" % (bad, len(tokens) - 1))
-    ev = evaluator_cls(model, args, ByteCounter(args.tokenizer_path, model.V), referee_probe.Trace(None))
-    ev.run(tokens, 1, len(tokens), want=req.positions)
-    referee_probe.write_eval_outputs(ev.nll, {p: ev.dists[p] for p in req.positions}, request=req,
-                                     n_targets=len(tokens) - 1)
+def eval_only(requests, evaluator_cls, args):
+    """Answers every probe request in order (an iterable, e.g. a growing plan): the artifact
+    is loaded once, for the first request; each request gets a fresh evaluator (empty cache)."""
+    model = bytes_ = None
+    for req in requests:
+        if model is None:
+            with open(req.artifact_path(ARTIFACT), "rb") as f:
+                model = deserialize(f.read())
+            bytes_ = ByteCounter(args.tokenizer_path, model.V)
+        tokens = np.frombuffer(referee_probe.read_shard(req.shard).tobytes(), dtype="<u2").astype(np.int64)
+        bad = [p for p in req.positions if p >= len(tokens)]
+        if bad:
+            raise ValueError("%s: positions %s beyond the shard's last target %d" % (req.shard, bad, len(tokens) - 1))
+        ev = evaluator_cls(model, args, bytes_, referee_probe.Trace(None))
+        ev.run(tokens, 1, len(tokens), want=req.positions)
+        referee_probe.write_eval_outputs(ev.nll, {p: ev.dists[p] for p in req.positions}, request=req,
+                                         n_targets=len(tokens) - 1)
 
 
 def main(evaluator_cls=Evaluator, code_path=None):
     args = Hyperparameters()
-    req = referee_probe.eval_request()
-    if req is not None:
-        eval_only(req, evaluator_cls, args)
+    if referee_probe.eval_requests():
+        eval_only(referee_probe.iter_eval_requests(), evaluator_cls, args)
         return
     code_path = code_path or os.path.abspath(sys.argv[0] if sys.argv[0].endswith(".py") else __file__)
     with open(code_path, encoding="utf-8") as f:
