@@ -18,9 +18,16 @@ TOK="$DATA/tokenizer/synth_1024_bpe.model"
 mkdir -p "$OUTDIR"
 now() { date +%s.%N; }
 
+# SECTIONS picks which parts run (default "1 2 3"); e.g. SECTIONS="2" for the probe cost only.
+SECTIONS="${SECTIONS:-1 2 3}"
+want() { case " $SECTIONS " in *" $1 "*) return 0;; *) return 1;; esac; }
+
+if want 1; then
 echo "== 1. runner overhead (torchrun, fixed-work job)"
 TORCHRUN=1 REPS="${REPS:-3}" STEPS="${STEPS:-30000}" REFEREE="$REFEREE" bash bench/runner/overhead.sh
+fi
 
+if want 2; then
 echo "== 2. probe cost, GPU reference"
 W=$(mktemp -d)
 cp submissions/reference_gpu/train_gpt.py "$W/"
@@ -34,9 +41,11 @@ done
 for i in 1 2 3; do
     t0=$(now)
     "$REFEREE" probe "$W" --data-path "$DATA/dataset" --tokenizer-path "$TOK" --seed "$i" --out "$W/probes$i.json" > "$W/probe$i.out"
-    echo "referee probe (7 eval runs on a probe shard) s: $(python3 -c "print(f'{$(now) - $t0:.2f}')")"
+    echo "referee probe (7 evaluations of a probe shard) s: $(python3 -c "print(f'{$(now) - $t0:.2f}')")"
 done
+fi
 
+if want 3; then
 echo "== 3. one GPU, 1 vs 2 processes (torchrun)"
 for n in 1 2; do
     "$REFEREE" run submissions/reference_gpu --seeds 7 --nproc-per-node "$n" --torchrun --no-probes \
@@ -55,3 +64,4 @@ PY
     "$REFEREE" audit "$OUTDIR/nproc$n" --format text | grep -E "verdict|trace\.|causal\.single|norm\.sums" || true
     ls "$OUTDIR/nproc$n/traces/seed7"
 done
+fi
