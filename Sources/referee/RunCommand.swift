@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
 import RefereeAudit
-import RefereeBundle
-import RefereeCrypto
-import RefereeLogs
-import RefereeProbe
 import RefereeReport
 import RefereeRunner
 
@@ -106,7 +102,7 @@ struct RunCommand: ParsableCommand {
                                       refereeVersion: RefereeVersion.string)
         let trap = InterruptTrap(catchSignals: true)
         defer { trap.release() }
-        let runner = Runner(config: config, pipeline: pipeline(rules: ruleSet), progress: ProgressReporter(), interrupt: trap)
+        let runner = Runner(config: config, pipeline: .standard(settings(rules: ruleSet)), progress: ProgressReporter(), interrupt: trap)
         let record = try runner.run()
         print("record: \(outURL.standardizedFileURL.path)")
         for step in record.postRun { print("\(step.name): \(step.status.rawValue) \(step.detail)") }
@@ -117,70 +113,11 @@ struct RunCommand: ParsableCommand {
 
     func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
-    /// The post-run steps: audit with the track's rules (the traces included), write
-    /// submission.json + README.md from that evidence, sign the bundle when `--key` is given.
-    func pipeline(rules: RuleSet) -> PostRunPipeline {
-        let options = RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb)
-        let generator = "referee \(RefereeVersion.string)"
-        let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
-        let probeData = dataPath.map { URL(fileURLWithPath: $0) }
-        let tokenizer = tokenizerPath.map { URL(fileURLWithPath: $0) }
-        let python = self.python
-        let entry = self.entry
-        let skipProbes = noProbes
-        return PostRunPipeline(steps: [
-            PostRunPipeline.Step(name: "probe") { context in
-                if skipProbes { return (.skipped, "--no-probes given") }
-                guard let probeData else { return (.skipped, "no --data-path: the probes need the validation shards") }
-                guard let first = context.run.seeds.first(where: { $0.stop == .exited && $0.exitCode == 0 }) else {
-                    return (.skipped, "no seed completed, so there is no artifact to probe")
-                }
-                let helper = LaunchPlan.locateHome().flatMap { ProbeOptions.findPythonHelper(from: $0) }
-                let options = ProbeOptions(record: context.record,
-                                           submission: context.record.appendingPathComponent(first.workingDirectory),
-                                           dataPath: probeData, tokenizerPath: tokenizer,
-                                           script: context.record.appendingPathComponent(entry).path, python: python,
-                                           pythonPath: helper.map { [$0] } ?? [])
-                let report = try Prober.probe(options)
-                try Prober.write(report, to: context.record.appendingPathComponent("probes.json"))
-                let status: PostRunStatus = report.entryPoint ? .ok : .incomplete
-                return (status, "seed \(first.seed)'s artifact; entry point \(report.entryPoint ? "found" : "missing")")
-            },
-            PostRunPipeline.Step(name: "audit") { context in
-                let result = try audit(context.record)
-                return (Self.status(result.verdict), Self.summary(result))
-            },
-            PostRunPipeline.Step(name: "report") { context in
-                var options = options
-                let claims = try? SubmissionClaims.load(context.record.appendingPathComponent("submission.json"))
-                if options.author == nil && claims?.author == nil { options.author = "Referee" }
-                if options.githubID == nil && claims?.githubID == nil { options.githubID = "referee" }
-                let result = try RecordSubmission(rules: rules, generator: generator).write(recordDir: context.record, options: options)
-                return (Self.status(result.page.audit.verdict), "wrote \(result.written.joined(separator: ", "))")
-            },
-            PostRunPipeline.Step(name: "sign", sealsRecord: true) { context in
-                guard let keyPath = context.keyPath else { return (.skipped, "no --key given") }
-                let key = try Ed25519PrivateKey(contentsOf: keyPath)
-                let statement = try BundleSigner(key: key, toolVersion: RefereeVersion.string, audit: audit).sign(context.record)
-                return (.ok, "\(statement.subject.count) files signed, keyid \(try key.publicKey().keyID())")
-            },
-        ])
-    }
-
-    static func status(_ verdict: Verdict) -> PostRunStatus {
-        switch verdict {
-        case .pass: return .ok
-        case .fail: return .ruleFailed
-        case .incomplete: return .incomplete
-        }
-    }
-
-    static func summary(_ audit: RecordAudit) -> String {
-        let failed = audit.results.filter { $0.status == .fail }.map(\.id)
-        let open = audit.results.filter { $0.status == .unverifiable }.map(\.id)
-        var text = "verdict \(audit.verdict.rawValue)"
-        if !failed.isEmpty { text += "; failed: \(failed.joined(separator: ", "))" }
-        if !open.isEmpty { text += "; unverifiable: \(open.joined(separator: ", "))" }
-        return text
+    func settings(rules: RuleSet) -> PostRunSettings {
+        PostRunSettings(rules: rules, refereeVersion: RefereeVersion.string,
+                        submission: RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb),
+                        probeDataPath: dataPath.map { URL(fileURLWithPath: $0) },
+                        tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) },
+                        python: python, entryScript: entry, runProbes: !noProbes)
     }
 }

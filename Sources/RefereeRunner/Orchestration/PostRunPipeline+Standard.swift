@@ -1,0 +1,105 @@
+import Foundation
+import RefereeAudit
+import RefereeBundle
+import RefereeCrypto
+import RefereeLogs
+import RefereeProbe
+import RefereeReport
+
+/// What the standard post-run steps need besides the finished record.
+public struct PostRunSettings: Sendable {
+    /// The track's rules: the audit, the report and the signed verdicts all use them.
+    public var rules: RuleSet
+    /// Referee's version, written into submission.json and the bundle.
+    public var refereeVersion: String
+    /// Text fields for submission.json (nil: the submission's own, else `Referee`/`referee`).
+    public var submission: RecordSubmission.Options
+    /// Validation shards for the probes; nil skips them (their rules stay unverifiable).
+    public var probeDataPath: URL?
+    public var tokenizerPath: URL?
+    /// Interpreter and entry script for the probes' eval runs.
+    public var python: String
+    public var entryScript: String
+    public var runProbes: Bool
+
+    public init(rules: RuleSet, refereeVersion: String, submission: RecordSubmission.Options, probeDataPath: URL?,
+                tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool) {
+        self.rules = rules
+        self.refereeVersion = refereeVersion
+        self.submission = submission
+        self.probeDataPath = probeDataPath
+        self.tokenizerPath = tokenizerPath
+        self.python = python
+        self.entryScript = entryScript
+        self.runProbes = runProbes
+    }
+}
+
+extension PostRunPipeline {
+    /// `referee run`'s steps, in order: **probe** the first completed seed's artifact (writes
+    /// probes.json), **audit** with the track's rules (traces and probes included), **report**
+    /// (submission.json, README.md, plots), **sign** when a key was given (seals the record:
+    /// run.json is written before it).
+    public static func standard(_ settings: PostRunSettings) -> PostRunPipeline {
+        let rules = settings.rules
+        let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
+        return PostRunPipeline(steps: [
+            Step(name: "probe") { context in try probe(context, settings) },
+            Step(name: "audit") { context in
+                let result = try audit(context.record)
+                return (status(result.verdict), summary(result))
+            },
+            Step(name: "report") { context in
+                var options = settings.submission
+                let claims = try? SubmissionClaims.load(context.record.appendingPathComponent("submission.json"))
+                if options.author == nil && claims?.author == nil { options.author = "Referee" }
+                if options.githubID == nil && claims?.githubID == nil { options.githubID = "referee" }
+                let result = try RecordSubmission(rules: rules, generator: "referee \(settings.refereeVersion)")
+                    .write(recordDir: context.record, options: options)
+                return (status(result.page.audit.verdict), "wrote \(result.written.joined(separator: ", "))")
+            },
+            Step(name: "sign", sealsRecord: true) { context in
+                guard let keyPath = context.keyPath else { return (.skipped, "no --key given") }
+                let key = try Ed25519PrivateKey(contentsOf: keyPath)
+                let statement = try BundleSigner(key: key, toolVersion: settings.refereeVersion, audit: audit).sign(context.record)
+                return (.ok, "\(statement.subject.count) files signed, keyid \(try key.publicKey().keyID())")
+            },
+        ])
+    }
+
+    static func probe(_ context: PostRunContext, _ settings: PostRunSettings) throws -> (PostRunStatus, String) {
+        guard settings.runProbes else { return (.skipped, "--no-probes given") }
+        guard let data = settings.probeDataPath else { return (.skipped, "no --data-path: the probes need the validation shards") }
+        guard let first = context.run.seeds.first(where: { $0.stop == .exited && $0.exitCode == 0 }) else {
+            return (.skipped, "no seed completed, so there is no artifact to probe")
+        }
+        let helper = LaunchPlan.locateHome().flatMap { ProbeOptions.findPythonHelper(from: $0) }
+        let options = ProbeOptions(record: context.record,
+                                   submission: context.record.appendingPathComponent(first.workingDirectory),
+                                   dataPath: data, tokenizerPath: settings.tokenizerPath,
+                                   script: context.record.appendingPathComponent(settings.entryScript).path,
+                                   python: settings.python, pythonPath: helper.map { [$0] } ?? [])
+        let report = try Prober.probe(options)
+        try Prober.write(report, to: context.record.appendingPathComponent("probes.json"))
+        return (report.entryPoint ? .ok : .incomplete, "seed \(first.seed)'s artifact; entry point \(report.entryPoint ? "found" : "missing")")
+    }
+
+    /// The step status a verdict maps to.
+    public static func status(_ verdict: Verdict) -> PostRunStatus {
+        switch verdict {
+        case .pass: return .ok
+        case .fail: return .ruleFailed
+        case .incomplete: return .incomplete
+        }
+    }
+
+    /// One line: the verdict, then the failed and the unverifiable rule ids.
+    public static func summary(_ audit: RecordAudit) -> String {
+        let failed = audit.results.filter { $0.status == .fail }.map(\.id)
+        let open = audit.results.filter { $0.status == .unverifiable }.map(\.id)
+        var text = "verdict \(audit.verdict.rawValue)"
+        if !failed.isEmpty { text += "; failed: \(failed.joined(separator: ", "))" }
+        if !open.isEmpty { text += "; unverifiable: \(open.joined(separator: ", "))" }
+        return text
+    }
+}
