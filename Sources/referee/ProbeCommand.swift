@@ -7,9 +7,13 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Run black-box causality and normalisation probes on a record.",
         discussion: """
-        Runs the submission's eval entry point (python3 train_gpt.py with REFEREE_EVAL_ONLY=1) four times on \
-        probe shards cut from the first validation shard: twice unchanged (noise), once with the suffix after a \
-        random cut replaced, once with one future target flipped. Writes probes.json (sorted keys, atomic).
+        Evaluates the submission's eval entry point (python3 train_gpt.py with REFEREE_EVAL_ONLY=1) \
+        7 times on probe shards cut from the first validation shard: twice unchanged (run-to-run \
+        noise), once with the suffix after a random cut replaced, four times with one future target \
+        flipped; full distributions are dumped at random positions drawn after the artifact's hash \
+        is recorded. A submission that follows REFEREE_EVAL_PLAN answers all 7 in one process start. \
+        Writes probes.json (sorted keys, atomic); the audit reads it for causal.prefix-invariance, \
+        causal.target-flip and norm.full-vocab.
         """
     )
 
