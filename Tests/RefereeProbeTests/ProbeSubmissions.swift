@@ -95,7 +95,7 @@ enum ProbeSubmissions {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         var rng = SplitMix64(seed: 99)
         let tokens: [UInt16] = (0..<6000).map { $0 % 300 == 0 ? 1 : UInt16.random(in: 4..<UInt16(vocab), using: &rng) }
-        try ProbeShard.encode(tokens).write(to: data.appendingPathComponent("fineweb_val_000000.bin"))
+        try ProbeShard.write(tokens, to: data.appendingPathComponent("fineweb_val_000000.bin"))
         return root
     }
 }

@@ -24,10 +24,10 @@ import RefereeTrace
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("fineweb_val_000000.bin")
         try Data(repeating: 0, count: 1024).write(to: url)
-        #expect(throws: ProbeError.badInput(path: url.path, reason: "magic 0, expected 20240520")) {
-            try ProbeShard.read(url, limit: 10)
-        }
-        var short = ProbeShard.encode([1, 2, 3])
+        let badMagic = #expect(throws: ProbeError.self) { try ProbeShard.read(url, limit: 10) }
+        #expect(badMagic?.description.contains("20240520") == true, "the error names the expected magic: \(String(describing: badMagic))")
+        try ProbeShard.write([1, 2, 3], to: url)
+        var short = try Data(contentsOf: url)
         short.removeLast(2)
         try short.write(to: url)
         #expect(throws: ProbeError.self) { try ProbeShard.read(url, limit: 10) }

@@ -53,6 +53,26 @@ public struct ShardReader: Sendable {
         }
     }
 
+    /// Reads the first `limit` tokens (all of them when the shard is shorter), without reading
+    /// the rest of the file.
+    public func readPrefix(_ limit: Int) throws(DataError) -> [UInt16] {
+        let n = max(0, min(limit, header.tokenCount))
+        guard n > 0 else { return [] }
+        let file = try ShardFile(path: path)
+        defer { file.close() }
+        var tokens = [UInt16](repeating: 0, count: n)
+        // Plain closure: a typed-throws closure passed to this rethrows API crashes debug builds.
+        var failure: DataError?
+        tokens.withUnsafeMutableBytes { raw in
+            do throws(DataError) { try file.readExactly(into: raw, at: ShardHeader.byteCount) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        #if _endian(big)
+        for i in 0..<n { tokens[i] = UInt16(littleEndian: tokens[i]) }
+        #endif
+        return tokens
+    }
+
     /// Reads every token into memory (for small shards, e.g. probe shards).
     public func readAll() throws(DataError) -> [UInt16] {
         var tokens: [UInt16] = []
