@@ -7,8 +7,8 @@ validation shards with SCORE-FIRST test-time training: each chunk of target posi
 scored with the full softmax over the vocabulary, then one SGD step is taken on that chunk.
 Each rank scores a contiguous slice of target positions with its own TTT copy; sums are
 combined with all_reduce. Trace events go through referee_probe; REFEREE_EVAL_ONLY=1 runs
-the black-box probe entry point (load artifact, evaluate one shard, write nll.f64 and
-dists.jsonl, exit).
+the black-box probe entry point (load the artifact once, evaluate each requested shard
+from the artifact's weights, write nll.f64 and dists.jsonl per request, exit).
 
 Env: SEED, RUN_ID, DATA_PATH, TOKENIZER_PATH, MAX_WALLCLOCK_SECONDS, ITERATIONS,
 TRAIN_BATCH_TOKENS, TRAIN_SEQ_LEN, NUM_LAYERS, MODEL_DIM, NUM_HEADS, LR, VAL_LOSS_EVERY,
@@ -264,18 +264,26 @@ def eval_score_first_ttt(model, tokens, lo, hi, args, device, tr, bytes_, want=(
     return nll_all, bytes_all, dists
 
 
-def eval_only(req, args):
+def eval_only(requests, args):
+    """Answers every probe request in order (an iterable, e.g. a growing plan) with one model
+    load. Score-first TTT changes the weights while it evaluates, so each request starts again
+    from the artifact's weights."""
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    torch.manual_seed(args.seed)
-    model = load_artifact(req.artifact_path(ARTIFACT), args, device)
-    tokens = shard_tokens(req.shard)
-    bad = [p for p in req.positions if p >= len(tokens)]
-    if bad:
-        raise ValueError("REFEREE_DIST_POSITIONS %s beyond the shard's last target %d" % (bad, len(tokens) - 1))
-    nll, _, dists = eval_score_first_ttt(model, tokens, 1, len(tokens), args, device,
-                                         referee_probe.Trace(None), ByteCounter(args.tokenizer_path, args.vocab_size),
-                                         want=req.positions)
-    referee_probe.write_eval_outputs(nll, dists, request=req, n_targets=len(tokens) - 1)
+    model = initial = bytes_ = None
+    for req in requests:
+        if model is None:
+            model = load_artifact(req.artifact_path(ARTIFACT), args, device)
+            initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            bytes_ = ByteCounter(args.tokenizer_path, args.vocab_size)
+        tokens = shard_tokens(req.shard)
+        bad = [p for p in req.positions if p >= len(tokens)]
+        if bad:
+            raise ValueError("%s: positions %s beyond the shard's last target %d" % (req.shard, bad, len(tokens) - 1))
+        model.load_state_dict(initial)
+        torch.manual_seed(args.seed)
+        nll, _, dists = eval_score_first_ttt(model, tokens, 1, len(tokens), args, device,
+                                             referee_probe.Trace(None), bytes_, want=req.positions)
+        referee_probe.write_eval_outputs(nll, dists, request=req, n_targets=len(tokens) - 1)
 
 
 # ----------------------------------------------------------------------------- main
@@ -283,9 +291,8 @@ def eval_only(req, args):
 
 def main():
     args = Hyperparameters()
-    req = referee_probe.eval_request()
-    if req is not None:
-        eval_only(req, args)
+    if referee_probe.eval_requests():
+        eval_only(referee_probe.iter_eval_requests(), args)
         return
     with open(os.path.abspath(__file__), encoding="utf-8") as f:
         code = f.read()
