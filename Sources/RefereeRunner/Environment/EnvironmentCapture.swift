@@ -33,12 +33,12 @@ public enum EnvironmentCapture {
         var specs: [([String], TimeInterval)] = [
             (["nvidia-smi", "--query-gpu=index,name,memory.total,driver_version,pci.bus_id", "--format=csv,noheader"], 10),
             ([python, "-c", "import sys; print(sys.version.split()[0])"], 10),
-            ([python, "-c", "import torch; print(torch.__version__); print(torch.version.cuda)"], 60),
+            ([python, "-c", torchVersionScript], 60),
             ([python, "-m", "pip", "freeze"], 60),
         ]
         if let home = refereeHome { specs.append((["git", "-C", home.path, "rev-parse", "HEAD"], 10)) }
         // The commands are independent and run before any seed starts: run them at once, so the
-        // capture costs the slowest of them (torch's import) rather than their sum.
+        // capture costs the slowest of them (pip freeze) rather than their sum.
         let commands = runConcurrently(specs)
         let (smi, py, torch, pip) = (commands[0], commands[1], commands[2], commands[3])
         var commit: String?
@@ -63,6 +63,26 @@ public enum EnvironmentCapture {
             commands: commands
         )
     }
+
+    /// Prints torch's version and CUDA version (or `None`), read from torch/version.py without
+    /// importing torch (the import alone takes seconds); falls back to the import when that file
+    /// cannot be read. Exits non-zero when torch is not installed.
+    static let torchVersionScript = #"""
+        import importlib.util, os, re, sys
+        spec = importlib.util.find_spec("torch")
+        if spec is None or not spec.origin:
+            sys.exit(1)
+        try:
+            text = open(os.path.join(os.path.dirname(spec.origin), "version.py"), encoding="utf-8").read()
+            version = re.search(r"^__version__\s*(?::[^=]*)?=\s*[\x22\x27]([^\x22\x27]+)", text, re.M).group(1)
+            cuda = re.search(r"^cuda\s*(?::[^=]*)?=\s*(?:[\x22\x27]([^\x22\x27]+)|None)", text, re.M)
+            print(version)
+            print(cuda.group(1) if cuda and cuda.group(1) else "None")
+        except Exception:
+            import torch
+            print(torch.__version__)
+            print(torch.version.cuda)
+        """#
 
     /// Runs every command on its own thread and returns the results in the order given.
     static func runConcurrently(_ specs: [([String], TimeInterval)]) -> [CapturedCommand] {

@@ -25,6 +25,28 @@ import RefereeTestSupport
         }
     }
 
+    /// torch's versions come from torch/version.py without importing torch (whose import takes
+    /// seconds): a fake torch package whose import fails still reports them.
+    @Test(arguments: [
+        ("cuda: Optional[str] = '13.0'", "13.0"),
+        ("cuda: Optional[str] = None", "None"),
+        ("cuda = '12.4'", "12.4"),
+    ])
+    func torchVersionsAreReadWithoutImportingTorch(cudaLine: String, expectedCUDA: String) throws {
+        let dir = try TestPaths.tempDir("fake-torch")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let package = dir.appendingPathComponent("torch")
+        try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
+        try "raise SystemExit('torch was imported')\n".write(to: package.appendingPathComponent("__init__.py"), atomically: true, encoding: .utf8)
+        try "from typing import Optional\n\n__version__ = '2.11.0+cu130'\ndebug = False\n\(cudaLine)\n"
+            .write(to: package.appendingPathComponent("version.py"), atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = dir.path
+        let run = CommandCapture.run(["python3", "-c", EnvironmentCapture.torchVersionScript], environment: environment)
+        #expect(run.succeeded, "\(run.output)")
+        #expect(run.output.split(separator: "\n").map(String.init) == ["2.11.0+cu130", expectedCUDA])
+    }
+
     @Test func commandCaptureTimesOutAndKillsTheGroup() {
         let begin = Date()
         let result = CommandCapture.run(["sh", "-c", "sleep 30 & sleep 30"], timeout: 0.5)
