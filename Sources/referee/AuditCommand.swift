@@ -22,11 +22,7 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: "Log files or record folders to audit.")
     var paths: [String]
 
-    @Option(help: "Track whose rules apply (a Rules/<ID>.toml file), e.g. track_10min_16mb.")
-    var track: String?
-
-    @Option(help: "A rules file to use instead of a built-in track.")
-    var rules: String?
+    @OptionGroup var rules: RulesOptions
 
     @Option(help: "An earlier record folder to test significance against (stats.significance).")
     var against: String?
@@ -36,21 +32,14 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one log file or record folder") }
-        if track != nil && rules != nil { throw ValidationError("use --track or --rules, not both") }
     }
 
     func run() throws {
-        let loader = EvidenceLoader()
         var audits: [RecordAudit] = []
         var ruleSets: [RuleSet] = []
         for path in paths {
             let url = URL(fileURLWithPath: path)
-            let ruleSet: RuleSet
-            if let rules {
-                ruleSet = try RuleSet.load(URL(fileURLWithPath: rules))
-            } else {
-                ruleSet = try RuleSet.builtin(track: track ?? loader.track(of: url) ?? "track_10min_16mb")
-            }
+            let ruleSet = try rules.ruleSet(for: url)
             let audit = try Auditor(rules: ruleSet).audit(path: url, against: against.map { URL(fileURLWithPath: $0) }, displayPath: path)
             audits.append(audit)
             ruleSets.append(ruleSet)

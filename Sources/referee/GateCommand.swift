@@ -80,7 +80,7 @@ enum GateBundle {
     static func status(of url: URL, rules: RuleSet, key: Ed25519PublicKey?) -> BundleStatus {
         let file = url.appendingPathComponent(BundleLayout.bundleFileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return .absent }
-        let verifier = BundleVerifier(trustedKey: key, audit: { record in try Auditor(rules: rules).audit(path: record) })
+        let verifier = BundleVerifier(trustedKey: key, audit: { record in try RulesOptions.audit(record, rules: rules) })
         do {
             let report = try verifier.verify(url)
             if let failure = report.failure {

@@ -55,22 +55,3 @@ struct SubmissionCommand: ParsableCommand {
         if result.page.audit.verdict == .fail { throw ExitCode.ruleFailed }
     }
 }
-
-struct RulesOptions: ParsableArguments {
-    @Option(help: "Track whose built-in rules apply (default: the track the record folder sits under, else track_10min_16mb).")
-    var track: String?
-
-    @Option(name: .customLong("rules"), help: "A rules TOML file to use instead of the built-in rules.")
-    var rulesFile: String?
-
-    func validate() throws {
-        if track != nil && rulesFile != nil { throw ValidationError("use --track or --rules, not both") }
-    }
-
-    /// The rule set for `url`.
-    func ruleSet(for url: URL) throws -> RuleSet {
-        if let rulesFile { return try RuleSet.load(URL(fileURLWithPath: rulesFile)) }
-        let chosen = track ?? EvidenceLoader().track(of: url) ?? "track_10min_16mb"
-        return try RuleSet.builtin(track: chosen)
-    }
-}

@@ -19,12 +19,12 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The signer's public key (PEM); default: the record's referee.pub.pem.", valueName: "PUB"))
     var key: String?
 
-    @OptionGroup var audit: BundleAuditOptions
+    @OptionGroup var rules: RulesOptions
 
     func run() throws {
         let record = URL(fileURLWithPath: recordDir)
         let trusted = try key.map { try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
-        let provider = audit.provider(for: record)
+        let provider = rules.auditProvider(for: record)
         let report = try BundleVerifier(trustedKey: trusted, audit: provider).verify(record)
         if let failure = report.failure {
             FileHandle.standardError.write(Data("referee: verification failed: \(record.path): \(failure.description)\n".utf8))

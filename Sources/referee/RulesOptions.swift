@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import RefereeAudit
+import RefereeBundle
+
+/// `--track ID | --rules FILE`, shared by every command that audits: which rule set applies to a
+/// path, and the audit that `sign`, `verify` and `gate` run on a record.
+struct RulesOptions: ParsableArguments {
+    @Option(help: "Track whose built-in rules apply (default: the track the record folder declares, else track_10min_16mb).")
+    var track: String?
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules TOML file to use instead of the built-in rules.", valueName: "FILE"))
+    var rulesFile: String?
+
+    func validate() throws {
+        if track != nil && rulesFile != nil { throw ValidationError("use --track or --rules, not both") }
+    }
+
+    /// `--track`, else the track `url` declares (its parent folder or submission.json), else
+    /// `track_10min_16mb`.
+    func trackName(for url: URL) -> String {
+        track ?? EvidenceLoader().track(of: url) ?? "track_10min_16mb"
+    }
+
+    /// The rules for `url`: `--rules FILE` when given, else the track's file under `Rules/`.
+    func ruleSet(for url: URL) throws -> RuleSet {
+        if let rulesFile { return try RuleSet.load(URL(fileURLWithPath: rulesFile)) }
+        return try RuleSet.builtin(track: trackName(for: url))
+    }
+
+    /// The audit a bundle signs and verification re-runs, with paths relative to the record.
+    /// Rules are loaded when the audit runs, so a verify whose rules cannot load still checks
+    /// the signature and files, then reports precisely that the audit could not run.
+    func auditProvider(for record: URL) -> AuditProvider {
+        let options = self
+        return { url in try Self.audit(url, rules: options.ruleSet(for: record)) }
+    }
+
+    /// The record audit behind every bundle (`referee run` signs with the same one).
+    static func audit(_ url: URL, rules: RuleSet) throws -> RecordAudit {
+        try Auditor(rules: rules).audit(path: url, displayPath: "")
+    }
+}
