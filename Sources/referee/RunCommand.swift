@@ -12,7 +12,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Each seed runs in its own working directory (artifacts/seed<SEED>) with its output \
         timestamped into train_seed<SEED>.log. Phase caps are enforced: at a cap the whole process \
-        group is stopped and the run is recorded as over budget. Exit codes: 0 every seed completed \
+        group is stopped and the run is recorded as over budget. Then the first completed seed's \
+        artifact is probed (needs --data-path), the record is audited, submission.json and README.md \
+        are written, and the record is signed when --key is given. Exit codes: 0 every seed completed \
         and nothing failed, 1 a seed failed, crashed or went over budget, or a rule failed, \
         2 bad input, 130 interrupted.
         """
