@@ -6,7 +6,7 @@ import RefereeTestSupport
 @Suite(.serialized) struct RunnerTests {
     func config(_ fixture: String, out: URL, seeds: [Int], caps: PhaseCaps) -> RunConfiguration {
         RunConfiguration(recordDir: TestPaths.fixture("runner/\(fixture)"), outDir: out, seeds: seeds,
-                         launch: LaunchPlan(dataPath: "/data/x"), caps: caps, isolateNetwork: true,
+                         launch: LaunchPlan(dataPath: TestPaths.repoRoot.appendingPathComponent("data/sp1024_synth/dataset").path), caps: caps, isolateNetwork: true,
                          refereeVersion: "test", captureEnvironment: false)
     }
 
@@ -30,7 +30,8 @@ import RefereeTestSupport
         for seed in run.seeds {
             #expect(seed.exitCode == 0 && !seed.overBudget)
             #expect(seed.environment.contains("SEED=\(seed.seed)"))
-            #expect(seed.environment.contains("DATA_PATH=/data/x"))
+            // Inside the sandbox the data folder sits at a fixed path, the same for every run.
+            #expect(seed.environment.contains("DATA_PATH=\(run.sandbox?.namespaces == true ? SandboxLayout.data : TestPaths.repoRoot.appendingPathComponent("data/sp1024_synth/dataset").path)"))
             #expect(seed.artifacts.map(\.path) == ["artifacts/seed\(seed.seed)/final_model.int8.ptz"])
             #expect(seed.artifacts.first?.bytes == 1024)
             // Checked against coreutils' sha256sum, an implementation independent of Referee's.
