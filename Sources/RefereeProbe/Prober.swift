@@ -1,6 +1,7 @@
 import Foundation
 import RefereeCore
 import RefereeCrypto
+import RefereeSandbox
 import RefereeTrace
 
 /// Runs the black-box probes on a record: control twice (noise), suffix perturbed after a
@@ -50,9 +51,32 @@ public enum Prober {
         do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
             throw ProbeError.io(path: work.path, reason: "cannot create a temporary folder")
         }
-        let runner = EntryPointRunner(python: options.python, script: options.script, workingDirectory: submission,
-                                      environment: environment(options, artifact: report.artifact.map { submission.appendingPathComponent($0) }),
-                                      timeout: options.timeout)
+        // A fresh working folder holding only the code beside the script and the artifact; the
+        // record itself is hidden from the evaluation, the rest of the file system read-only.
+        let fresh = work.appendingPathComponent("run")
+        let freshScript = try prepareWorkingFolder(fresh, script: scriptURL, artifact: report.artifact.map { submission.appendingPathComponent($0) })
+        var env = environment(options, artifact: report.artifact.map { fresh.appendingPathComponent($0) })
+        for (name, folder) in [("TMPDIR", "tmp"), ("HOME", "home")] {
+            let url = work.appendingPathComponent(folder)
+            try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            env[name] = url.path
+        }
+        var sandbox: SandboxPolicy?
+        if options.sandbox {
+            let probe = SandboxProbe.probe()
+            if probe.applied {
+                sandbox = SandboxPolicy(isolateNetwork: true, readOnlyRoot: true,
+                                        mounts: [.hidden(target: options.record.standardizedFileURL.path), .tmpfs(target: "/dev/shm"),
+                                                 .writable(source: work.path, target: work.path)])
+                report.sandbox = "namespaces"
+            } else {
+                report.sandbox = "none: \(probe.reason ?? "the kernel refused namespaces")"
+            }
+        } else {
+            report.sandbox = "none: disabled"
+        }
+        let runner = EntryPointRunner(python: options.python, script: freshScript.path, workingDirectory: fresh,
+                                      environment: env, timeout: options.timeout, sandbox: sandbox)
         var outputs: [String: EvalOutputs] = [:]
         var shardsByRun: [String: [UInt16]] = [:]
         var results: [String: ProbeRun] = [:]
@@ -170,6 +194,28 @@ public enum Prober {
         if let tokenizer = options.tokenizerPath { env["TOKENIZER_PATH"] = tokenizer.path }
         if let artifact { env["REFEREE_ARTIFACT"] = artifact.path }
         return env
+    }
+
+    /// Copies `script`, the other `.py` files beside it and `artifact` into `folder`; returns the
+    /// script's copy.
+    static func prepareWorkingFolder(_ folder: URL, script: URL, artifact: URL?) throws(ProbeError) -> URL {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            let dir = script.deletingLastPathComponent()
+            var files = ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".py") }.map { dir.appendingPathComponent($0) }
+            if !files.contains(where: { $0.lastPathComponent == script.lastPathComponent }) { files.append(script) }
+            if let artifact { files.append(artifact) }
+            for file in files {
+                var st = stat()
+                guard lstat(file.path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+                let target = folder.appendingPathComponent(file.lastPathComponent)
+                if !fm.fileExists(atPath: target.path) { try fm.copyItem(at: file, to: target) }
+            }
+        } catch {
+            throw ProbeError.io(path: folder.path, reason: "cannot prepare the evaluation's working folder: \(error.localizedDescription)")
+        }
+        return folder.appendingPathComponent(script.lastPathComponent)
     }
 
     /// The artifact file of a submission folder: the first (in name order) top-level file
