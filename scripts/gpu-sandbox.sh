@@ -29,7 +29,7 @@ start=$(date +%s.%N)
     --author Referee --github-id referee --name "Reference GPT, ${NPROC}xH200, sandboxed" \
     --blurb "Referee's GPU reference on the bundled synthetic data (not FineWeb), run in Referee's sandbox on ${NPROC} GPUs with NCCL." \
     --key "$WORK/key.pem" --out "$REC" -- MAX_WALLCLOCK_SECONDS="$WALL" > "$OUT/reference-run.txt" 2>&1
-echo "referee run exit $? in $(echo "$(date +%s.%N) - $start" | bc) s" >> "$OUT/reference-run.txt"
+echo "referee run exit $? in $(python3 -c "import time; print(round(time.time() - $start, 1))") s" >> "$OUT/reference-run.txt"
 "$REFEREE" verify "$REC" --key "$WORK/key.pem.pub" >> "$OUT/reference-run.txt" 2>&1
 echo "verify exit $?" >> "$OUT/reference-run.txt"
 tar -czf "$OUT/reference-record.tar.gz" -C "$WORK" "$(basename "$REC")"
@@ -40,7 +40,7 @@ if [ -n "${BASELINE:-}" ]; then
   "$REFEREE" run "$WORK/baseline-src" --seeds 1337 --nproc-per-node "$NPROC" --track track_10min_16mb \
       --data-path "$DATA" --tokenizer-path "$TOK" --no-probes --out "$BREC" \
       -- MAX_WALLCLOCK_SECONDS="${BASE_WALL:-30}" VAL_LOSS_EVERY=0 TRAIN_LOG_EVERY=10 > "$OUT/baseline-run.txt" 2>&1
-  echo "referee run exit $? in $(echo "$(date +%s.%N) - $start" | bc) s" >> "$OUT/baseline-run.txt"
+  echo "referee run exit $? in $(python3 -c "import time; print(round(time.time() - $start, 1))") s" >> "$OUT/baseline-run.txt"
   "$REFEREE" audit "$BREC" > "$OUT/baseline-audit.txt" 2>&1
   "$REFEREE" audit "$BREC" --format json > "$OUT/baseline-audit.json" 2>&1
   rm -f "$BREC"/artifacts/*/*.pt
