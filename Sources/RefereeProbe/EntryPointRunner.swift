@@ -34,6 +34,8 @@ struct EntryPointRunner: Sendable {
     var timeout: TimeInterval
     /// Namespaces and mounts for every evaluation; nil runs them unsandboxed.
     var sandbox: SandboxPolicy?
+    /// Counts the processes started (shared by copies of this runner).
+    let launches = LaunchCounter()
 
     /// How one child process ended.
     struct Exit {
@@ -140,6 +142,7 @@ struct EntryPointRunner: Sendable {
         }
         defer { try? errHandle.close() }
         let started = Date()
+        launches.count += 1
         let child: SpawnedChild
         do {
             child = try SpawnedChild.spawn(executable: python, arguments: [script], environment: environment.merging(variables) { _, new in new },
@@ -237,4 +240,10 @@ struct EntryPointRunner: Sendable {
         }
         return out
     }
+}
+
+/// A counter shared by the copies of one ``EntryPointRunner``.
+final class LaunchCounter: @unchecked Sendable {
+    // Used from the one thread that runs the probes.
+    var count = 0
 }

@@ -52,7 +52,7 @@ public enum Prober {
             throw ProbeError.io(path: work.path, reason: "cannot create a temporary folder")
         }
         // A fresh working folder holding only the code beside the script and the artifact; the
-        // record itself is hidden from the evaluation, the rest of the file system read-only.
+        // record and the rest of the file system are read-only to the evaluation.
         let fresh = work.appendingPathComponent("run")
         let freshScript = try prepareWorkingFolder(fresh, script: scriptURL, artifact: report.artifact.map { submission.appendingPathComponent($0) })
         var env = environment(options, artifact: report.artifact.map { fresh.appendingPathComponent($0) })
@@ -66,8 +66,7 @@ public enum Prober {
             let probe = SandboxProbe.probe()
             if probe.applied {
                 sandbox = SandboxPolicy(isolateNetwork: true, readOnlyRoot: true,
-                                        mounts: [.hidden(target: options.record.standardizedFileURL.path), .tmpfs(target: "/dev/shm"),
-                                                 .writable(source: work.path, target: work.path)])
+                                        mounts: [.tmpfs(target: "/dev/shm"), .writable(source: work.path, target: work.path)])
                 report.sandbox = "namespaces"
             } else {
                 report.sandbox = "none: \(probe.reason ?? "the kernel refused namespaces")"
@@ -144,6 +143,7 @@ public enum Prober {
         let order = ["control-a", "control-b", "prefix"] + specs.indices.map { "flip-\($0 + 1)" }
         report.runs = order.compactMap { results[$0] }
         report.entryPoint = complete
+        report.evaluationProcesses = runner.launches.count
         guard complete, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll, let prefix = outputs["prefix"]?.nll else {
             if let failed = report.runs.last(where: { !$0.wroteOutputs }) {
                 report.problems.append("\(failed.name): the entry point exited (status \(failed.exitStatus.map(String.init) ?? "killed on timeout")) without writing nll.f64 and dists.jsonl; make \(options.script) honour REFEREE_EVAL_ONLY=1 (python/referee_probe.py: eval_request(), write_eval_outputs())")
