@@ -27,14 +27,15 @@ public enum JUnitReport {
             for result in audit.results {
                 let open = "    <testcase classname=\"\(xml(audit.path))\" name=\"\(xml(result.id))\""
                 let body = evidenceText(result)
+                let source = "\n      <properties><property name=\"evidence\" value=\"\(result.source.rawValue)\"/></properties>"
                 if isFailure(result) {
-                    suites += open + ">\n      <failure type=\"\(result.severity.rawValue)\" message=\"\(xml(result.message))\">\(xml(body))</failure>\n    </testcase>\n"
+                    suites += open + ">" + source + "\n      <failure type=\"\(result.severity.rawValue)\" message=\"\(xml(result.message))\">\(xml(body))</failure>\n    </testcase>\n"
                 } else if result.status == .unverifiable {
-                    suites += open + ">\n      <skipped message=\"\(xml("unverifiable: " + result.message))\"/>\n    </testcase>\n"
+                    suites += open + ">" + source + "\n      <skipped message=\"\(xml("unverifiable: " + result.message))\"/>\n    </testcase>\n"
                 } else if result.status == .fail {
-                    suites += open + ">\n      <system-out>\(xml("warning: " + result.message + "\n" + body))</system-out>\n    </testcase>\n"
+                    suites += open + ">" + source + "\n      <system-out>\(xml("warning: " + result.message + "\n" + body))</system-out>\n    </testcase>\n"
                 } else {
-                    suites += open + "/>\n"
+                    suites += open + ">" + source + "\n    </testcase>\n"
                 }
             }
             suites += "  </testsuite>\n"

@@ -57,3 +57,8 @@ extension MeasuredRecord {
         shards.filter { pinned.contains(($0.sha256 ?? "").lowercased()) }
     }
 }
+
+extension RuleSet {
+    /// The official validation shard digests the track pins (`data.official-val`'s `val_sha256`).
+    public var officialValDigests: Set<String> { DataChecks.pinned(rule("data.official-val")) }
+}
