@@ -193,6 +193,8 @@ import RefereeCore
         let hit = result.evidence.first { $0.detail.contains(why) }
         #expect(hit != nil, "\(line): \(result.evidence.map(\.detail))")
         #expect(hit?.location?.file.hasSuffix("train_seed1337.log") == true && hit?.location?.line == 10, "\(String(describing: hit?.location))")
+        // The rules that existed before saw nothing wrong: the score line was taken as it came.
+        #expect(results["evidence.final-score"]?.status == .pass)
     }
 
     @Test func negativeMeasuredTimeFails() throws {
