@@ -32,7 +32,9 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         public var tokenizerPath: String?
         public var entry: String?
         public var track: String?
-        enum CodingKeys: String, CodingKey { case dataPath = "data_path", tokenizerPath = "tokenizer_path", entry, track }
+        /// `--torchrun` as given (torchrun even for one process).
+        public var torchrun: Bool?
+        enum CodingKeys: String, CodingKey { case dataPath = "data_path", tokenizerPath = "tokenizer_path", entry, track, torchrun }
     }
 
     /// A file Referee hashed.

@@ -73,7 +73,7 @@ public struct RecordPage: Sendable {
         guard !seeds.isEmpty else { return nil }
         let nproc = m.nprocPerNode ?? 1
         var words = ["referee", "run", ".", "--seeds", seeds.map(String.init).joined(separator: ","), "--nproc-per-node", String(nproc)]
-        if nproc == 1, m.launcher == "torchrun" { words.append("--torchrun") }
+        if nproc == 1, m.invocation?.torchrun ?? (m.launcher == "torchrun") { words.append("--torchrun") }
         words += ["--track", m.invocation?.track ?? track]
         if m.entry != "train_gpt.py" { words += ["--entry", m.entry] }
         if let data = m.dataPath { words += ["--data-path", data] }
