@@ -18,7 +18,7 @@ public enum GitHubAnnotations {
                 let located = result.evidence.first { $0.location != nil }?.location
                 var props = ["file=\(property(located?.file ?? audit.path))"]
                 if let line = located?.line, line > 0 { props.append("line=\(line)") }
-                props.append("title=\(property("\(result.id) (\(result.status.rawValue))"))")
+                props.append("title=\(property("\(result.id) (\(result.status.rawValue)) [\(result.source.rawValue)]"))")
                 var message = result.message
                 for e in result.evidence {
                     message += "\n" + (e.location.map { "\($0): " } ?? "") + e.detail
