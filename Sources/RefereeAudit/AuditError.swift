@@ -1,3 +1,5 @@
+import RefereeCore
+
 /// Errors that stop an audit (bad input or usage). Rule violations are ``RuleResult``s instead.
 public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A rules file could not be read or parsed.
@@ -14,7 +16,7 @@ public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownTrack(let track, let searched):
             return "no rules file for track '\(track)' (looked in: \(searched.joined(separator: ", ")))"
         case .badEvidence(let path, let reason):
-            return "\(path): \(reason)"
+            return ErrorText.located(path, reason)
         }
     }
 }

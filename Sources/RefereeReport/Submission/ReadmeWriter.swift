@@ -48,7 +48,7 @@ public enum ReadmeWriter {
             md += "| \(bar.label) | \(bar.usedText) | \(bar.capText) | \(bar.used.map { Fixed.format($0 / bar.cap * 100, 2) + "%" } ?? "n/a") |\n"
         }
         md += "\n## Reproduction\n\n```bash\n\(page.reproductionCommand)\n```\n\n"
-        md += "Regenerate this README and submission.json from the logs with `referee submission <record-dir>`.\n"
+        md += "Regenerate this README and submission.json from the logs with `referee submission <record-dir> --in-place`.\n"
         md += "\n## Compliance\n\n"
         md += "Rules `\(a.track)` version \(a.rulesVersion) (sha256 `\(a.rulesDigest)`). Verdict: \(RecordPage.verdictText(a.verdict)).\n\n"
         md += "| Rule | Status | Severity | Detail |\n|---|---|---|---|\n"

@@ -58,6 +58,7 @@ public struct Runner {
             let record = try runSeed(seed, index: index, out: out, isolation: isolation)
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
+            if let failure = SeedFailureReport.describe(record, record: out) { progress.finish(failure) }
             if record.stop == .interrupted { interrupted = true; break }
         }
         var run = RunRecord(refereeVersion: config.refereeVersion, track: config.track, entryScript: config.entryScript,

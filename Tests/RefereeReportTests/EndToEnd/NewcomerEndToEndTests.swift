@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import RefereeTestSupport
+
+/// What a new user meets first, through the built binary: commands that write leave the
+/// participant's folder alone unless asked, errors carry one prefix and name a path once, and a
+/// mistyped command gets a suggestion. Runs on committed fixtures (no ../shared needed).
+@Suite(.enabled(if: RefereeBinary.available, "needs .build/debug/referee (run `swift build --build-tests` first)"))
+struct NewcomerEndToEndTests {
+    static let flags = ["--author", "Ada", "--github-id", "ada", "--date", "2026-04-01"]
+
+    /// A writable copy of the `clean` fixture record, with its files' bytes.
+    func copyOfCleanRecord() throws -> (record: URL, files: [String: Data]) {
+        let root = try TestPaths.tempDir("newcomer")
+        let record = root.appendingPathComponent("2026-04-01_clean")
+        try FileManager.default.copyItem(at: RefereeBinary.cheater("clean"), to: record)
+        return (record, try currentFiles(record))
+    }
+
+    func currentFiles(_ record: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: record.path) {
+            var isDir: ObjCBool = false
+            let url = record.appendingPathComponent(name)
+            _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir)
+            files[name] = isDir.boolValue ? Data("<dir>".utf8) : try Data(contentsOf: url)
+        }
+        return files
+    }
+
+    /// `referee submission <record>` (no --output) writes into ./referee-out/<name>/ and leaves
+    /// every byte of the record folder as it was; it prints each path it wrote.
+    @Test func submissionWithoutOutputLeavesTheRecordAlone() throws {
+        let (record, before) = try copyOfCleanRecord()
+        defer { try? FileManager.default.removeItem(at: record.deletingLastPathComponent()) }
+        let cwd = record.deletingLastPathComponent()
+        let r = try RefereeBinary.run(["submission", record.path] + Self.flags, in: cwd)
+        #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
+        #expect(try currentFiles(record) == before)
+        let out = cwd.appendingPathComponent("referee-out/2026-04-01_clean")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("submission.json").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("README.md").path))
+        #expect(r.stdout.contains("referee-out/2026-04-01_clean/submission.json"))
+        #expect(r.stderr.contains("referee: wrote 6 files into "), "\(r.stderr)")
+        #expect(r.stderr.contains("(the record folder was not changed)"))
+    }
+
+    /// `--in-place` is the one way to rewrite the record's own files.
+    @Test func inPlaceRewritesTheRecord() throws {
+        let (record, before) = try copyOfCleanRecord()
+        defer { try? FileManager.default.removeItem(at: record.deletingLastPathComponent()) }
+        let r = try RefereeBinary.run(["submission", record.path, "--in-place"] + Self.flags)
+        #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
+        let after = try currentFiles(record)
+        #expect(after["submission.json"] != before["submission.json"])
+        #expect(after["README.md"] != nil)
+        #expect(r.stderr.contains("into the record folder (--in-place)"))
+        let both = try RefereeBinary.run(["submission", record.path, "--in-place", "--output", "/tmp/x"] + Self.flags)
+        #expect(both.status == 2)
+        #expect(both.stderr.hasPrefix("referee: error: use --in-place or --output, not both"), "\(both.stderr)")
+    }
+
+    /// One prefix, lower-case, never `Error:` after it, and the file named once.
+    @Test func errorsHaveOnePrefixAndNameThePathOnce() throws {
+        let (record, _) = try copyOfCleanRecord()
+        defer { try? FileManager.default.removeItem(at: record.deletingLastPathComponent()) }
+        try Data("{bad".utf8).write(to: record.appendingPathComponent("submission.json"))
+        let r = try RefereeBinary.run(["audit", record.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("referee: error: "), "\(r.stderr)")
+        #expect(!r.stderr.contains("Error:"))
+        #expect(r.stderr.components(separatedBy: "submission.json").count == 2, "path repeated: \(r.stderr)")
+        let usage = try RefereeBinary.run(["audit", "--format", "yaml", record.path])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.hasPrefix("referee: error: "), "\(usage.stderr)")
+    }
+
+    /// `referee subimssion` suggests `submission`; a word far from every command lists them.
+    @Test func typoGetsASuggestion() throws {
+        let r = try RefereeBinary.run(["subimssion", "x"])
+        #expect(r.status == 2)
+        #expect(r.stderr == "referee: error: unknown command 'subimssion'; did you mean 'submission'? (see 'referee --help')\n")
+        let far = try RefereeBinary.run(["frobnicate"])
+        #expect(far.status == 2)
+        #expect(far.stderr.contains("the commands are: audit, data, keygen"))
+    }
+
+    /// `referee run --help` names its argument for what it is.
+    @Test func runArgumentIsTheSubmissionFolder() throws {
+        let r = try RefereeBinary.run(["run", "--help"])
+        #expect(r.stdout.contains("<submission-dir>"))
+        #expect(!r.stdout.contains("<record-dir>"))
+    }
+}
