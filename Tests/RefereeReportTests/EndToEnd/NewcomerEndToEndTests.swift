@@ -91,4 +91,24 @@ struct NewcomerEndToEndTests {
         #expect(r.stdout.contains("<submission-dir>"))
         #expect(!r.stdout.contains("<record-dir>"))
     }
+
+    /// The binary copied to a folder with no Rules/ nearby, run from another folder, audits with
+    /// its built-in rules; an unknown track says where it looked and names REFEREE_RULES_DIR.
+    @Test func copiedBinaryFindsItsRules() throws {
+        let dir = try TestPaths.tempDir("copied-binary")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("bin/referee")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: RefereeBinary.url, to: copy)
+        var env = ProcessInfo.processInfo.environment
+        env["REFEREE_RULES_DIR"] = nil
+        let r = try RefereeBinary.run(executable: copy, ["audit", RefereeBinary.cheater("clean").path, "--track", "track_10min_16mb"],
+                                      in: dir, environment: env)
+        #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("size.artifact-cap"))
+        let unknown = try RefereeBinary.run(executable: copy, ["audit", RefereeBinary.cheater("clean").path, "--track", "track_x"],
+                                            in: dir, environment: env)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no rules for track 'track_x' (looked in: REFEREE_RULES_DIR (not set); the rules built into referee (track_10min_16mb, track_non_record_16mb))"), "\(unknown.stderr)")
+    }
 }
