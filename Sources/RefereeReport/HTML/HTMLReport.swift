@@ -35,9 +35,11 @@ public enum HTMLReport {
         h += "</tbody>\n</table>\n"
         h += "<h2>Compliance</h2>\n<p>Rules <code>\(esc(a.track))</code> version \(esc(a.rulesVersion)), sha256 <code>\(esc(a.rulesDigest))</code></p>\n"
         h += "<table id=\"compliance\">\n<thead><tr><th>Rule</th><th>Status</th><th>Severity</th><th>Detail</th></tr></thead>\n<tbody>\n"
-        for result in a.results {
+        for row in RuleRows.rows(a.results) {
+            let result = row.result
             let locs = result.evidence.compactMap { $0.location?.description }.prefix(3).joined(separator: ", ")
-            h += "<tr class=\"\(result.status.rawValue)\"><td><code>\(esc(result.id))</code></td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
+            let ids = row.ids.map { "<code>\(esc($0))</code>" }.joined(separator: ", ")
+            h += "<tr class=\"\(result.status.rawValue)\"><td>\(ids)</td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
         }
         if a.results.isEmpty { h += "<tr><td colspan=\"4\">no rule was evaluated</td></tr>\n" }
         h += "</tbody>\n</table>\n"

@@ -52,8 +52,9 @@ public enum ReadmeWriter {
         md += "\n## Compliance\n\n"
         md += "Rules `\(a.track)` version \(a.rulesVersion) (sha256 `\(a.rulesDigest)`). Verdict: \(RecordPage.verdictText(a.verdict)).\n\n"
         md += "| Rule | Status | Severity | Detail |\n|---|---|---|---|\n"
-        for result in a.results {
-            md += "| `\(result.id)` | \(RecordPage.statusText(result.status)) | \(result.severity.rawValue) | \(cell(result.message))\(evidenceText(result)) |\n"
+        for row in RuleRows.rows(a.results) {
+            let result = row.result
+            md += "| \(row.ids.map { "`\($0)`" }.joined(separator: ", ")) | \(RecordPage.statusText(result.status)) | \(result.severity.rawValue) | \(cell(result.message))\(evidenceText(result)) |\n"
         }
         if a.results.isEmpty { md += "| (none) | | | no rule was evaluated |\n" }
         md += "\n## Included files\n\n| File | Bytes |\n|---|---:|\n"

@@ -111,4 +111,30 @@ struct NewcomerEndToEndTests {
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no rules for track 'track_x' (looked in: REFEREE_RULES_DIR (not set); the rules built into referee (track_10min_16mb, track_non_record_16mb))"), "\(unknown.stderr)")
     }
+
+    /// A record without traces or probes: the "no traces" and "no probes.json" causes are each
+    /// said once in the text audit, the HTML report and README.md, and are one annotation each
+    /// in `gate` (five notices in all instead of twelve).
+    @Test func unverifiableRulesAreGroupedByCause() throws {
+        let (record, _) = try copyOfCleanRecord()
+        let root = record.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: root) }
+        func count(_ needle: String, _ text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+        let text = try RefereeBinary.run(["audit", record.path]).stdout
+        #expect(count("no traces:", text) == 1, "\(text)")
+        #expect(count("no probes.json:", text) == 1)
+        #expect(text.contains("causal.score-before-update, causal.single-pass, trace.coverage, trace.chain, norm.sums-to-one, trace.matches-log (6 rules)"))
+        let html = root.appendingPathComponent("r.html")
+        _ = try RefereeBinary.run(["report", record.path, "--html", html.path])
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(count("no traces:", page) == 1)
+        _ = try RefereeBinary.run(["submission", record.path, "--output", root.appendingPathComponent("out").path] + Self.flags)
+        let readme = try String(contentsOf: root.appendingPathComponent("out/README.md"), encoding: .utf8)
+        #expect(count("no traces:", readme) == 1)
+        #expect(readme.contains("| `causal.prefix-invariance`, `causal.target-flip`, `norm.full-vocab` | ⚠️ unverifiable |"))
+        let gate = try RefereeBinary.run(["gate", record.path])
+        let notices = gate.stdout.split(separator: "\n").filter { $0.hasPrefix("::notice ") }
+        #expect(notices.count == 5, "\(gate.stdout)")
+        #expect(notices.contains { $0.contains("title=6 rules (unverifiable)") })
+    }
 }
