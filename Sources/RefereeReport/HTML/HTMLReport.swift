@@ -25,7 +25,8 @@ public enum HTMLReport {
         h += "<p class=\"score\">val_bpb <strong>\(opt(r.meanBPB))</strong> (mean of \(r.seeds.count) run\(r.seeds.count == 1 ? "" : "s")\(r.stdBPB.map { ", std \(Fixed.format($0, 8))" } ?? "")) · val_loss \(opt(r.meanValLoss)) nats</p>\n"
         h += "<p>\(esc(d.blurb))</p>\n"
         if let against = d.against {
-            h += "<p>Against <code>\(esc(against.record))</code>: Δ \(opt(against.deltaNats)) nats, p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a")</p>\n"
+            let delta = against.deltaBPB.map { "Δ \(Fixed.format($0, 8)) bpb" } ?? "Δ \(opt(against.deltaNats)) nats"
+            h += "<p>Against <code>\(esc(against.record))</code>: \(delta), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a")\(against.warning.map { " — warning: \(esc($0))" } ?? "")</p>\n"
         }
         h += "<h2>Results per seed</h2>\n<table id=\"results\">\n<thead><tr><th>Seed</th><th>val_bpb</th><th>val_loss</th><th>Artifact bytes</th><th>Code bytes</th><th>Train s</th><th>Eval s</th><th>Score line</th></tr></thead>\n<tbody>\n"
         for s in r.seeds {

@@ -22,7 +22,11 @@ public enum ReadmeWriter {
         md += "| Code bytes (max) | \(r.bytesCode.map(Fixed.grouped) ?? "n/a") |\n"
         md += "| Runs | \(r.seeds.count)\(r.duplicates.isEmpty ? "" : " (\(r.duplicates.count) byte-identical cop\(r.duplicates.count == 1 ? "y" : "ies") counted once)") |\n"
         if let against = d.against {
-            md += "| Against | `\(against.record)`: val_loss \(opt(against.valLoss, 8)), Δ \(opt(against.deltaNats, 8)) nats (margin \(Fixed.format(against.marginNats, 3))), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a") |\n"
+            if let deltaBPB = against.deltaBPB, let marginBPB = against.marginBPB {
+                md += "| Against | `\(against.record)`: val_bpb \(opt(against.valBPB, 8)), Δ \(Fixed.format(deltaBPB, 8)) bpb (margin \(Fixed.format(against.marginNats, 3)) nats = \(Fixed.format(marginBPB, 5)) bpb), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a")\(against.warning.map { "; ⚠️ \(cell($0))" } ?? "") |\n"
+            } else {
+                md += "| Against | `\(against.record)`: val_loss \(opt(against.valLoss, 8)), Δ \(opt(against.deltaNats, 8)) nats (margin \(Fixed.format(against.marginNats, 3))), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a") |\n"
+            }
         }
         md += "\n## Results\n\n"
         md += "| Seed | val_bpb | val_loss | Artifact bytes | Code bytes | Train time (s) | Eval time (s) | Score line |\n"
