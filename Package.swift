@@ -16,6 +16,10 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // What Swift cannot reach directly: _GNU_SOURCE libc calls, wait macros, clone(2) with namespaces.
+        .target(name: "CRefereeShims"),
+        // Starting a submission's processes: a new session, or Linux namespaces (the sandbox).
+        .target(name: "RefereeSandbox", dependencies: ["CRefereeShims"]),
         // Shared plumbing: source locations, streaming line reader, atomic writes, canonical JSON.
         .target(name: "RefereeCore"),
         // Evidence readers: free-text logs, submission.json, record folders.
@@ -31,11 +35,11 @@ let package = Package(
         // in-toto statements in DSSE envelopes.
         .target(name: "RefereeBundle", dependencies: ["RefereeCrypto", "RefereeAudit"]),
         // Black-box probes: builds probe shards, runs a submission's eval entry point, compares.
-        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
+        .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeSandbox", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
         // Text/JSON/JUnit/GitHub output, submission.json, README.md, SVG, HTML.
         .target(name: "RefereeReport", dependencies: ["RefereeAudit", "RefereeLogs"]),
         // Launching submissions, owning the clock, the bytes and the environment.
-        .target(name: "RefereeRunner", dependencies: ["RefereeProbe", "RefereeAudit", "RefereeBundle", "RefereeReport", "RefereeCrypto", "RefereeData"]),
+        .target(name: "RefereeRunner", dependencies: ["RefereeSandbox", "RefereeProbe", "RefereeAudit", "RefereeBundle", "RefereeReport", "RefereeCrypto", "RefereeData"]),
         .executableTarget(
             name: "referee",
             dependencies: [
@@ -55,7 +59,8 @@ let package = Package(
         .testTarget(name: "RefereeBundleTests", dependencies: ["RefereeBundle", "RefereeTestSupport"]),
         .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTrace", "RefereeAudit", "RefereeLogs", "RefereeCore", "RefereeTestSupport"]),
         .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeSandbox", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeSandboxTests", dependencies: ["RefereeSandbox", "RefereeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -68,6 +68,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-network-isolation"), help: "Do not run the submission in a loopback-only network namespace.")
     var noNetworkIsolation = false
 
+    @Flag(name: .customLong("no-sandbox"), help: "Run the submission as an ordinary child, without namespaces (rule runner.sandbox is then unverifiable).")
+    var noSandbox = false
+
+    @Option(name: .customLong("artifact"), help: "Glob of the declared artifact's file name in the working folder (repeatable; default *.ptz).")
+    var artifact: [String] = []
+
     @Option(help: "Author written into submission.json (default: the submission's own submission.json, else 'Referee').")
     var author: String?
 
@@ -104,11 +110,14 @@ struct RunCommand: ParsableCommand {
         var caps = PhaseCaps(rules: ruleSet, fallback: PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: graceSeconds))
         if let trainSeconds { caps.trainSeconds = trainSeconds }
         if let evalSeconds { caps.evalSeconds = evalSeconds }
-        let config = RunConfiguration(recordDir: source, outDir: outURL, seeds: seedList, track: track, entryScript: entry,
+        var config = RunConfiguration(recordDir: source, outDir: outURL, seeds: seedList, track: track, entryScript: entry,
                                       launch: launch,
                                       caps: caps,
                                       isolateNetwork: !noNetworkIsolation, keyPath: key.map { URL(fileURLWithPath: $0) },
                                       refereeVersion: RefereeVersion.string)
+        config.sandbox = !noSandbox
+        if !artifact.isEmpty { config.artifactPatterns = artifact }
+        config.settingsWords = extraEnvironment
         let trap = InterruptTrap(catchSignals: true)
         defer { trap.release() }
         let runner = Runner(config: config, pipeline: .standard(settings(rules: ruleSet)), progress: ProgressReporter(), interrupt: trap)

@@ -17,6 +17,9 @@ public struct LaunchPlan: Sendable {
     public var refereeHome: URL?
     public var extraEnvironment: [String: String]
     public var baseEnvironment: [String: String]
+    /// Where the child finds Referee's python helpers (default `<refereeHome>/python`); the
+    /// sandbox binds them read-only at another path.
+    public var pythonDir: String?
 
     public init(python: String = "python3", torchrun: String = "torchrun", nprocPerNode: Int = 1, forceTorchrun: Bool = false,
                 dataPath: String? = nil, tokenizerPath: String? = nil, refereeHome: URL? = nil,
@@ -40,8 +43,7 @@ public struct LaunchPlan: Sendable {
         var env: [String: String] = ["SEED": String(seed), "RUN_ID": runId, "PYTHONUNBUFFERED": "1"]
         if let dataPath { env["DATA_PATH"] = dataPath }
         if let tokenizerPath { env["TOKENIZER_PATH"] = tokenizerPath }
-        if let home = refereeHome {
-            let probe = home.appendingPathComponent("python").path
+        if let probe = pythonDir ?? refereeHome?.appendingPathComponent("python").path {
             env["PYTHONPATH"] = [probe, baseEnvironment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
         }
         for (key, value) in extraEnvironment { env[key] = value }

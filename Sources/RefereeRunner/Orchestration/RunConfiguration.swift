@@ -17,6 +17,13 @@ public struct RunConfiguration: Sendable {
     public var refereeVersion: String
     /// Collect `environment.json` (tests turn it off to stay fast).
     public var captureEnvironment: Bool
+    /// Run every submission process in the sandbox (RefereeSandbox) when the kernel allows it;
+    /// false (`--no-sandbox`) records `sandbox.mechanism: none`, which `runner.sandbox` reports.
+    public var sandbox: Bool = true
+    /// Glob patterns of the declared artifact in the working folder (`--artifact`).
+    public var artifactPatterns: [String] = ["*.ptz"]
+    /// The `-- NAME=value` words as given (for run.json and the reproduction command).
+    public var settingsWords: [String] = []
 
     public init(recordDir: URL, outDir: URL, seeds: [Int], track: String = "track_10min_16mb", entryScript: String = "train_gpt.py",
                 launch: LaunchPlan = LaunchPlan(), caps: PhaseCaps = .tenMinuteTrack, isolateNetwork: Bool = true,

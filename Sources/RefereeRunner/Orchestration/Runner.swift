@@ -1,13 +1,16 @@
 import Foundation
 import RefereeCore
+import RefereeSandbox
 
 /// Runs a submission once per seed into a record folder and writes what it measured.
 ///
 /// Layout of `outDir`: the submission's top-level files, `train_seed<SEED>.log`,
-/// `artifacts/seed<SEED>/` (each seed's working directory, so artifacts never collide),
-/// `traces/seed<SEED>/rank<R>.jsonl`, `run.json` (``RunRecord``), `environment.json`
-/// (``EnvironmentRecord``). Then the ``PostRunPipeline`` runs (unless interrupted) and `run.json`
-/// is rewritten with its results.
+/// `artifacts/seed<SEED>/` (each seed's declared artifact, copied by Referee),
+/// `traces/seed<SEED>/rank<R>.jsonl` (copied by Referee), `journal.jsonl` (``Journal``),
+/// `run.json` (``RunRecord``), `environment.json` (``EnvironmentRecord``). Each seed works in a
+/// staging folder outside the record, in the sandbox when the kernel allows it (``SandboxLayout``).
+/// Then the ``PostRunPipeline`` runs (unless interrupted) and `run.json` is rewritten with its
+/// results.
 ///
 /// Throws only for problems before or around the runs (missing script, unwritable folder); a
 /// seed that crashes, hangs or is interrupted is recorded in ``RunRecord``.
@@ -42,20 +45,35 @@ public struct Runner {
         try makeDir(out)
         if out.path != source.path { try copySubmission(from: source, to: out) }
         let code = try CodeBytes.measure(record: out, entry: config.entryScript)
+        let journal = try Journal(folder: out)
+        journal.append("run_started", ["seeds": .text(config.seeds.map(String.init).joined(separator: ",")), "track": .text(config.track)])
 
-        let isolation = config.isolateNetwork ? NetworkIsolation.probe() : .disabled
+        let sandbox = SandboxRecord.decide(enabled: config.sandbox, isolateNetwork: config.isolateNetwork)
+        let isolation: NetworkIsolation = sandbox.namespaces
+            ? (config.isolateNetwork ? .applied : .disabled)
+            : (config.isolateNetwork ? .unavailable(sandbox.reason ?? "no sandbox") : .disabled)
+        let data = try DataRecord.measure(dataPath: config.launch.dataPath.map { URL(fileURLWithPath: $0) },
+                                          tokenizer: config.launch.tokenizerPath.map { URL(fileURLWithPath: $0) })
         if config.captureEnvironment {
             let env = EnvironmentCapture.capture(python: config.launch.python, refereeVersion: config.refereeVersion,
                                                  refereeHome: config.launch.refereeHome, networkIsolation: isolation)
             try write(env, to: out.appendingPathComponent("environment.json"))
         }
 
+        // Working folders live outside the record, which the sandbox hides: the submission writes
+        // only there, and Referee copies what the protocol declares into the record afterwards.
+        let staging = fm.temporaryDirectory.appendingPathComponent("referee-run-\(UUID().uuidString)")
+        try makeDir(staging)
+        defer { try? fm.removeItem(at: staging) }
+
         let startedAt = Clock.wall()
         var seeds: [SeedRecord] = []
         var interrupted = false
         for (index, seed) in config.seeds.enumerated() {
             if interrupt?.fired == true { interrupted = true; break }
-            let record = try runSeed(seed, index: index, out: out, isolation: isolation)
+            journal.append("seed_started", ["seed": .int(seed)])
+            let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox)
+            journal.append("seed_ended", ["seed": .int(seed), "stop": .text(record.stop.rawValue)])
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
             if let failure = SeedFailureReport.describe(record, record: out) { progress.finish(failure) }
@@ -64,9 +82,17 @@ public struct Runner {
         var run = RunRecord(refereeVersion: config.refereeVersion, track: config.track, entryScript: config.entryScript,
                             launcher: config.launch.launcher, nprocPerNode: config.launch.nprocPerNode, caps: config.caps,
                             networkIsolation: isolation, code: code, seeds: seeds, interrupted: interrupted,
-                            startedAt: startedAt, endedAt: Clock.wall(), postRun: [])
+                            startedAt: startedAt, endedAt: Clock.wall(), postRun: [],
+                            sandbox: sandbox, data: data, settings: config.settingsWords, seedsRequested: config.seeds,
+                            invocation: Invocation(entry: config.entryScript, track: config.track, dataPath: config.launch.dataPath,
+                                                   tokenizerPath: config.launch.tokenizerPath, nprocPerNode: config.launch.nprocPerNode,
+                                                   torchrun: config.launch.forceTorchrun),
+                            declaredArtifact: config.artifactPatterns)
+        // Every process is dead now: what Referee hashed must still be what is on disk.
+        run.integrity = IntegrityCheck.check(run, record: out)
         let runURL = out.appendingPathComponent("run.json")
         try write(run, to: runURL)
+        journal.append(Journal.completeEvent, ["changed": .int(run.integrity?.changed.count ?? 0)])
         if interrupted {
             run.postRun = pipeline.steps.map { PostRunStepRecord(name: $0.name, status: .skipped, detail: "run interrupted") }
         } else {
@@ -74,8 +100,16 @@ public struct Runner {
             for step in pipeline.steps {
                 // A sealing step (signing) hashes run.json: write the results so far first and
                 // never rewrite the file after it.
-                if step.sealsRecord { try write(run, to: runURL) }
-                run.postRun.append(pipeline.run(step, context))
+                if step.sealsRecord {
+                    try write(run, to: runURL)
+                    // The seal covers the journal too: nothing is appended after this line.
+                    journal.append("sealing", ["step": .text(step.name)])
+                }
+                let result = pipeline.run(step, context)
+                if !step.sealsRecord {
+                    journal.append("post_run_step", ["name": .text(result.name), "status": .text(result.status.rawValue)])
+                }
+                run.postRun.append(result)
             }
             if pipeline.steps.contains(where: \.sealsRecord) { return run }
         }
@@ -83,16 +117,39 @@ public struct Runner {
         return run
     }
 
-    func runSeed(_ seed: Int, index: Int, out: URL, isolation: NetworkIsolation) throws(RunnerError) -> SeedRecord {
-        let workRel = "artifacts/seed\(seed)"
-        let work = out.appendingPathComponent(workRel)
-        let traces = out.appendingPathComponent("traces/seed\(seed)")
+    func runSeed(_ seed: Int, index: Int, out: URL, staging: URL, sandbox: SandboxRecord) throws(RunnerError) -> SeedRecord {
+        let fm = FileManager.default
+        let seedStage = staging.appendingPathComponent("seed\(seed)")
+        let work = seedStage.appendingPathComponent("work")
+        let traces = seedStage.appendingPathComponent("traces")
         try makeDir(work)
         try makeDir(traces)
         let runId = "\(out.lastPathComponent)_seed\(seed)"
-        var spec = config.launch.spec(script: out.appendingPathComponent(config.entryScript), seed: seed, runId: runId,
-                                      traceDir: traces, workingDirectory: work)
-        if isolation == .applied { spec = NetworkIsolation.wrap(spec) }
+        let codeFiles = topLevelFiles(of: out)
+        var plan = config.launch
+        let spec: LaunchSpec
+        let added: [String: String]
+        if sandbox.namespaces {
+            let layout = SandboxLayout(work: work, traces: traces, codeFiles: codeFiles,
+                                       data: plan.dataPath.map { URL(fileURLWithPath: $0) },
+                                       tokenizer: plan.tokenizerPath.map { URL(fileURLWithPath: $0) },
+                                       pythonDir: plan.refereeHome?.appendingPathComponent("python"),
+                                       hidden: [out, staging])
+            if plan.dataPath != nil { plan.dataPath = SandboxLayout.data }
+            plan.tokenizerPath = layout.tokenizerInside
+            if plan.refereeHome != nil { plan.pythonDir = SandboxLayout.python }
+            if plan.extraEnvironment["HOME"] == nil { plan.extraEnvironment["HOME"] = SandboxLayout.home }
+            var s = plan.spec(script: URL(fileURLWithPath: SandboxLayout.work + "/" + config.entryScript), seed: seed, runId: runId,
+                              traceDir: URL(fileURLWithPath: SandboxLayout.traces), workingDirectory: URL(fileURLWithPath: SandboxLayout.work))
+            s.sandbox = layout.policy(isolateNetwork: config.isolateNetwork)
+            spec = s
+            added = plan.addedEnvironment(seed: seed, runId: runId, traceDir: URL(fileURLWithPath: SandboxLayout.traces))
+        } else {
+            for file in codeFiles { try copy(file, to: work.appendingPathComponent(file.lastPathComponent)) }
+            spec = plan.spec(script: work.appendingPathComponent(config.entryScript), seed: seed, runId: runId,
+                             traceDir: traces, workingDirectory: work)
+            added = plan.addedEnvironment(seed: seed, runId: runId, traceDir: traces)
+        }
         let logName = "train_seed\(seed).log"
         let count = config.seeds.count
         let caps = config.caps
@@ -100,13 +157,28 @@ public struct Runner {
         let executor = SeedExecutor(caps: caps, interrupt: interrupt) { tracker, started in
             progress.update(index: index, count: count, seed: seed, tracker: tracker, startedAt: started, caps: caps)
         }
-        let result = try executor.run(spec, logURL: out.appendingPathComponent(logName))
-        let stamps = PhaseTimestamps(start: result.startedAt, trainingStopped: result.phases.trainingStoppedAt,
+        let result = try executor.run(spec, logURL: out.appendingPathComponent(logName),
+                                      watch: ArtifactWatch(folder: work, patterns: config.artifactPatterns))
+
+        // Assemble the record from what the protocol declares; list the rest.
+        let codeNames = Set(codeFiles.map(\.lastPathComponent))
+        let outputs = try RecordAssembly.collect(work: work, traces: traces, record: out, seed: seed,
+                                                 artifactPatterns: config.artifactPatterns, codeNames: codeNames)
+        try? fm.removeItem(at: seedStage)
+
+        let logged = PhaseTimestamps(start: result.startedAt, trainingStopped: result.phases.trainingStoppedAt,
                                      artifactWritten: result.phases.artifactWrittenAt, finalScore: result.phases.finalScoreAt,
                                      end: result.endedAt)
+        // What Referee observed decides the phases: the declared artifact's appearance ends
+        // training, its last change is when it was written; the log's own lines only fill in
+        // where Referee saw no artifact at all.
+        let stamps = PhaseTimestamps(start: result.startedAt,
+                                     trainingStopped: result.artifactFirstSeenAt ?? (outputs.artifact == nil ? logged.trainingStopped : nil),
+                                     artifactWritten: result.artifactLastChangedAt ?? (outputs.artifact == nil ? logged.artifactWritten : nil),
+                                     finalScore: result.phases.finalScoreAt, end: result.endedAt)
         let durations = PhaseDurations(stamps)
         var overPhases: [String] = []
-        let trainMeasured = durations.training ?? (result.phases.phase == .training ? durations.total : 0)
+        let trainMeasured = durations.training ?? (result.capReachedIn == nil ? 0 : durations.total)
         if trainMeasured > caps.trainSeconds + caps.graceSeconds || result.capReachedIn == .training { overPhases.append("training") }
         if (durations.afterTraining ?? 0) > caps.evalSeconds + caps.graceSeconds || result.capReachedIn == .evaluation { overPhases.append("evaluation") }
         var exitCode: Int?
@@ -115,18 +187,41 @@ public struct Runner {
         case .exited(let code): exitCode = Int(code)
         case .signaled(let sig): signal = Int(sig)
         }
-        let added = config.launch.addedEnvironment(seed: seed, runId: runId, traceDir: traces)
+        var artifact = outputs.artifact
+        artifact?.firstWriteAt = result.artifactFirstSeenAt
+        artifact?.finalWriteAt = result.artifactLastChangedAt
         return SeedRecord(
             seed: seed, runId: runId, command: [spec.executable] + spec.arguments,
             environment: added.map { "\($0.key)=\($0.value)" }.sorted(),
-            workingDirectory: workRel,
+            workingDirectory: "artifacts/seed\(seed)",
             log: try FileDigest.of(out.appendingPathComponent(logName), relative: logName),
             logLines: result.lineCount, exitCode: exitCode, signal: signal, stop: result.stop,
             capReachedIn: result.capReachedIn, overBudget: !overPhases.isEmpty, overBudgetPhases: overPhases,
             timestamps: stamps, wallSeconds: durations, lastStep: result.phases.step, iterations: result.phases.iterations,
-            artifacts: try FileDigest.inventory(of: work, relativeTo: out),
-            traces: try FileDigest.inventory(of: traces, relativeTo: out),
-            tracePhases: TracePhaseReader.phases(in: traces), survivors: result.survivors)
+            artifacts: outputs.artifacts, traces: outputs.traces,
+            tracePhases: TracePhaseReader.phases(in: out.appendingPathComponent("traces/seed\(seed)")), survivors: result.survivors,
+            artifact: artifact, deadlines: result.deadlines, loggedTimestamps: logged,
+            undeclaredFiles: outputs.undeclared, sandboxed: sandbox.namespaces)
+    }
+
+    /// The regular files at the top of the record folder that came from the submission (its code).
+    func topLevelFiles(of out: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        return names.sorted().filter { !Self.isGenerated($0) && $0 != Journal.fileName && $0 != "probes.json" }.compactMap { name in
+            let url = out.appendingPathComponent(name)
+            var st = stat()
+            guard lstat(url.path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+            return url
+        }
+    }
+
+    func copy(_ from: URL, to: URL) throws(RunnerError) {
+        do {
+            if FileManager.default.fileExists(atPath: to.path) { try FileManager.default.removeItem(at: to) }
+            try FileManager.default.copyItem(at: from, to: to)
+        } catch {
+            throw RunnerError.io(path: to.path, reason: "cannot copy \(from.path): \(error.localizedDescription)")
+        }
     }
 
     static func summary(_ r: SeedRecord, index: Int, count: Int) -> String {

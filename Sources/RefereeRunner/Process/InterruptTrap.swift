@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RefereeSandbox
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -69,14 +70,7 @@ public final class InterruptTrap: @unchecked Sendable {
 }
 
 /// Makes this process a child subreaper (Linux `PR_SET_CHILD_SUBREAPER`), so that a grandchild
-/// whose parent died is re-parented here, where ``ProcessGroup/reapOrphans()`` can reap it,
-/// instead of to an init that may never reap it. `prctl` is variadic and does not import into
-/// Swift; it is called through `dlsym` with a fixed integer signature, which the Linux x86-64
-/// and arm64 calling conventions pass identically. Returns false when it could not be set.
+/// whose parent died is re-parented here, where ``ProcessGroup/reapOrphans()`` can reap it.
+/// Returns false when it could not be set.
 @discardableResult
-public func becomeChildSubreaper() -> Bool {
-    typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-    guard let symbol = dlsym(nil, "prctl") /* RTLD_DEFAULT */ else { return false }
-    let prctl = unsafeBitCast(symbol, to: Prctl.self)
-    return prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0) == 0
-}
+public func becomeChildSubreaper() -> Bool { ProcessControl.becomeChildSubreaper() }

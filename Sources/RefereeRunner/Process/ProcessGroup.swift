@@ -1,34 +1,11 @@
 import Foundation
+import RefereeSandbox
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// How a child ended, as `waitpid` reported it.
-public enum ExitStatus: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// Exited by itself with this code.
-    case exited(Int32)
-    /// Ended by this signal.
-    case signaled(Int32)
-
-    /// Decodes a raw `waitpid` status (the `WIFEXITED`/`WTERMSIG` macros do not import).
-    init(waitStatus status: Int32) {
-        if status & 0x7f == 0 {
-            self = .exited((status >> 8) & 0xff)
-        } else {
-            self = .signaled(status & 0x7f)
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .exited(let code): return "exit \(code)"
-        case .signaled(let sig): return "signal \(sig)"
-        }
-    }
-
-    /// True for `exit 0`.
-    public var succeeded: Bool { self == .exited(0) }
-}
+/// How a child ended, as `waitpid` reported it (RefereeSandbox's ``ProcessExit``).
+public typealias ExitStatus = ProcessExit
 
 /// Signals, inspects and reaps a child's whole process group.
 ///

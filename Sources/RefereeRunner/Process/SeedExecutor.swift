@@ -3,11 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// Hard wall-clock caps of one seed's run, in seconds.
+/// Hard wall-clock caps of one seed's run, in seconds, on Referee's clock. Nothing the
+/// submission prints moves them.
 ///
-/// Training is capped at `trainSeconds + graceSeconds` from the child's start; once training is
-/// seen to stop, the rest (artifact and evaluation) is capped at `evalSeconds + graceSeconds`
-/// from that moment. At a cap the whole process group gets SIGTERM, then SIGKILL
+/// Deadlines are fixed from the spawn: the declared artifact must have appeared by
+/// `trainSeconds + graceSeconds` (training, start-up and compilation included), and the whole
+/// run must end by `trainSeconds + evalSeconds + graceSeconds`. Once Referee sees the artifact
+/// appear, evaluation must also end within `evalSeconds + graceSeconds` of that moment. At a cap
+/// the whole process group (with a sandbox: the whole PID namespace) gets SIGTERM, then SIGKILL
 /// `killGraceSeconds` later.
 public struct PhaseCaps: Sendable, Codable, Hashable {
     public var trainSeconds: Double
@@ -50,6 +53,11 @@ public struct SeedExecution: Sendable {
     public var endedAt: Double
     public var phases: PhaseTracker
     public var lineCount: Int
+    /// When Referee first saw the declared artifact, and when it last saw it change (nil: never).
+    public var artifactFirstSeenAt: Double?
+    public var artifactLastChangedAt: Double?
+    /// The deadlines this run was held to (unix seconds).
+    public var deadlines: Deadlines
     /// Live members of the group still found after cleanup (0 unless something is unkillable).
     public var survivors: Int
 }
@@ -72,11 +80,14 @@ public struct SeedExecutor {
 
     /// Starts `spec`, writes its output to `logURL`. Throws only when the child cannot be
     /// started or the log cannot be created.
-    public func run(_ spec: LaunchSpec, logURL: URL) throws(RunnerError) -> SeedExecution {
+    public func run(_ spec: LaunchSpec, logURL: URL, watch: ArtifactWatch? = nil) throws(RunnerError) -> SeedExecution {
         let log = try TimestampedLog(url: logURL)
         defer { log.close() }
         let startedAt = Clock.wall()
         let child = try ChildProcess.spawn(spec)
+        var watch = watch
+        var lastWatch = 0.0
+        let fixed = Deadlines(start: startedAt, caps: caps)
         let group = ProcessGroup(pgid: child.pgid)
         var tracker = PhaseTracker()
         var exit: ExitStatus?
@@ -116,17 +127,20 @@ public struct SeedExecutor {
             guard exit == nil else { return }
             var status: Int32 = 0
             let r = waitpid(child.pid, &status, blocking ? 0 : WNOHANG)
-            if r == child.pid { exit = ExitStatus(waitStatus: status) }
+            if r == child.pid { exit = child.exit(waitStatus: status) }
         }
 
         var lastTick = Clock.monotonic()
         while exit == nil || !eof {
             let now = Clock.wall()
-            let deadline = tracker.trainingStoppedAt.map { $0 + caps.evalSeconds + caps.graceSeconds }
-                ?? startedAt + caps.trainSeconds + caps.graceSeconds
+            if now - lastWatch >= 0.2 {
+                lastWatch = now
+                watch?.poll(now: now)
+            }
+            let (deadline, phase) = fixed.current(artifactSeenAt: watch?.firstSeenAt)
             if now >= deadline {
                 stop = .overBudget
-                capPhase = tracker.phase == .training ? .training : .evaluation
+                capPhase = phase
                 break
             }
             if interrupt?.fired == true {
@@ -164,10 +178,35 @@ public struct SeedExecutor {
         reap(blocking: true)
         group.reapOrphans()
         if let partial = log.flushPartialLine() { tracker.observe(partial) }
-        close(child.outputFD)
+        child.close()
         let endedAt = Clock.wall()
+        watch?.poll(now: endedAt)
         return SeedExecution(pid: child.pid, exit: exit ?? .signaled(SIGKILL), stop: stop, capReachedIn: capPhase,
                              startedAt: startedAt, endedAt: endedAt, phases: tracker,
-                             lineCount: log.lineCount, survivors: group.liveMembers().count)
+                             lineCount: log.lineCount, artifactFirstSeenAt: watch?.firstSeenAt,
+                             artifactLastChangedAt: watch?.lastChangedAt, deadlines: fixed,
+                             survivors: group.liveMembers().count)
+    }
+}
+
+/// The deadlines of one seed, fixed at the spawn from ``PhaseCaps`` (unix seconds).
+public struct Deadlines: Sendable, Codable, Hashable {
+    /// The declared artifact must have appeared by then.
+    public var trainAt: Double
+    /// The run must have ended by then.
+    public var totalAt: Double
+    /// Evaluation time allowed after the artifact appears (cap plus grace), in seconds.
+    public var evalAllowance: Double
+
+    public init(start: Double, caps: PhaseCaps) {
+        trainAt = start + caps.trainSeconds + caps.graceSeconds
+        totalAt = start + caps.trainSeconds + caps.evalSeconds + caps.graceSeconds
+        evalAllowance = caps.evalSeconds + caps.graceSeconds
+    }
+
+    /// The deadline in force and the phase it caps, given when the artifact was first seen.
+    public func current(artifactSeenAt: Double?) -> (Double, RunPhase) {
+        guard let seen = artifactSeenAt else { return (trainAt, .training) }
+        return (min(totalAt, seen + evalAllowance), .evaluation)
     }
 }

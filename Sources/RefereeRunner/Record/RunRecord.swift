@@ -21,6 +21,20 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var endedAt: Double
     /// What the post-run steps (audit, report, sign) did.
     public var postRun: [PostRunStepRecord]
+    /// The protections every submission process ran under (nil in records made before v0.2).
+    public var sandbox: SandboxRecord? = nil
+    /// The shards and tokenizer supplied, their digests, and Referee's validation token and byte counts.
+    public var data: DataRecord? = nil
+    /// The `-- NAME=value` words, in the order given.
+    public var settings: [String]? = nil
+    /// The seeds asked for (`--seeds`), in order; `seeds` holds those that ran.
+    public var seedsRequested: [Int]? = nil
+    /// How `referee run` was invoked (for the reproduction command).
+    public var invocation: Invocation? = nil
+    /// Glob patterns of the declared artifact (`--artifact`).
+    public var declaredArtifact: [String]? = nil
+    /// Every hashed file re-hashed after every process was dead.
+    public var integrity: IntegrityRecord? = nil
 
     /// True when every seed ran to its own clean exit within its caps.
     public var allSeedsCompleted: Bool {
@@ -67,6 +81,47 @@ public struct SeedRecord: Sendable, Codable, Hashable {
     public var tracePhases: [TracePhase]
     /// Group members still alive after cleanup (0 unless a process was unkillable).
     public var survivors: Int
+    /// The declared artifact as Referee measured it: digest, and when it appeared and last changed.
+    public var artifact: ArtifactRecord? = nil
+    /// The deadlines the seed was held to, fixed at its spawn.
+    public var deadlines: Deadlines? = nil
+    /// The phase stamps read from log lines (the submission's words, stamped by Referee);
+    /// `timestamps` holds what Referee observed where it could (the artifact's appearance).
+    public var loggedTimestamps: PhaseTimestamps? = nil
+    /// Files the submission left in its working folder that the protocol does not declare:
+    /// listed, never evidence, not copied into the record.
+    public var undeclaredFiles: [FileDigest]? = nil
+    /// True when the seed ran in the sandbox.
+    public var sandboxed: Bool? = nil
+}
+
+/// The declared artifact of one seed, measured by Referee.
+public struct ArtifactRecord: Sendable, Codable, Hashable {
+    /// Path in the record (`artifacts/seed<SEED>/<name>`).
+    public var path: String
+    public var bytes: Int
+    public var sha256: String
+    /// When Referee first saw it appear, and when it last saw it change (unix s).
+    public var firstWriteAt: Double?
+    public var finalWriteAt: Double?
+}
+
+/// How `referee run` was invoked, for the generated reproduction command.
+public struct Invocation: Sendable, Codable, Hashable {
+    public var entry: String
+    public var track: String
+    public var dataPath: String?
+    public var tokenizerPath: String?
+    public var nprocPerNode: Int
+    public var torchrun: Bool
+}
+
+/// The re-hash of every file `run.json` lists, after every submission process was dead.
+public struct IntegrityRecord: Sendable, Codable, Hashable {
+    public var checkedAt: Double
+    public var files: Int
+    /// Files whose digest or size changed since Referee hashed them (empty when intact).
+    public var changed: [String]
 }
 
 /// When each phase ended, read from the stamps of the log lines that mark it.

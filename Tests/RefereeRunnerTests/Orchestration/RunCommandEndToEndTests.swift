@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RefereeTestSupport
+import RefereeSandbox
 @testable import RefereeRunner
 
 /// The built `referee` binary, driven like a user would: Ctrl-C (SIGINT) in the middle of a run.
@@ -16,12 +17,22 @@ import RefereeTestSupport
         }
     }
 
+    /// Processes whose environment holds `needle` (e.g. the run's unique `RUN_ID=`): inside the
+    /// sandbox no host path appears on a command line, but every descendant inherits the variable.
+    func processes(withEnvironment needle: String) -> [pid_t] {
+        ProcessTable.entries().compactMap { entry in
+            guard entry.state != "Z", let data = FileManager.default.contents(atPath: "/proc/\(entry.pid)/environ") else { return nil }
+            return data.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == needle } ? entry.pid : nil
+        }
+    }
+
     @Test func ctrlCLeavesAReadablePartialLogAndNoOrphans() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             print("SKIP ctrlCLeavesAReadablePartialLogAndNoOrphans: \(Self.binary.path) not built (run swift build first)")
             return
         }
-        let out = try TestPaths.tempDir("runner-cli-int").appendingPathComponent("rec")
+        let name = "rec-\(UUID().uuidString)"
+        let out = try TestPaths.tempDir("runner-cli-int").appendingPathComponent(name)
         let spec = LaunchSpec(executable: Self.binary.path,
                               arguments: ["run", TestPaths.fixture("runner/grandchild").path, "--seeds", "5,6", "--out", out.path,
                                           "--train-seconds", "120", "--grace-seconds", "0"],
@@ -34,17 +45,15 @@ import RefereeTestSupport
             if let text = try? String(contentsOf: log, encoding: .utf8), text.contains("grandchild up") { break }
             usleep(100_000)
         }
-        let before = processes(mentioning: out.path)
-        #expect(before.count >= 1, "the submission should be running")
+        let before = processes(withEnvironment: "RUN_ID=\(name)_seed5")
+        #expect(before.count >= 2, "the submission and its grandchild should be running")
         kill(referee.pid, SIGINT)
         var status: Int32 = 0
         waitpid(referee.pid, &status, 0)
         #expect(ExitStatus(waitStatus: status) == .exited(130))
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.contains(" grandchild up\n"))
-        let gpid = try String(contentsOf: out.appendingPathComponent("artifacts/seed5/grandchild.pid"), encoding: .utf8)
-        let grandchild = try #require(pid_t(gpid.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(kill(grandchild, 0) != 0 || ProcessTable.entry(grandchild)?.state == "Z")
+        #expect(processes(withEnvironment: "RUN_ID=\(name)_seed5").isEmpty, "no process of the run may survive Ctrl-C")
         #expect(processes(mentioning: out.path).isEmpty, "no process of the run may survive Ctrl-C")
         let run = try RecordJSON.decode(RunRecord.self, from: Data(contentsOf: out.appendingPathComponent("run.json")))
         #expect(run.interrupted)
@@ -62,5 +71,51 @@ import RefereeTestSupport
         let result = CommandCapture.run([Self.binary.path, "run", TestPaths.fixture("runner/honest").path, "--seeds", "1,x"])
         #expect(result.status == "exit 2")
         #expect(result.output.contains("--seeds"))
+    }
+}
+
+/// `referee run` killed with SIGKILL mid-run: nothing of the submission survives it (the
+/// sandbox's lifeline), and the record it leaves says how far it got.
+@Suite(.serialized, .enabled(if: SandboxProbe.probe().applied, "the kernel refuses namespaces here"))
+struct KilledRunnerTests {
+    @Test func sigkillLeavesAnIncompleteJournalAndNoSurvivor() throws {
+        let binary = RunCommandEndToEndTests.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            print("SKIP sigkillLeavesAnIncompleteJournalAndNoSurvivor: \(binary.path) not built")
+            return
+        }
+        let name = "rec-\(UUID().uuidString)"
+        let out = try TestPaths.tempDir("runner-cli-kill").appendingPathComponent(name)
+        let spec = LaunchSpec(executable: binary.path,
+                              arguments: ["run", TestPaths.fixture("runner/grandchild").path, "--seeds", "5", "--out", out.path,
+                                          "--train-seconds", "120", "--grace-seconds", "0", "--no-probes"],
+                              environment: ProcessInfo.processInfo.environment, workingDirectory: NSTemporaryDirectory())
+        let referee = try ChildProcess.spawn(spec)
+        defer { referee.close() }
+        let log = out.appendingPathComponent("train_seed5.log")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: log, encoding: .utf8), text.contains("grandchild up") { break }
+            usleep(100_000)
+        }
+        let needle = "RUN_ID=\(name)_seed5"
+        func survivors() -> [pid_t] {
+            ProcessTable.entries().compactMap { entry in
+                guard entry.state != "Z", let env = FileManager.default.contents(atPath: "/proc/\(entry.pid)/environ") else { return nil }
+                return env.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == needle } ? entry.pid : nil
+            }
+        }
+        #expect(survivors().count >= 2, "the submission and its grandchild (which ignores SIGTERM) should be running")
+        kill(referee.pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(referee.pid, &status, 0)
+        // The sandbox's init sees its lifeline close and takes the whole namespace with it.
+        let end = Date().addingTimeInterval(5)
+        while Date() < end && !survivors().isEmpty { usleep(50_000) }
+        #expect(survivors().isEmpty, "a process of the run outlived a SIGKILLed referee")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("run.json").path))
+        let journal = try String(contentsOf: out.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+        #expect(journal.contains("\"event\":\"seed_started\""))
+        #expect(!journal.contains("\"event\":\"runs_complete\""))
     }
 }

@@ -1,0 +1,28 @@
+import CRefereeShims
+
+/// How a child ended, as `waitpid` reported it.
+public enum ProcessExit: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Exited by itself with this code.
+    case exited(Int32)
+    /// Ended by this signal.
+    case signaled(Int32)
+
+    /// Decodes a raw `waitpid` status.
+    public init(waitStatus status: Int32) {
+        if referee_wifexited(status) != 0 {
+            self = .exited(referee_wexitstatus(status))
+        } else {
+            self = .signaled(referee_wtermsig(status))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exit \(code)"
+        case .signaled(let sig): return "signal \(sig)"
+        }
+    }
+
+    /// True for `exit 0`.
+    public var succeeded: Bool { self == .exited(0) }
+}
