@@ -11,11 +11,15 @@ struct GateCommand: ParsableCommand {
         commandName: "gate",
         abstract: "Audit and verify for CI; non-zero exit on any failure.",
         discussion: """
-        Audits each path (a record folder or a log), verifies its referee.bundle.json when present,
-        prints GitHub Actions annotations (::error file=…,line=…::) on stdout, and writes JUnit XML
-        (--junit) and a Markdown summary for a PR comment (--summary). Exit code 0 when every path
-        passes (an incomplete verdict passes unless --strict), 1 when a rule or a bundle failed,
-        2 when a path could not be audited.
+        Audits each path (a record folder or a log), checks its referee.bundle.json when present, \
+        prints GitHub Actions annotations (::error file=…,line=…::) on stdout, and writes JUnit XML \
+        (--junit) and a Markdown summary for a PR comment (--summary). A bundle is "verified" only \
+        when signed by a key given with --key or --keys; otherwise its files are checked against \
+        the record's own key and it is reported as not checked (or integrity only with \
+        --trust-record-key).
+
+        Exit code 0 when every path passes (an incomplete verdict or an unchecked signer passes \
+        unless --strict), 1 when a rule or a bundle failed, 2 when a path could not be audited.
         """
     )
 
@@ -31,7 +35,7 @@ struct GateCommand: ParsableCommand {
     @Flag(help: "Fail incomplete verdicts too (rules that could not be checked).")
     var strict = false
 
-    @Flag(name: .customLong("no-annotations"), help: "Do not print GitHub Actions annotations.")
+    @Flag(help: "Do not print GitHub Actions annotations.")
     var noAnnotations = false
 
     @OptionGroup var signers: SignerKeyOptions

@@ -29,16 +29,16 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Comma-separated seeds, one run each, e.g. 1337,42,2025.")
     var seeds: String
 
-    @Option(name: .customLong("nproc-per-node"), help: "Processes per node; above 1 the run goes through torchrun.")
+    @Option(help: "Processes per node; above 1 the run goes through torchrun.")
     var nprocPerNode: Int = 1
 
     @Flag(help: "Launch through torchrun even with one process.")
     var torchrun = false
 
-    @Option(name: .customLong("data-path"), help: "Data folder, passed as DATA_PATH.")
+    @Option(help: "Data folder, passed as DATA_PATH.")
     var dataPath: String?
 
-    @Option(name: .customLong("tokenizer-path"), help: "Tokenizer .model file, passed as TOKENIZER_PATH.")
+    @Option(help: "Tokenizer .model file, passed as TOKENIZER_PATH.")
     var tokenizerPath: String?
 
     @Option(help: "Ed25519 private key (PEM) to sign the record with.")
@@ -56,28 +56,28 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Python interpreter for single-process runs.")
     var python: String = "python3"
 
-    @Option(name: .customLong("train-seconds"), help: "Training cap in seconds (default: the track's time.train rule, else 600).")
+    @Option(help: "Training cap in seconds (default: the track's time.train rule, else 600).")
     var trainSeconds: Double?
 
-    @Option(name: .customLong("eval-seconds"), help: "Cap after training stops, in seconds (default: the track's time.eval rule, else 600).")
+    @Option(help: "Cap after training stops, in seconds (default: the track's time.eval rule, else 600).")
     var evalSeconds: Double?
 
-    @Option(name: .customLong("grace-seconds"), help: "Grace added to each cap before the group is stopped.")
+    @Option(help: "Grace added to each cap before the group is stopped.")
     var graceSeconds: Double = 60
 
-    @Flag(name: .customLong("no-network-isolation"), help: "Do not run the submission in a loopback-only network namespace.")
+    @Flag(help: "Do not run the submission in a loopback-only network namespace.")
     var noNetworkIsolation = false
 
-    @Flag(name: .customLong("no-sandbox"), help: "Run the submission as an ordinary child, without namespaces (rule runner.sandbox is then unverifiable).")
+    @Flag(help: "Run the submission as an ordinary child, without namespaces (rule runner.sandbox is then unverifiable).")
     var noSandbox = false
 
-    @Option(name: .customLong("artifact"), help: "Glob of the declared artifact's file name in the working folder (repeatable; default *.ptz).")
+    @Option(help: "Glob of the declared artifact's file name in the working folder (repeatable; default *.ptz).")
     var artifact: [String] = []
 
     @Option(help: "Author written into submission.json (default: the submission's own submission.json, else 'Referee').")
     var author: String?
 
-    @Option(name: .customLong("github-id"), help: "GitHub id written into submission.json (default: the submission's own, else 'referee').")
+    @Option(help: "GitHub id written into submission.json (default: the submission's own, else 'referee').")
     var githubID: String?
 
     @Option(help: "Name written into submission.json (default: the submission's own, else the record folder's name).")
@@ -86,7 +86,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "One-paragraph description for submission.json.")
     var blurb: String?
 
-    @Flag(name: .customLong("no-probes"), help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
+    @Flag(help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
     var noProbes = false
 
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")

@@ -28,7 +28,7 @@ struct SubmissionCommand: ParsableCommand {
     @Option(help: "Author's name (default: from the existing submission.json).")
     var author: String?
 
-    @Option(name: .customLong("github-id"), help: "Author's GitHub id (default: from the existing submission.json).")
+    @Option(help: "Author's GitHub id (default: from the existing submission.json).")
     var githubID: String?
 
     @Option(help: "Name of the submission (default: existing submission.json, else the folder name).")

@@ -137,4 +137,19 @@ struct NewcomerEndToEndTests {
         #expect(notices.count == 5, "\(gate.stdout)")
         #expect(notices.contains { $0.contains("title=6 rules (unverifiable)") })
     }
+
+    /// `referee <command> --help`: the abstract and discussion are wrapped by the argument
+    /// parser only, so within a paragraph every line but the last is long (no hard line break
+    /// in mid-sentence leaving a stub).
+    @Test(arguments: ["audit", "submission", "gate", "report", "run", "verify", "sign", "probe", "keygen"])
+    func helpTextWrapsCleanly(command: String) throws {
+        let help = try RefereeBinary.run([command, "--help"]).stdout
+        let head = help.components(separatedBy: "\nUSAGE:").first ?? ""
+        let paragraphs = head.components(separatedBy: "\n\n").map { $0.split(separator: "\n").map(String.init) }
+        for lines in paragraphs where lines.count > 1 {
+            for line in lines.dropLast() {
+                #expect(line.count >= 60, "\(command) --help breaks a line early: '\(line)'")
+            }
+        }
+    }
 }
