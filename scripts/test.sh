@@ -26,13 +26,21 @@ fi
 swift test --disable-xctest --skip-build 2>&1 | tee "$logs/swift.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+# swift format lint with the committed .swift-format. Rule findings fail the script; layout
+# findings (the pretty printer's Indentation, AddLines, RemoveLine, Spacing, LineLength,
+# TrailingComma) are counted but not enforced until one `swift format format` pass is made over
+# the tree at a moment when no branch is open (it rewrites most files). See docs/style.md.
 if [ "${SKIP_LINT:-0}" != "1" ] && swift format --version >/dev/null 2>&1; then
-    if swift format lint --strict --recursive --parallel Sources Tests Package.swift > "$logs/lint.log" 2>&1; then
-        echo "lint: swift format lint: clean"
-    else
-        cat "$logs/lint.log"
-        echo "lint: swift format lint: $(grep -c ': warning:\|: error:' "$logs/lint.log") findings (see .swift-format)"
+    swift format lint --recursive --parallel Sources Tests Package.swift > "$logs/lint.log" 2>&1
+    layout='\[(Indentation|AddLines|RemoveLine|Spacing|LineLength|TrailingComma)\]'
+    rules_found=$(grep -E ': (warning|error):' "$logs/lint.log" | grep -Ev "$layout" || true)
+    layout_count=$(grep -Ec "$layout" "$logs/lint.log" || true)
+    if [ -n "$rules_found" ]; then
+        printf '%s\n' "$rules_found"
+        echo "lint: swift format lint: $(printf '%s\n' "$rules_found" | wc -l) rule findings (fix them or change .swift-format)"
         status=1
+    else
+        echo "lint: swift format lint: no rule findings ($layout_count layout findings, not enforced)"
     fi
 fi
 
