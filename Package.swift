@@ -39,7 +39,7 @@ let package = Package(
         // Text/JSON/JUnit/GitHub output, submission.json, README.md, SVG, HTML.
         .target(name: "RefereeReport", dependencies: ["RefereeAudit", "RefereeLogs"]),
         // Launching submissions, owning the clock, the bytes and the environment.
-        .target(name: "RefereeRunner", dependencies: ["RefereeSandbox", "RefereeProbe", "RefereeAudit", "RefereeBundle", "RefereeReport", "RefereeCrypto"]),
+        .target(name: "RefereeRunner", dependencies: ["RefereeSandbox", "RefereeProbe", "RefereeAudit", "RefereeBundle", "RefereeReport", "RefereeCrypto", "RefereeData"]),
         .executableTarget(
             name: "referee",
             dependencies: [

@@ -7,13 +7,26 @@ import RefereeCrypto
 /// every subject path is safe and stays inside the folder; every subject exists with its
 /// digest; no file is unlisted; the re-run audit matches the signed verdicts.
 public struct BundleVerifier: Sendable {
-    /// The signer's key, when pinned by the caller (`--key`). When nil the record's own
-    /// `referee.pub.pem` is used, which detects tampering but not a re-signed record.
-    public var trustedKey: Ed25519PublicKey?
+    /// The signers the caller trusts (`--key`, repeatable, or `--keys DIR`): the bundle must be
+    /// signed by one of them. When empty the record's own `referee.pub.pem` is used, which
+    /// detects tampering but not a re-signed record (an integrity-only check: the report's
+    /// `keyPinned` is false).
+    public var trustedKeys: [Ed25519PublicKey]
     public var audit: AuditProvider
 
+    /// The first trusted key (the one-key form of ``trustedKeys``).
+    public var trustedKey: Ed25519PublicKey? {
+        get { trustedKeys.first }
+        set { trustedKeys = newValue.map { [$0] } ?? [] }
+    }
+
     public init(trustedKey: Ed25519PublicKey?, audit: @escaping AuditProvider) {
-        self.trustedKey = trustedKey
+        self.init(trustedKeys: trustedKey.map { [$0] } ?? [], audit: audit)
+    }
+
+    /// An allow-list of signers: the envelope's key id picks the key among `trustedKeys`.
+    public init(trustedKeys: [Ed25519PublicKey], audit: @escaping AuditProvider) {
+        self.trustedKeys = trustedKeys
         self.audit = audit
     }
 
@@ -21,10 +34,10 @@ public struct BundleVerifier: Sendable {
     /// every verification failure is in the report.
     public func verify(_ record: URL) throws(BundleError) -> VerificationReport {
         try requireDirectory(record)
-        var report = VerificationReport(record: record.path, keyID: nil, keyPinned: trustedKey != nil, statement: nil, failure: nil)
+        var report = VerificationReport(record: record.path, keyID: nil, keyPinned: !trustedKeys.isEmpty, statement: nil, failure: nil)
         do {
             let envelope = try readEnvelope(record)
-            let key = try verifyingKey(record)
+            let key = try verifyingKey(record, envelope: envelope)
             let keyID = try Self.keyID(of: key)
             report.keyID = keyID
             let payload = try checkSignature(envelope, key: key, keyID: keyID)
@@ -52,8 +65,14 @@ public struct BundleVerifier: Sendable {
         }
     }
 
-    private func verifyingKey(_ record: URL) throws(VerificationFailure) -> Ed25519PublicKey {
-        if let trustedKey { return trustedKey }
+    private func verifyingKey(_ record: URL, envelope: DSSEEnvelope) throws(VerificationFailure) -> Ed25519PublicKey {
+        if !trustedKeys.isEmpty {
+            // The trusted key the envelope names; else the first (the signature check then
+            // reports that the bundle was signed by another key).
+            let named = Set(envelope.signatures.map(\.keyid))
+            for key in trustedKeys where named.contains((try? key.keyID()) ?? "") { return key }
+            return trustedKeys[0]
+        }
         let url = record.appendingPathComponent(BundleLayout.publicKeyFileName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw .publicKeyMissing }
         do {
@@ -76,7 +95,8 @@ public struct BundleVerifier: Sendable {
         guard let payload = envelope.payloadBytes else { throw .envelopeMalformed(reason: "payload is not valid base64") }
         let candidates = envelope.signatures.filter { $0.keyid == keyID || $0.keyid.isEmpty }
         guard !candidates.isEmpty else {
-            throw .signedByAnotherKey(expected: keyID, found: envelope.signatures.map(\.keyid))
+            let expected = trustedKeys.count > 1 ? trustedKeys.map { (try? $0.keyID()) ?? "?" }.joined(separator: " or ") : keyID
+            throw .signedByAnotherKey(expected: expected, found: envelope.signatures.map(\.keyid))
         }
         let pae = DSSEEnvelope.pae(payloadType: envelope.payloadType, payload: payload)
         for candidate in candidates {

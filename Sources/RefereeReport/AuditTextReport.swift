@@ -4,7 +4,7 @@ import RefereeCore
 
 /// The human-readable audit: per record a header with the verdict and score, a table of runs
 /// with budgets used as a percentage of their caps, then one line per rule with its status and
-/// evidence as file:line.
+/// evidence as file:line (unverifiable rules with the same cause share one entry: ``RuleRows``).
 public struct AuditTextReport: Sendable {
     /// Caps used for the percentage columns (from the rule set when given).
     public var maxBytes: Double
@@ -30,8 +30,20 @@ public struct AuditTextReport: Sendable {
         out += "  verdict \(audit.verdict.rawValue.uppercased())   score \(score) (mean of \(distinct.filter { $0.score != nil }.count) distinct run(s))   track \(audit.track), rules \(audit.rulesVersion) (\(audit.rulesDigest.prefix(12)))\n\n"
         out += runTable(audit.runs, record: audit.path)
         out += "\n"
-        let idWidth = audit.results.map(\.id.count).max() ?? 10
-        for result in audit.results {
+        let rows = RuleRows.rows(audit.results)
+        let idWidth = rows.filter { !$0.isGroup }.map(\.result.id.count).max() ?? 10
+        for row in rows {
+            let result = row.result
+            if row.isGroup {
+                // Unverifiable rules with one cause: their ids on one line, the cause once.
+                out += "  ----  \(row.ids.joined(separator: ", ")) (\(row.ids.count) rules)\n"
+                out += "  \(pad("", 4))  \(result.message)\n"
+                for e in result.evidence.prefix(evidenceLimit) {
+                    let place = e.location.map { SourceLocation(file: short($0.file, audit.path), line: $0.line).description } ?? ""
+                    out += "  \(pad("", 4))    \(place)\(place.isEmpty ? e.detail : "  \(e.detail)")\n"
+                }
+                continue
+            }
             let tag: String
             switch (result.status, result.severity) {
             case (.pass, _): tag = "PASS"

@@ -2,13 +2,15 @@ import Foundation
 import RefereeAudit
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,title=…::message` for each failed
-/// error rule, `::warning …` for each failed warning, `::notice …` for each unverifiable rule.
+/// error rule, `::warning …` for each failed warning, `::notice …` for each cause of
+/// unverifiable rules (rules with the same message share one notice, titled with their ids).
 /// Passing rules print nothing.
 public enum GitHubAnnotations {
     public static func render(_ audits: [RecordAudit]) -> String {
         var out = ""
         for audit in audits {
-            for result in audit.results where result.status != .pass {
+            for row in RuleRows.rows(audit.results) where row.result.status != .pass {
+                let result = row.result
                 let command: String
                 switch (result.status, result.severity) {
                 case (.fail, .error): command = "error"
@@ -18,7 +20,9 @@ public enum GitHubAnnotations {
                 let located = result.evidence.first { $0.location != nil }?.location
                 var props = ["file=\(property(located?.file ?? audit.path))"]
                 if let line = located?.line, line > 0 { props.append("line=\(line)") }
-                props.append("title=\(property("\(result.id) (\(result.status.rawValue)) [\(result.source.rawValue)]"))")
+                let title = row.isGroup ? "\(row.ids.count) rules (\(result.status.rawValue)) [\(result.source.rawValue)]: \(row.ids.joined(separator: ", "))"
+                    : "\(result.id) (\(result.status.rawValue)) [\(result.source.rawValue)]"
+                props.append("title=\(property(title))")
                 var message = result.message
                 for e in result.evidence {
                     message += "\n" + (e.location.map { "\($0): " } ?? "") + e.detail

@@ -13,9 +13,9 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Audit logs and record folders against a track's rules.",
         discussion: """
-        Every verdict is recomputed from the logs, submission.json and files of each path.
+        Every verdict is recomputed from the logs, submission.json and files of each path. \
+        The track defaults to the one the record folder declares, else track_10min_16mb. \
         Exit codes: 0 no rule failed, 1 an error-severity rule failed, 2 bad input or usage.
-        The track defaults to the one the record folder declares, else track_10min_16mb.
         """
     )
 

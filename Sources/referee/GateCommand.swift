@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RefereeAudit
 import RefereeBundle
+import RefereeCore
 import RefereeCrypto
 import RefereeReport
 
@@ -10,11 +11,15 @@ struct GateCommand: ParsableCommand {
         commandName: "gate",
         abstract: "Audit and verify for CI; non-zero exit on any failure.",
         discussion: """
-        Audits each path (a record folder or a log), verifies its referee.bundle.json when present,
-        prints GitHub Actions annotations (::error file=…,line=…::) on stdout, and writes JUnit XML
-        (--junit) and a Markdown summary for a PR comment (--summary). Exit code 0 when every path
-        passes (an incomplete verdict passes unless --strict), 1 when a rule or a bundle failed,
-        2 when a path could not be audited.
+        Audits each path (a record folder or a log), checks its referee.bundle.json when present, \
+        prints GitHub Actions annotations (::error file=…,line=…::) on stdout, and writes JUnit XML \
+        (--junit) and a Markdown summary for a PR comment (--summary). A bundle is "verified" only \
+        when signed by a key given with --key or --keys; otherwise its files are checked against \
+        the record's own key and it is reported as not checked (or integrity only with \
+        --trust-record-key).
+
+        Exit code 0 when every path passes (an incomplete verdict or an unchecked signer passes \
+        unless --strict), 1 when a rule or a bundle failed, 2 when a path could not be audited.
         """
     )
 
@@ -30,23 +35,22 @@ struct GateCommand: ParsableCommand {
     @Flag(help: "Fail incomplete verdicts too (rules that could not be checked).")
     var strict = false
 
-    @Flag(name: .customLong("no-annotations"), help: "Do not print GitHub Actions annotations.")
+    @Flag(help: "Do not print GitHub Actions annotations.")
     var noAnnotations = false
 
-    @Option(name: .long, help: ArgumentHelp("Pin the bundles' signer to this public key (PEM); default: each record's referee.pub.pem.", valueName: "PUB"))
-    var key: String?
+    @OptionGroup var signers: SignerKeyOptions
 
     @OptionGroup var rules: RulesOptions
 
     func run() throws {
-        let pinned = try key.map { try Ed25519PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
+        let trusted = try signers.trustedKeys()
         var entries: [GateEntry] = []
         for path in paths {
             let url = URL(fileURLWithPath: path)
             do {
                 let ruleSet = try rules.ruleSet(for: url)
                 let audit = try Auditor(rules: ruleSet).audit(path: url, displayPath: path)
-                entries.append(GateEntry(path: path, audit: audit, bundle: GateBundle.status(of: url, rules: ruleSet, key: pinned)))
+                entries.append(GateEntry(path: path, audit: audit, bundle: GateBundle.status(of: url, rules: ruleSet, keys: trusted, trustRecordKey: signers.trustRecordKey)))
             } catch {
                 entries.append(GateEntry(path: path, audit: nil, error: "\(error)"))
             }
@@ -74,21 +78,25 @@ struct GateCommand: ParsableCommand {
 
 /// Bundle verification for the gate: helper "bundle"'s ``BundleVerifier`` with the gate's rules.
 enum GateBundle {
-    /// `.absent` without `referee.bundle.json`; otherwise the verifier's result. `key` pins the
-    /// signer; without it the record's own `referee.pub.pem` is used (detects any change since
-    /// signing, not a record re-signed with another key).
-    static func status(of url: URL, rules: RuleSet, key: Ed25519PublicKey?) -> BundleStatus {
+    /// `.absent` without `referee.bundle.json`. With trusted `keys`: `.verified` or `.invalid`.
+    /// Without: the files are still checked against the record's own `referee.pub.pem` (a
+    /// mismatch is `.invalid`); a match is `.integrityOnly` when `trustRecordKey` was given, else
+    /// `.notChecked` (the signer is not authenticated; fails under `--strict`).
+    static func status(of url: URL, rules: RuleSet, keys: [Ed25519PublicKey], trustRecordKey: Bool) -> BundleStatus {
         let file = url.appendingPathComponent(BundleLayout.bundleFileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return .absent }
-        let verifier = BundleVerifier(trustedKey: key, audit: { record in try RulesOptions.audit(record, rules: rules) })
+        let verifier = BundleVerifier(trustedKeys: keys, audit: { record in try RulesOptions.audit(record, rules: rules) })
         do {
             let report = try verifier.verify(url)
             if let failure = report.failure {
-                return .invalid(reason: "\(BundleLayout.bundleFileName): \(failure.description)")
+                return .invalid(reason: failure.description)
             }
-            return .verified(signer: "keyid \(report.keyID ?? "?")\(report.keyPinned ? ", pinned" : "")")
+            let signer = "keyid \(report.keyID ?? "?")"
+            if report.keyPinned { return .verified(signer: "\(signer), a trusted key") }
+            if trustRecordKey { return .integrityOnly(signer: signer) }
+            return .notChecked(reason: "\(BundleLayout.bundleFileName): files match the record's own key (\(signer)) but the signer is not authenticated; pass --key PUB or --keys DIR, or --trust-record-key to accept integrity only")
         } catch {
-            return .invalid(reason: "\(BundleLayout.bundleFileName): \(error)")
+            return .invalid(reason: ErrorText.located(BundleLayout.bundleFileName, "\(error)"))
         }
     }
 }

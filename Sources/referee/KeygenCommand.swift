@@ -11,7 +11,7 @@ struct KeygenCommand: ParsableCommand {
         discussion: "Writes the private key to KEY (PEM PKCS#8, mode 0600) and the public key to KEY.pub. Existing files are never overwritten."
     )
 
-    @Option(name: .long, help: ArgumentHelp("Private key file to create; the public key goes to KEY.pub.", valueName: "KEY"))
+    @Option(help: ArgumentHelp("Private key file to create; the public key goes to KEY.pub.", valueName: "KEY"))
     var out: String
 
     func run() throws {

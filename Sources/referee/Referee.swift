@@ -22,8 +22,14 @@ struct Referee: AsyncParsableCommand {
         ]
     )
 
-    /// Parses and runs, mapping every error that is not a rule failure to exit code 2.
+    /// Parses and runs, mapping every error that is not a rule failure to exit code 2. Every
+    /// message goes to stderr with one prefix, `referee: error: `; usage errors keep the usage
+    /// lines the argument parser adds.
     static func main() async {
+        if let typo = CommandSuggestion.unknownCommand(in: Array(CommandLine.arguments.dropFirst()), known: subcommandNames) {
+            FileHandle.standardError.write(Data((errorMessage(typo) + "\n").utf8))
+            Foundation.exit(ExitCode.badInput.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {
@@ -36,12 +42,26 @@ struct Referee: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                exit(withError: error)
+                exit(withError: error)  // --help, --version
             }
-            let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data(("referee: " + message + "\n").utf8))
+            FileHandle.standardError.write(Data((errorMessage(fullMessage(for: error)) + "\n").utf8))
             Foundation.exit(ExitCode.badInput.rawValue)
         }
+    }
+
+    /// The subcommands' names, for typo suggestions.
+    static var subcommandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// `referee: error: <message>`: the argument parser's own `Error: ` prefix is replaced, not
+    /// repeated.
+    static func errorMessage(_ full: String) -> String {
+        var text = Substring(full)
+        for prefix in ["Error: ", "error: "] where text.hasPrefix(prefix) {
+            text = text.dropFirst(prefix.count)
+        }
+        return "referee: error: " + text
     }
 }
 

@@ -8,8 +8,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report of a record (compliance table, results, plots).",
         discussion: """
-        The page has inline CSS and SVG and no external resources. The audit reads the record as it
-        is (including its own submission.json). Exit code 0 when the audit passes or is incomplete,
+        The page has inline CSS and SVG and no external resources. The audit reads the record as it \
+        is (including its own submission.json). Exit code 0 when the audit passes or is incomplete, \
         1 when a rule failed (the report is written anyway), 2 on bad input.
         """
     )

@@ -4,38 +4,41 @@ import RefereeAudit
 import RefereeReport
 import RefereeRunner
 
-/// `referee run <record-dir> --seeds 1337,42,2025 [...] [-- NAME=value ...]`.
+/// `referee run <submission-dir> --seeds 1337,42,2025 [...] [-- NAME=value ...]`.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a submission end to end and produce a verified record.",
         discussion: """
-        Each seed runs in its own working directory (artifacts/seed<SEED>) with its output \
+        Every path (the submission folder and its entry script, --data-path, --tokenizer-path, \
+        --key, --out, the interpreter) is checked before the first seed starts; each unusable one \
+        is listed and the exit code is 2. Each seed runs in its own working directory (artifacts/seed<SEED>) with its output \
         timestamped into train_seed<SEED>.log. Phase caps are enforced: at a cap the whole process \
         group is stopped and the run is recorded as over budget. Then the first completed seed's \
         artifact is probed (needs --data-path), the record is audited, submission.json and README.md \
-        are written, and the record is signed when --key is given. Exit codes: 0 every seed completed \
+        are written, and the record is signed when --key is given. A seed that fails prints its log's \
+        path and last lines, and the closing summary names every failed seed. Exit codes: 0 every seed completed \
         and nothing failed, 1 a seed failed, crashed or went over budget, or a rule failed, \
         2 bad input, 130 interrupted.
         """
     )
 
     @Argument(help: "The submission folder holding the entry script (train_gpt.py).")
-    var recordDir: String
+    var submissionDir: String
 
     @Option(help: "Comma-separated seeds, one run each, e.g. 1337,42,2025.")
     var seeds: String
 
-    @Option(name: .customLong("nproc-per-node"), help: "Processes per node; above 1 the run goes through torchrun.")
+    @Option(help: "Processes per node; above 1 the run goes through torchrun.")
     var nprocPerNode: Int = 1
 
     @Flag(help: "Launch through torchrun even with one process.")
     var torchrun = false
 
-    @Option(name: .customLong("data-path"), help: "Data folder, passed as DATA_PATH.")
+    @Option(help: "Data folder, passed as DATA_PATH.")
     var dataPath: String?
 
-    @Option(name: .customLong("tokenizer-path"), help: "Tokenizer .model file, passed as TOKENIZER_PATH.")
+    @Option(help: "Tokenizer .model file, passed as TOKENIZER_PATH.")
     var tokenizerPath: String?
 
     @Option(help: "Ed25519 private key (PEM) to sign the record with.")
@@ -53,28 +56,28 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Python interpreter for single-process runs.")
     var python: String = "python3"
 
-    @Option(name: .customLong("train-seconds"), help: "Training cap in seconds (default: the track's time.train rule, else 600).")
+    @Option(help: "Training cap in seconds (default: the track's time.train rule, else 600).")
     var trainSeconds: Double?
 
-    @Option(name: .customLong("eval-seconds"), help: "Cap after training stops, in seconds (default: the track's time.eval rule, else 600).")
+    @Option(help: "Cap after training stops, in seconds (default: the track's time.eval rule, else 600).")
     var evalSeconds: Double?
 
-    @Option(name: .customLong("grace-seconds"), help: "Grace added to each cap before the group is stopped.")
+    @Option(help: "Grace added to each cap before the group is stopped.")
     var graceSeconds: Double = 60
 
-    @Flag(name: .customLong("no-network-isolation"), help: "Do not run the submission in a loopback-only network namespace.")
+    @Flag(help: "Do not run the submission in a loopback-only network namespace.")
     var noNetworkIsolation = false
 
-    @Flag(name: .customLong("no-sandbox"), help: "Run the submission as an ordinary child, without namespaces (rule runner.sandbox is then unverifiable).")
+    @Flag(help: "Run the submission as an ordinary child, without namespaces (rule runner.sandbox is then unverifiable).")
     var noSandbox = false
 
-    @Option(name: .customLong("artifact"), help: "Glob of the declared artifact's file name in the working folder (repeatable; default *.ptz).")
+    @Option(help: "Glob of the declared artifact's file name in the working folder (repeatable; default *.ptz).")
     var artifact: [String] = []
 
     @Option(help: "Author written into submission.json (default: the submission's own submission.json, else 'Referee').")
     var author: String?
 
-    @Option(name: .customLong("github-id"), help: "GitHub id written into submission.json (default: the submission's own, else 'referee').")
+    @Option(help: "GitHub id written into submission.json (default: the submission's own, else 'referee').")
     var githubID: String?
 
     @Option(help: "Name written into submission.json (default: the submission's own, else the record folder's name).")
@@ -83,7 +86,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "One-paragraph description for submission.json.")
     var blurb: String?
 
-    @Flag(name: .customLong("no-probes"), help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
+    @Flag(help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
     var noProbes = false
 
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
@@ -93,11 +96,15 @@ struct RunCommand: ParsableCommand {
         let seedList = try RunConfiguration.parseSeeds(seeds)
         let extra = try RunConfiguration.parseEnvironment(extraEnvironment)
         guard nprocPerNode >= 1 else { throw ValidationError("--nproc-per-node must be at least 1") }
-        let source = URL(fileURLWithPath: recordDir)
+        let source = URL(fileURLWithPath: submissionDir)
         let outURL = out.map { URL(fileURLWithPath: $0) } ?? RunConfiguration.defaultOut(track: track, recordDir: source)
         let launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
                                 dataPath: dataPath.map(absolute), tokenizerPath: tokenizerPath.map(absolute),
                                 refereeHome: LaunchPlan.locateHome(), extraEnvironment: extra)
+        let problems = PreflightCheck(submissionDir: source, entryScript: entry, dataPath: dataPath.map { URL(fileURLWithPath: $0) },
+                                      tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) }, keyPath: key.map { URL(fileURLWithPath: $0) },
+                                      outDir: outURL, python: python, torchrun: launch.usesTorchrun).problems()
+        if !problems.isEmpty { throw PreflightError(problems: problems) }
         let ruleSet = try RuleSet.builtin(track: track)
         // Explicit flags win over the track's rules; a cap the rules do not set stays at 600 s.
         var caps = PhaseCaps(rules: ruleSet, fallback: PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: graceSeconds))
@@ -117,6 +124,11 @@ struct RunCommand: ParsableCommand {
         let record = try runner.run()
         print("record: \(outURL.standardizedFileURL.path)")
         for step in record.postRun { print("\(step.name): \(step.status.rawValue) \(step.detail)") }
+        let failed = record.seeds.filter(SeedFailureReport.failed)
+        if !failed.isEmpty {
+            let names = failed.map { "\($0.seed) (\(SeedFailureReport.cause($0)), log \(outURL.appendingPathComponent($0.log.path).standardizedFileURL.path))" }
+            print("failed seeds: \(failed.count) of \(record.seeds.count): \(names.joined(separator: "; "))")
+        }
         if record.interrupted { throw ExitCode(130) }
         let ruleFailed = record.postRun.contains { $0.status == .ruleFailed || $0.status == .error }
         if !record.allSeedsCompleted || ruleFailed { throw ExitCode.ruleFailed }

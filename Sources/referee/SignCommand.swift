@@ -15,7 +15,7 @@ struct SignCommand: ParsableCommand {
     @Argument(help: "The record folder.")
     var recordDir: String
 
-    @Option(name: .long, help: ArgumentHelp("Private key (PEM PKCS#8 Ed25519, from `referee keygen`).", valueName: "KEY"))
+    @Option(help: ArgumentHelp("Private key (PEM PKCS#8 Ed25519, from `referee keygen`).", valueName: "KEY"))
     var key: String
 
     @OptionGroup var rules: RulesOptions

@@ -2,7 +2,8 @@ import Foundation
 import RefereeCore
 import RefereeLogs
 
-/// `stats.significance`: a one-sided Welch t-test of the runs' val_loss against an earlier record.
+/// `stats.significance`: a one-sided Welch t-test of the runs' val_bpb against an earlier record,
+/// the margin converted from nats (``ImprovementTest``), warning when the tokenizers differ.
 enum StatsChecks {
     static let all: [String: RuleCheck] = [
         "stats.significance": significance,
@@ -16,18 +17,34 @@ enum StatsChecks {
         }
         let scored = context.scoredRuns
         let losses = scored.compactMap(\.score.eval.valLoss)
-        let evidence = scored.map { Evidence("\($0.ref.label): val_loss \($0.score.eval.valLoss.map { Fmt.fixed($0, 8) } ?? "absent")", at: $0.score.eval.location) }
+        let bpbs = scored.map(\.score.eval.valBPB)
+        let evidence = scored.map { Evidence("\($0.ref.label): val_bpb \(Fmt.fixed($0.score.eval.valBPB, 8)), val_loss \($0.score.eval.valLoss.map { Fmt.fixed($0, 8) } ?? "absent")", at: $0.score.eval.location) }
+        guard bpbs.count >= 2, against.valBPBs.count >= 2 else {
+            return natsTest(rule, losses: losses, against: against, margin: margin, maxP: maxP, evidence: evidence)
+        }
+        guard let test = ImprovementTest(newLosses: losses, newBPBs: bpbs, oldLosses: against.valLosses, oldBPBs: against.valBPBs, marginNats: margin) else {
+            if losses.isEmpty && against.valLosses.isEmpty {
+                return rule.unverifiable("no val_loss on either side: the margin of \(margin) nats cannot be converted to bits per byte", evidence)
+            }
+            return rule.unverifiable("both sides have zero variance: the t-test is undefined", evidence)
+        }
+        let w = test.welch
+        var summary = "improvement \(Fmt.fixed(w.improvement, 5)) bpb over \(against.path) (mean val_bpb \(Fmt.fixed(w.old.mean, 5)) → \(Fmt.fixed(w.new.mean, 5))), margin \(margin) nats = \(Fmt.fixed(test.marginBPB, 5)) bpb, Welch t = \(Fmt.fixed(w.t, 3)), df = \(Fmt.fixed(w.degreesOfFreedom, 2)), p = \(formatP(w.pValue))"
+        summary += w.pValue < maxP ? " < \(maxP)" : " ≥ \(maxP)"
+        if let warning = test.tokenizerWarning { summary += "; warning: \(warning)" }
+        return w.pValue < maxP ? rule.pass(summary, evidence) : rule.fail(summary, evidence)
+    }
+
+    /// The test on val_loss in nats, for an earlier record known without val_bpb values.
+    static func natsTest(_ rule: Rule, losses: [Double], against: AgainstRecord, margin: Double, maxP: Double, evidence: [Evidence]) -> RuleResult {
         guard losses.count >= 2, against.valLosses.count >= 2 else {
             return rule.unverifiable("a t-test needs at least 2 runs with val_loss on each side (this record: \(losses.count), \(against.path): \(against.valLosses.count))", evidence)
         }
         guard let test = WelchTest(new: losses, old: against.valLosses, margin: margin) else {
             return rule.unverifiable("both sides have zero variance: the t-test is undefined", evidence)
         }
-        let summary = "improvement \(Fmt.fixed(test.improvement, 5)) nats over \(against.path) (mean \(Fmt.fixed(test.old.mean, 5)) → \(Fmt.fixed(test.new.mean, 5))), margin \(margin), Welch t = \(Fmt.fixed(test.t, 3)), df = \(Fmt.fixed(test.degreesOfFreedom, 2)), p = \(formatP(test.pValue))"
-        if test.pValue < maxP {
-            return rule.pass(summary + " < \(maxP)", evidence)
-        }
-        return rule.fail(summary + " ≥ \(maxP)", evidence)
+        let summary = "improvement \(Fmt.fixed(test.improvement, 5)) nats over \(against.path) (mean \(Fmt.fixed(test.old.mean, 5)) → \(Fmt.fixed(test.new.mean, 5))), margin \(margin), Welch t = \(Fmt.fixed(test.t, 3)), df = \(Fmt.fixed(test.degreesOfFreedom, 2)), p = \(formatP(test.pValue)) (in nats: no val_bpb values for \(against.path))"
+        return test.pValue < maxP ? rule.pass(summary + " < \(maxP)", evidence) : rule.fail(summary + " ≥ \(maxP)", evidence)
     }
 
     static func formatP(_ p: Double) -> String {

@@ -49,13 +49,23 @@ extension RuleSet {
         return RuleSet(track: track, version: version, digest: digest, rules: rules)
     }
 
-    /// The rule file of `track` (e.g. `track_10min_16mb`), found in order: the folder named by
-    /// `REFEREE_RULES_DIR`; a `Rules/` folder beside the executable or in any of its parents; a
-    /// `Rules/` folder in the current directory or any of its parents.
-    public static func builtin(track: String) throws(AuditError) -> RuleSet {
-        let candidates = rulesDirectories()
-        for dir in candidates {
-            let file = dir.appendingPathComponent("\(track).toml")
+    /// The tracks whose rules are compiled into this binary (from `Rules/*.toml`, see
+    /// `scripts/generate-builtin-rules.sh`), sorted.
+    public static var builtinTracks: [String] { builtinFiles.keys.sorted() }
+
+    /// The rules of `track` (e.g. `track_10min_16mb`): `<track>.toml` in the folder named by
+    /// `REFEREE_RULES_DIR` when that variable is set and the file exists there, else the copy
+    /// compiled into the binary (byte for byte `Rules/<track>.toml`, so the digest is the file's).
+    /// No folder beside the executable or the current directory is searched: a copied binary
+    /// behaves the same anywhere.
+    ///
+    /// Throws ``AuditError/unknownTrack(_:searched:)`` listing where it looked (and saying how
+    /// to add a track) when neither has the track; ``AuditError/badRules(path:line:expected:)``
+    /// when the override file is malformed or declares another track.
+    public static func builtin(track: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(AuditError) -> RuleSet {
+        var searched: [String] = []
+        if let dir = environment[rulesDirEnvironment], !dir.isEmpty {
+            let file = URL(fileURLWithPath: dir).appendingPathComponent("\(track).toml")
             if FileManager.default.fileExists(atPath: file.path) {
                 let set = try load(file)
                 guard set.track == track else {
@@ -63,31 +73,14 @@ extension RuleSet {
                 }
                 return set
             }
+            searched.append("\(rulesDirEnvironment)=\(dir) (no \(track).toml there)")
+        } else {
+            searched.append("\(rulesDirEnvironment) (not set)")
         }
-        throw AuditError.unknownTrack(track, searched: candidates.map(\.path))
-    }
-
-    /// The folders searched by ``builtin(track:)``, in order.
-    public static func rulesDirectories(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
-        var dirs: [URL] = []
-        if let env = environment[rulesDirEnvironment], !env.isEmpty {
-            dirs.append(URL(fileURLWithPath: env))
+        if let text = builtinFiles[track] {
+            return try parse(text, path: "<built-in>/\(track).toml", digest: SHA256.hex(Data(text.utf8)))
         }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        let starts = [exe.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        for start in starts {
-            var dir = start.standardizedFileURL
-            while true {
-                let rules = dir.appendingPathComponent("Rules")
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: rules.path, isDirectory: &isDir), isDir.boolValue, !dirs.contains(rules) {
-                    dirs.append(rules)
-                }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-        }
-        return dirs
+        searched.append("the rules built into referee (\(builtinTracks.joined(separator: ", ")))")
+        throw AuditError.unknownTrack(track, searched: searched)
     }
 }

@@ -8,8 +8,12 @@ public enum BundleStatus: Codable, Hashable, Sendable {
     case verified(signer: String)
     /// The bundle is present but does not verify; the reason names the file and what was expected.
     case invalid(reason: String)
-    /// A bundle is present but this build cannot verify bundles yet.
+    /// A bundle is present but its signer was not authenticated (no trusted key given); its
+    /// files may still have been checked against the record's own key. Fails under `--strict`.
     case notChecked(reason: String)
+    /// The bundle verified against the record's own key, as asked (`--trust-record-key`):
+    /// integrity only, the signer is not authenticated.
+    case integrityOnly(signer: String)
 
     /// True when the bundle makes the gate fail.
     public var fails: Bool {
@@ -23,6 +27,7 @@ public enum BundleStatus: Codable, Hashable, Sendable {
         case .verified(let signer): return "✅ verified (\(signer))"
         case .invalid(let reason): return "❌ \(reason)"
         case .notChecked(let reason): return "⚠️ not checked: \(reason)"
+        case .integrityOnly(let signer): return "☑️ integrity only (\(signer); signer not authenticated)"
         }
     }
 }
@@ -46,6 +51,7 @@ public struct GateEntry: Sendable {
     /// failed, or a bundle is present and invalid. `strict` also fails `incomplete` verdicts.
     public func fails(strict: Bool) -> Bool {
         if error != nil || bundle.fails { return true }
+        if strict, case .notChecked = bundle { return true }
         guard let audit else { return true }
         switch audit.verdict {
         case .fail: return true
@@ -72,6 +78,9 @@ extension GateEntry {
             results.append(RuleResult(id: "bundle.verify", status: .fail, message: reason))
         case .notChecked(let reason):
             results.append(RuleResult(id: "bundle.verify", status: .unverifiable, message: reason))
+        case .integrityOnly(let signer):
+            results.append(RuleResult(id: "bundle.verify", status: .pass,
+                                      message: "bundle integrity-only: files match, signed by the record's own key (\(signer)); the signer is not authenticated"))
         }
         return RecordAudit(path: audit?.path ?? path, track: audit?.track ?? "unknown",
                            rulesVersion: audit?.rulesVersion ?? "", rulesDigest: audit?.rulesDigest ?? "",

@@ -25,7 +25,8 @@ public enum HTMLReport {
         h += "<p class=\"score\">val_bpb <strong>\(opt(r.meanBPB))</strong> (mean of \(r.seeds.count) run\(r.seeds.count == 1 ? "" : "s")\(r.stdBPB.map { ", std \(Fixed.format($0, 8))" } ?? "")) · val_loss \(opt(r.meanValLoss)) nats</p>\n"
         h += "<p>\(esc(d.blurb))</p>\n"
         if let against = d.against {
-            h += "<p>Against <code>\(esc(against.record))</code>: Δ \(opt(against.deltaNats)) nats, p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a")</p>\n"
+            let delta = against.deltaBPB.map { "Δ \(Fixed.format($0, 8)) bpb" } ?? "Δ \(opt(against.deltaNats)) nats"
+            h += "<p>Against <code>\(esc(against.record))</code>: \(delta), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a")\(against.warning.map { " — warning: \(esc($0))" } ?? "")</p>\n"
         }
         h += "<h2>Results per seed</h2>\n<table id=\"results\">\n<thead><tr><th>Seed</th><th>val_bpb</th><th>val_loss</th><th>Artifact bytes</th><th>Code bytes</th><th>Train s</th><th>Eval s</th><th>Score line</th></tr></thead>\n<tbody>\n"
         for s in r.seeds {
@@ -35,9 +36,11 @@ public enum HTMLReport {
         h += "</tbody>\n</table>\n"
         h += "<h2>Compliance</h2>\n<p>Rules <code>\(esc(a.track))</code> version \(esc(a.rulesVersion)), sha256 <code>\(esc(a.rulesDigest))</code></p>\n"
         h += "<table id=\"compliance\">\n<thead><tr><th>Rule</th><th>Status</th><th>Severity</th><th>Evidence</th><th>Detail</th></tr></thead>\n<tbody>\n"
-        for result in a.results {
+        for row in RuleRows.rows(a.results) {
+            let result = row.result
             let locs = result.evidence.compactMap { $0.location?.description }.prefix(3).joined(separator: ", ")
-            h += "<tr class=\"\(result.status.rawValue)\"><td><code>\(esc(result.id))</code></td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(result.source.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
+            let ids = row.ids.map { "<code>\(esc($0))</code>" }.joined(separator: ", ")
+            h += "<tr class=\"\(result.status.rawValue)\"><td>\(ids)</td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(result.source.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
         }
         if a.results.isEmpty { h += "<tr><td colspan=\"5\">no rule was evaluated</td></tr>\n" }
         h += "</tbody>\n</table>\n"

@@ -23,7 +23,11 @@ public enum ReadmeWriter {
         md += "| Code bytes (max) | \(r.bytesCode.map(Fixed.grouped) ?? "n/a") |\n"
         md += "| Runs | \(r.seeds.count)\(r.duplicates.isEmpty ? "" : " (\(r.duplicates.count) byte-identical cop\(r.duplicates.count == 1 ? "y" : "ies") counted once)") |\n"
         if let against = d.against {
-            md += "| Against | `\(against.record)`: val_loss \(opt(against.valLoss, 8)), Δ \(opt(against.deltaNats, 8)) nats (margin \(Fixed.format(against.marginNats, 3))), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a") |\n"
+            if let deltaBPB = against.deltaBPB, let marginBPB = against.marginBPB {
+                md += "| Against | `\(against.record)`: val_bpb \(opt(against.valBPB, 8)), Δ \(Fixed.format(deltaBPB, 8)) bpb (margin \(Fixed.format(against.marginNats, 3)) nats = \(Fixed.format(marginBPB, 5)) bpb), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a")\(against.warning.map { "; ⚠️ \(cell($0))" } ?? "") |\n"
+            } else {
+                md += "| Against | `\(against.record)`: val_loss \(opt(against.valLoss, 8)), Δ \(opt(against.deltaNats, 8)) nats (margin \(Fixed.format(against.marginNats, 3))), p = \(against.pValue.map { Fixed.format($0, 6) } ?? "n/a") |\n"
+            }
         }
         md += "\n## Results\n\n"
         md += "| Seed | val_bpb | val_loss | Artifact bytes | Code bytes | Train time (s) | Eval time (s) | Score line |\n"
@@ -50,13 +54,14 @@ public enum ReadmeWriter {
             md += "| \(bar.label) | \(bar.usedText) | \(bar.capText) | \(bar.used.map { Fixed.format($0 / bar.cap * 100, 2) + "%" } ?? "n/a") |\n"
         }
         md += "\n## Reproduction\n\n```bash\n\(page.reproductionCommand)\n```\n\n"
-        md += "Regenerate this README and submission.json from the logs with `referee submission <record-dir>`.\n"
+        md += "Regenerate this README and submission.json from the logs with `referee submission <record-dir> --in-place`.\n"
         md += "\n## Compliance\n\n"
         md += "Rules `\(a.track)` version \(a.rulesVersion) (sha256 `\(a.rulesDigest)`). Verdict: \(RecordPage.verdictText(a.verdict)).\n\n"
         md += "Evidence: `measured` = Referee's own measurement (run.json, environment.json, its clock, the files and shards it hashed, its probes); `logged` = what the submission printed or wrote.\n\n"
         md += "| Rule | Status | Severity | Evidence | Detail |\n|---|---|---|---|---|\n"
-        for result in a.results {
-            md += "| `\(result.id)` | \(RecordPage.statusText(result.status)) | \(result.severity.rawValue) | \(result.source.rawValue) | \(cell(result.message))\(evidenceText(result)) |\n"
+        for row in RuleRows.rows(a.results) {
+            let result = row.result
+            md += "| \(row.ids.map { "`\($0)`" }.joined(separator: ", ")) | \(RecordPage.statusText(result.status)) | \(result.severity.rawValue) | \(result.source.rawValue) | \(cell(result.message))\(evidenceText(result)) |\n"
         }
         if a.results.isEmpty { md += "| (none) | | | | no rule was evaluated |\n" }
         md += "\n## Included files\n\n| File | Bytes |\n|---|---:|\n"

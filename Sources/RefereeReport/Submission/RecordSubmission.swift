@@ -59,7 +59,7 @@ public struct RecordSubmission: Sendable {
             let record = try loader.againstRecord(URL(fileURLWithPath: against))
             context.against = AgainstRecord(path: against, valLosses: record.valLosses, valBPBs: record.valBPBs)
             let margin = rules.rule("stats.significance")?.threshold("min_improvement_nats", default: 0.005) ?? 0.005
-            comparison = Comparison(record: against, valLosses: record.valLosses, marginNats: margin)
+            comparison = Comparison(record: against, valLosses: record.valLosses, marginNats: margin, valBPBs: record.valBPBs)
         }
         guard context.logs.contains(where: { $0.runs.contains { $0.score != nil } }) else {
             throw ReportError.noScoredRun(path: url.path)

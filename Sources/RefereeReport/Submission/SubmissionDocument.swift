@@ -31,10 +31,22 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
         /// Old mean val_loss − new mean val_loss, in nats (positive = better).
         public var deltaNats: Double?
         public var marginNats: Double
+        /// The one-sided p-value: of the test on val_bpb when both records have val_bpb
+        /// (identical to the nats test with one tokenizer), else on val_loss.
         public var pValue: Double?
+        /// The earlier record's mean val_bpb, the improvement in bits per byte, and the margin
+        /// converted to bits per byte at this record's tokens per byte (absent without val_bpb).
+        public var valBPB: Double?
+        public var deltaBPB: Double?
+        public var marginBPB: Double?
+        /// Set when the two records' tokens per byte differ: their val_loss (nats per token) is
+        /// then not comparable; `warning` says so in words.
+        public var tokenizersDiffer: Bool?
+        public var warning: String?
 
         enum CodingKeys: String, CodingKey {
             case record, valLoss = "val_loss", deltaNats = "delta_nats", marginNats = "margin_nats", pValue = "p_value"
+            case valBPB = "val_bpb", deltaBPB = "delta_bpb", marginBPB = "margin_bpb", tokenizersDiffer = "tokenizers_differ", warning
         }
     }
 
@@ -98,12 +110,22 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
         seedNumbers = Dictionary(results.seeds.compactMap { s in s.seed.map { (s.key, $0) } }, uniquingKeysWith: { a, _ in a })
         seedCount = results.seeds.count
         if let comparison {
-            let p = Statistics.improvementPValue(new: results.valLosses, old: comparison.valLosses, margin: comparison.marginNats)
+            let newBPBs = results.seeds.compactMap(\.valBPB)
+            let test = ImprovementTest(newLosses: results.valLosses, newBPBs: newBPBs, oldLosses: comparison.valLosses,
+                                       oldBPBs: comparison.valBPBs, marginNats: comparison.marginNats)
+            let p = test?.welch.pValue
+                ?? Statistics.improvementPValue(new: results.valLosses, old: comparison.valLosses, margin: comparison.marginNats)
             let oldMean = Statistics.mean(comparison.valLosses)
             let delta: Double? = { if let o = oldMean, let n = results.meanValLoss { return o - n }; return nil }()
+            let oldBPB = Statistics.mean(comparison.valBPBs)
+            let deltaBPB: Double? = { if let o = oldBPB, let n = results.meanBPB { return o - n }; return nil }()
+            let warning = test?.tokenizerWarning
             against = Against(record: comparison.record, valLoss: oldMean.map { Fixed.round($0, 8) },
-                              deltaNats: delta.map { Fixed.round($0, 8) }, marginNats: comparison.marginNats,
-                              pValue: p.map { Fixed.round($0, 10) })
+                              deltaNats: warning == nil ? delta.map { Fixed.round($0, 8) } : nil, marginNats: comparison.marginNats,
+                              pValue: p.map { Fixed.round($0, 10) },
+                              valBPB: oldBPB.map { Fixed.round($0, 8) }, deltaBPB: deltaBPB.map { Fixed.round($0, 8) },
+                              marginBPB: test.map { Fixed.round($0.marginBPB, 8) },
+                              tokenizersDiffer: test.map(\.tokenizersDiffer), warning: warning)
             pValue = against?.pValue
         }
         verdict = audit.verdict.rawValue

@@ -25,10 +25,14 @@ public struct Comparison: Codable, Hashable, Sendable {
     public var valLosses: [Double]
     /// Required improvement in nats (0.005 by the README's rule).
     public var marginNats: Double
+    /// Its distinct scored runs' val_bpb values: with them the test runs in bits per byte
+    /// (``ImprovementTest``), which stays meaningful when the tokenizers differ.
+    public var valBPBs: [Double]
 
-    public init(record: String, valLosses: [Double], marginNats: Double = 0.005) {
+    public init(record: String, valLosses: [Double], marginNats: Double = 0.005, valBPBs: [Double] = []) {
         self.record = record
         self.valLosses = valLosses
         self.marginNats = marginNats
+        self.valBPBs = valBPBs
     }
 }

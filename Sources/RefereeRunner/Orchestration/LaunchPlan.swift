@@ -64,7 +64,9 @@ public struct LaunchPlan: Sendable {
     }
 
     /// Finds Referee's checkout (the folder holding `python/referee_probe.py`): `REFEREE_HOME`
-    /// when set, else walking up from the executable's path.
+    /// when set, else walking up from the executable's path; at each level an installed layout
+    /// (`share/referee/python/referee_probe.py`, as `scripts/install.sh` lays it out under its
+    /// prefix) counts too.
     public static func locateHome(environment: [String: String] = ProcessInfo.processInfo.environment,
                                   executable: String = CommandLine.arguments.first ?? "") -> URL? {
         let fm = FileManager.default
@@ -73,6 +75,8 @@ public struct LaunchPlan: Sendable {
         while url.path != "/" && !url.path.isEmpty {
             url.deleteLastPathComponent()
             if fm.fileExists(atPath: url.appendingPathComponent("python/referee_probe.py").path) { return url }
+            let installed = url.appendingPathComponent("share/referee")
+            if fm.fileExists(atPath: installed.appendingPathComponent("python/referee_probe.py").path) { return installed }
         }
         return nil
     }

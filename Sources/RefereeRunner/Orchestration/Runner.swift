@@ -76,6 +76,7 @@ public struct Runner {
             journal.append("seed_ended", ["seed": .int(seed), "stop": .text(record.stop.rawValue)])
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
+            if let failure = SeedFailureReport.describe(record, record: out) { progress.finish(failure) }
             if record.stop == .interrupted { interrupted = true; break }
         }
         var run = RunRecord(refereeVersion: config.refereeVersion, track: config.track, entryScript: config.entryScript,

@@ -52,12 +52,11 @@ import RefereeTestSupport
         #expect(set.rules.count == Self.requiredIDs.count - 2)
     }
 
-    @Test func builtinFindsRulesFromTheCurrentDirectory() throws {
-        let dirs = RuleSet.rulesDirectories(environment: ["REFEREE_RULES_DIR": "/nowhere/rules"])
-        #expect(dirs.first?.path == "/nowhere/rules")
-        let set = try RuleSet.builtin(track: "track_10min_16mb")
+    @Test func builtinRulesNeedNoFolder() throws {
+        let set = try RuleSet.builtin(track: "track_10min_16mb", environment: [:])
         #expect(set.track == "track_10min_16mb")
-        #expect(throws: AuditError.self) { try RuleSet.builtin(track: "no_such_track") }
+        #expect(set.digest == SHA256.hex(try Data(contentsOf: rulesDir.appendingPathComponent("track_10min_16mb.toml"))))
+        #expect(throws: AuditError.self) { try RuleSet.builtin(track: "no_such_track", environment: [:]) }
     }
 
     @Test(arguments: [

@@ -62,9 +62,9 @@ struct SubmissionEndToEndTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: copy.appendingPathComponent(file).path)
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
-        _ = try RefereeBinary.run(["submission", copy.path] + Self.flags)
+        _ = try RefereeBinary.run(["submission", copy.path, "--in-place"] + Self.flags)
         let first = try snapshot(copy)
-        _ = try RefereeBinary.run(["submission", copy.path] + Self.flags)
+        _ = try RefereeBinary.run(["submission", copy.path, "--in-place"] + Self.flags)
         #expect(first == (try snapshot(copy)))
         // The claims the audit read back are the generated ones, so the claim rules pass.
         let readme = try String(contentsOf: copy.appendingPathComponent("README.md"), encoding: .utf8)
