@@ -24,6 +24,8 @@ public struct AuditContext: Sendable {
     public var measured: MeasuredRecord?
     /// The stamped step lines and unreadable metrics of each log, by log path.
     public var logScans: [String: LogScan]
+    /// `journal.jsonl` of a record made by `referee run` (v0.2 on), nil when absent.
+    public var journal: RunJournal?
 
     public init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil, scripts: [CommittedFile] = [], measured: MeasuredRecord? = nil, logScans: [String: LogScan] = [:]) {
         self.path = path

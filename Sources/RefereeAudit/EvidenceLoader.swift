@@ -54,12 +54,14 @@ public struct EvidenceLoader: Sendable {
             let data = try read(folder.root.appendingPathComponent(relative), shown: join(relative))
             scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: SHA256.hex(data)))
         }
-        return AuditContext(
+        var context = AuditContext(
             path: shown, folder: folder, logs: logs, claims: claims, logDigests: digests,
             traces: TraceDiscovery.traces(in: url), probes: TraceDiscovery.probes(in: url),
             against: nil, scripts: scripts,
             measured: try MeasuredRecord.load(folder: url, shown: join), logScans: scans
         )
+        context.journal = try RunJournal.load(folder: url, shown: join)
+        return context
     }
 
     /// The per-run scores of an earlier record (distinct runs with a score line).

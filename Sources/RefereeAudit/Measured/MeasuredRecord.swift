@@ -24,6 +24,10 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
     public var caps: Caps?
     public var track: String?
     public var seeds: [Seed] = []
+    /// True when Ctrl-C / SIGTERM stopped the run.
+    public var interrupted: Bool?
+    /// The re-hash of every listed file after every process was dead (runner v0.2).
+    public var integrity: Integrity?
     /// `gpus` lines of environment.json (`index, name, memory, driver, bus id`), nil when absent.
     public var gpus: [String]?
 
@@ -88,6 +92,12 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         public var applied: Bool?
         public var protections: [String: Bool]?
         public var reason: String?
+    }
+
+    public struct Integrity: Codable, Hashable, Sendable {
+        public var files: Int?
+        /// Files whose digest or size changed after Referee hashed them.
+        public var changed: [String]?
     }
 
     public struct Caps: Codable, Hashable, Sendable {
@@ -173,7 +183,7 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case launcher, settings, invocation, entryScript = "entry_script", code, data, sandbox, caps, track, seeds
+        case launcher, settings, invocation, entryScript = "entry_script", code, data, sandbox, caps, track, seeds, interrupted, integrity
         case nprocPerNode = "nproc_per_node", seedsRequested = "seeds_requested"
     }
 
@@ -193,6 +203,8 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         caps = try c.decodeIfPresent(Caps.self, forKey: .caps)
         track = try c.decodeIfPresent(String.self, forKey: .track)
         seeds = try c.decodeIfPresent([Seed].self, forKey: .seeds) ?? []
+        interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted)
+        integrity = try c.decodeIfPresent(Integrity.self, forKey: .integrity)
     }
 
     /// The measured seed whose log is `logName` (record-relative), else the one with `seed`.

@@ -16,6 +16,26 @@ extension RuleSet {
 track = "track_10min_16mb"
 version = "2026.04.3"
 
+# --- Custody of the evidence (runner v0.2) ---------------------------------------------------
+
+[[rule]]
+id = "runner.sandbox"
+statement = "Every process of the submission ran in Referee's sandbox: read-only file system but its working folder, the record hidden, its own PID namespace (nothing outlives the run), loopback-only network."
+severity = "error"
+source = "openai/parameter-golf README FAQ (no network during evaluation); Referee threat model, principle 1 (custody): a submission that can write its own evidence proves nothing"
+
+[[rule]]
+id = "runner.complete"
+statement = "The run reached its end: journal.jsonl records every seed ended and run.json written (a run whose Referee was killed is incomplete, never a pass)."
+severity = "error"
+source = "Referee threat model, principle 6 (unverifiable is not pass); openai/parameter-golf README Submission Process (all runs must be reported)"
+
+[[rule]]
+id = "runner.integrity"
+statement = "Every file run.json lists (code, logs, artifacts, traces) was re-hashed after every process of the run was dead, and none changed."
+severity = "error"
+source = "Referee threat model, class Forgery (a process left behind to change files after they were hashed)"
+
 # --- Budgets -----------------------------------------------------------------------------------
 
 [[rule]]
@@ -226,6 +246,26 @@ source = ["Issue #1017 (C2)", "PR #886", "issue #1872", "PR #1905"]
 
 track = "track_non_record_16mb"
 version = "2026.04.3"
+
+# --- Custody of the evidence (runner v0.2) ---------------------------------------------------
+
+[[rule]]
+id = "runner.sandbox"
+statement = "Every process of the submission ran in Referee's sandbox: read-only file system but its working folder, the record hidden, its own PID namespace (nothing outlives the run), loopback-only network."
+severity = "error"
+source = "openai/parameter-golf README FAQ (no network during evaluation); Referee threat model, principle 1 (custody): a submission that can write its own evidence proves nothing"
+
+[[rule]]
+id = "runner.complete"
+statement = "The run reached its end: journal.jsonl records every seed ended and run.json written (a run whose Referee was killed is incomplete, never a pass)."
+severity = "error"
+source = "Referee threat model, principle 6 (unverifiable is not pass); openai/parameter-golf README Submission Process (all runs must be reported)"
+
+[[rule]]
+id = "runner.integrity"
+statement = "Every file run.json lists (code, logs, artifacts, traces) was re-hashed after every process of the run was dead, and none changed."
+severity = "error"
+source = "Referee threat model, class Forgery (a process left behind to change files after they were hashed)"
 
 # --- Budgets -----------------------------------------------------------------------------------
 
