@@ -172,7 +172,9 @@ public struct Runner {
             work: (sandbox.namespaces ? SandboxLayout.work : work.path, work),
             python: sandbox.namespaces ? SandboxLayout.python : (config.launch.refereeHome?.appendingPathComponent("python").path ?? "/nonexistent"),
             record: out, codeNames: codeNames,
-            privatePrefixes: sandbox.namespaces ? ["/tmp", "/dev/shm"] : [staging.path]))
+            privatePrefixes: sandbox.namespaces ? ["/tmp", "/dev/shm"] : [staging.path],
+            data: sandbox.namespaces ? [SandboxLayout.data, SandboxLayout.tokenizerDir]
+                                     : [config.launch.dataPath, config.launch.tokenizerPath].compactMap { $0 }))
         try? fm.removeItem(at: seedStage)
 
         let logged = PhaseTimestamps(start: result.startedAt, trainingStopped: result.phases.trainingStoppedAt,

@@ -10,7 +10,8 @@ public struct ImportedModule: Sendable, Codable, Hashable {
     public var sha256: String?
     /// `record` (a code file of the record), `referee` (Referee's python helpers), `generated`
     /// (written during the run: the working folder's other files, the private /tmp), `outside`
-    /// (anything else that is neither the standard library nor an installed package).
+    /// (anything else that is not the standard library, an installed package, the data Referee
+    /// supplied or a system file).
     public var origin: String
 }
 
@@ -36,7 +37,12 @@ public enum ImportedModules {
         public var codeNames: Set<String>
         /// Paths that were private to the run (the sandbox's tmpfs).
         public var privatePrefixes: [String]
+        /// The data folder and tokenizer as the process saw them.
+        public var data: [String] = []
     }
+
+    /// Files of the operating system a process may read (configuration, devices, kernel views).
+    static let systemPrefixes = ["/proc", "/sys", "/dev", "/etc", "/usr/share", "/run"]
 
     public static func collect(from folder: URL, mapping: Mapping) -> Result {
         let fm = FileManager.default
@@ -67,18 +73,22 @@ public enum ImportedModules {
                 }
             } else if under(path, mapping.python) {
                 origin = "referee"
+            } else if mapping.data.contains(where: { under(path, $0) }) {
+                origin = "data"
             } else if site.contains(where: { under(path, $0) }) {
                 origin = "site"
             } else if stdlib.contains(where: { under(path, $0) }) {
                 origin = "stdlib"
             } else if mapping.privatePrefixes.contains(where: { under(path, $0) }) {
                 origin = "generated"
+            } else if Self.systemPrefixes.contains(where: { under(path, $0) }) {
+                origin = "system"
             } else {
                 origin = "outside"
                 host = URL(fileURLWithPath: path)
             }
             counts[origin, default: 0] += 1
-            guard origin != "site" && origin != "stdlib" else { continue }
+            guard !["site", "stdlib", "system", "data"].contains(origin) else { continue }
             var module = ImportedModule(path: path, bytes: nil, sha256: nil, origin: origin)
             if let host, let digest = try? FileDigest.of(host, relative: path) {
                 module.bytes = digest.bytes

@@ -188,7 +188,7 @@ struct CustodyTests {
         #expect(seed.exitCode == 0)
         let modules = try #require(seed.importedModules)
         let foreign = modules.filter { $0.origin == "outside" }
-        #expect(foreign.map(\.path) == [outside.path])
+        #expect(foreign.map(\.path) == [outside.path], "\(modules) \(seed.importedModuleCounts ?? [:])")
         let sum = CommandCapture.run(["sha256sum", outside.path])
         #expect(foreign.first?.sha256 == sum.output.split(separator: " ").first.map(String.init))
         #expect(modules.contains { $0.origin == "record" && $0.path.hasSuffix("/train_gpt.py") })
