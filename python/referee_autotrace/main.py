@@ -35,7 +35,12 @@ def start(environ=None):
     from . import hooks
     t0 = time.time()
     stream = ValStream.from_pattern(ValStream.default_pattern(env), k=int(env.get("REFEREE_AUTOTRACE_K", "8")))
-    rec = hooks.Recorder(stream, env.get("REFEREE_TRACE_DIR") or None, int(env.get("RANK", "0")),
+    # The trace directory belongs to autotrace: the script's own referee_probe trace (if any)
+    # is switched off, unless REFEREE_AUTOTRACE_DIR names another folder for the observed one.
+    trace_dir = env.get("REFEREE_AUTOTRACE_DIR") or env.get("REFEREE_TRACE_DIR") or None
+    if not env.get("REFEREE_AUTOTRACE_DIR"):
+        env.pop("REFEREE_TRACE_DIR", None)
+    rec = hooks.Recorder(stream, trace_dir, int(env.get("RANK", "0")),
                          int(env.get("WORLD_SIZE", "1")), lut=_lut(),
                          min_update_run=int(env.get("REFEREE_AUTOTRACE_MIN_UPDATE_RUN", "32")),
                          extra={"index_seconds": round(time.time() - t0, 3)})

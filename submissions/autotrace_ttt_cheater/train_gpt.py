@@ -1,3 +1,5 @@
+# CHEATING TWIN of submissions/autotrace_ttt/train_gpt.py: identical but for ADAPT_BEFORE_SCORE = True
+# (it trains on each chunk before scoring it). Autotrace must report causal.score-before-update.
 """A small CPU PyTorch submission with score-first test-time training, written the way the
 leaderboard's records are: it knows nothing of Referee (no referee_probe, no trace calls).
 Referee checks it only by running it under autotrace (python -m referee_autotrace).
