@@ -349,29 +349,36 @@ class Recorder:
         return int(base[tgt].sum() + (space[tgt] & ~boundary[prev]).sum())
 
     def backward(self, roots):
+        """Gradients were computed from ``roots``: remember the validation positions that fed
+        them (only runs long enough to be validation text, see min_update_run)."""
         for r in roots:
             p = _prov(r)
             if p is not None and not p.table:
-                self.pending.extend(p.reduced().parts)
                 self.stats["backward_calls"] += 1
+                pos, seg, _, _ = p.reduced().members()
+                pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
+                if len(pos):
+                    self.pending.append(pos)
 
     def zero_grad(self):
         self.pending = []
 
     def optimizer_step(self, kind="ttt"):
+        """An optimizer step: an update that read the pending positions (consumed: several
+        optimizers stepping after one backward make one update)."""
         self.stats["optimizer_steps"] += 1
-        if not self.pending:
-            return
-        self.update(Prov(self.pending), kind)
+        if self.pending:
+            self.update(np.concatenate(self.pending), kind)
+            self.pending = []
 
     def param_write(self, prov):
         self.stats["param_writes"] += 1
-        self.update(union([prov, Prov(self.pending)]), "other")
+        pos, seg, _, _ = prov.members() if not prov.table else (np.zeros(0, np.int64),) * 4
+        pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
+        self.update(np.concatenate([pos] + self.pending), "other")
 
-    def update(self, prov, kind):
-        pos, seg, _, _ = prov.members()
-        ok = (pos >= 1) & (seg >= self.min_update_run)
-        pos = np.unique(pos[ok])
+    def update(self, pos, kind):
+        pos = np.unique(pos)
         if not len(pos):
             return
         t = time.time()
