@@ -75,10 +75,14 @@ class ValStream:
         diff = np.flatnonzero(seq[j:j + m] != self.tokens[c:c + m])
         return int(diff[0]) if len(diff) else m
 
-    def locate(self, seq) -> tuple:
+    def locate(self, seq, step: int = 4) -> tuple:
         """(positions, seglen) for the flat int sequence ``seq``: the stream index of each
         element (-1 where not found, or where the index is 0, which is no target position)
-        and the length of the matched segment it belongs to (0 where not found)."""
+        and the length of the matched segment it belongs to (0 where not found).
+
+        The index is probed only every ``step`` elements (then each segment is extended forward
+        and backward by direct comparison), so a segment is found when it holds at least
+        k + step - 1 tokens."""
         seq = np.asarray(seq, dtype=np.int64).reshape(-1)
         n, k = len(seq), self.k
         pos = np.full(n, -1, dtype=np.int64)
@@ -86,39 +90,52 @@ class ValStream:
         if n < k or self.n < k:
             return pos, seglen
         bad = (seq < 0) | (seq > 65535)
-        h = _hashes(np.where(bad, 0, seq), k)
+        samp = np.arange(0, n - k + 1, max(1, int(step)))
+        if samp[-1] != n - k:
+            samp = np.append(samp, n - k)
+        clean = np.where(bad, 0, seq).astype(np.uint64)
+        h = np.zeros(len(samp), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for t in range(k):
+                h = h * _MUL + clean[samp + t] + np.uint64(1)
         lo = np.searchsorted(self.sorted, h, side="left")
         hit = (lo < len(self.sorted)) & (self.sorted[np.minimum(lo, len(self.sorted) - 1)] == h)
-        starts = np.flatnonzero(hit)
-        expected = -1
-        j = 0
-        si = 0
-        while si < len(starts):
-            j0 = int(starts[si])
+        hits = np.flatnonzero(hit)
+        hit_at = samp[hits]
+        expected, j = -1, 0  # stream index after the previous segment; seq index after it
+        hi_ptr = 0
+        while hi_ptr < len(hits):
+            si = int(hits[hi_ptr])
+            j0 = int(samp[si])
+            hi_ptr += 1
             if j0 < j:
-                si = int(np.searchsorted(starts, j, side="left"))
+                hi_ptr = int(np.searchsorted(hit_at, j, side="left"))
                 continue
-            j = j0
-            a = int(lo[j])
-            b = int(np.searchsorted(self.sorted, h[j], side="right"))
+            a = int(lo[si])
+            b = int(np.searchsorted(self.sorted, h[si], side="right"))
             cands = self.order[a:min(b, a + MAX_CANDIDATES)]
             best, best_len = -1, 0
-            if expected >= 0 and b - a > 1 and np.any(cands == expected):
-                best, best_len = expected, self._match_len(seq, j, expected)
+            guess = expected + (j0 - j) if expected >= 0 else -1
+            if guess >= 0 and (b - a == 1 or np.any(cands == guess)):
+                best, best_len = guess, self._match_len(seq, j0, guess)
             if best_len < k:
+                best, best_len = -1, 0
                 for c in cands:
-                    ln = self._match_len(seq, j, int(c))
+                    ln = self._match_len(seq, j0, int(c))
                     if ln > best_len:
                         best, best_len = int(c), ln
-                        if j + ln == n:
+                        if j0 + ln == n:
                             break
             if best_len < k:
-                si += 1
                 continue
-            pos[j:j + best_len] = np.arange(best, best + best_len)
-            seglen[j:j + best_len] = best_len
-            expected = best + best_len
-            j += best_len
-            si = int(np.searchsorted(starts, j, side="left"))
+            m = min(j0 - j, best)  # extend backwards, not into the previous segment
+            back = 0
+            if m > 0:
+                diff = np.flatnonzero(seq[j0 - m:j0][::-1] != self.tokens[best - m:best][::-1])
+                back = int(diff[0]) if len(diff) else m
+            start, length = j0 - back, back + best_len
+            pos[start:start + length] = np.arange(best - back, best - back + length)
+            seglen[start:start + length] = length
+            expected, j = best + best_len, j0 + best_len
         pos[pos == 0] = -1
         return pos, seglen
