@@ -296,3 +296,17 @@ def test_usage_errors():
     proc = subprocess.run([exe, "-m", "referee_autotrace", "/nonexistent/train_gpt.py"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_unobservable_submission_does_not_pass_coverage(tmp_path):
+    """The NumPy CPU reference makes no PyTorch loss call: nothing is observed, so the trace has
+    no score and coverage fails (it must never pass on what autotrace could not see). (Its
+    score-before-update, with no update seen, would pass vacuously: see docs/autotrace.md.)"""
+    from runner import REFERENCE
+    out = autotrace(REFERENCE, tmp_path, ITERATIONS=3)
+    evs = events(tmp_path / "trace")
+    assert evs[0]["name"] == "autotrace" and evs[0]["loss_calls"] == 0 and evs[0]["passes"] == 0
+    assert not [e for e in evs if e["ev"] == "score"]
+    # the script's own referee_probe trace is switched off: every line is an observed one
+    assert all(e.get("source") == "autotrace" for e in evs)
+    assert rules.final_score(out)[1] > 0  # the script itself ran to its score
