@@ -187,8 +187,9 @@ class Recorder:
         self.passes = []         # [{"t0", "events": [(t, kind, fields)], "kind"}]
         self.export_pass = None
         self.updates = []        # (t, fields)
-        self.pending = []        # Prov parts that fed gradients since the last zero_grad/step
-        self.stats = {"loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
+        self.pending = []        # validation positions that fed gradients since the last zero_grad/step
+        self.watch = None        # (params, checksums) after such a backward, until a step
+        self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
                       "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
                       "optimizer_steps": 0, "backward_calls": 0}
         self.finished = False
@@ -307,6 +308,7 @@ class Recorder:
     # -- observations ----------------------------------------------------------------------
 
     def accumulate(self, sink, prov):
+        self.check_manual()
         key = _storage_key(sink)
         if key not in self.sinks:
             self.sinks[key] = len(self.passes)
@@ -316,6 +318,7 @@ class Recorder:
         self.score(self.passes[self.sinks[key]], prov)
 
     def export(self, prov):
+        self.check_manual()
         if self.export_pass is None:
             self.export_pass = len(self.passes)
             self.passes.append({"t0": time.time(), "events": [], "via": "export"})
@@ -360,12 +363,42 @@ class Recorder:
                 if len(pos):
                     self.pending.append(pos)
 
+    def snapshot(self):
+        """After a backward that read validation positions: remember a checksum of every
+        parameter holding a gradient, to see an update made without an optimizer step
+        (``p -= lr * p.grad``, ``p.data.add_``) at the next observation."""
+        if not self.pending or PARAMS is None:
+            self.watch = None
+            return
+        with _DISABLE(), torch.no_grad():
+            params = [p for p in list(PARAMS) if p.grad is not None]
+            if not params:
+                self.watch = None
+                return
+            self.watch = (params, [p.detach().double().sum() for p in params])
+
+    def check_manual(self):
+        """A watched parameter changed without an optimizer step: an update (kind "other")
+        that read the pending positions, placed before the observation that noticed it."""
+        if self.watch is None:
+            return
+        params, sums = self.watch
+        self.watch = None
+        with _DISABLE(), torch.no_grad():
+            changed = bool(torch.stack([(p.detach().double().sum() != s0) for p, s0 in zip(params, sums)]).any().item())
+        if changed and self.pending:
+            self.stats["manual_updates"] += 1
+            self.update(np.concatenate(self.pending), "other")
+            self.pending = []
+
     def zero_grad(self):
+        self.check_manual()
         self.pending = []
 
     def optimizer_step(self, kind="ttt"):
         """An optimizer step: an update that read the pending positions (consumed: several
         optimizers stepping after one backward make one update)."""
+        self.watch = None
         self.stats["optimizer_steps"] += 1
         if self.pending:
             self.update(np.concatenate(self.pending), kind)
@@ -405,6 +438,10 @@ class Recorder:
         ``t`` is the time each event was OBSERVED (what cross-rank order needs)."""
         if self.finished or not self.trace_dir:
             return
+        try:
+            self.check_manual()
+        except Exception:
+            self.internal_errors += 1
         self.finished = True
         chosen = self.chosen_pass()
         events = list(self.updates)
@@ -465,6 +502,7 @@ UNOBSERVED = ("state kept outside autograd and optimizers (caches in NumPy or Py
 
 
 RECORDER = None
+PARAMS = None  # weakref.WeakSet of every nn.Parameter created after start-up
 
 
 def _storage_key(t):
@@ -498,8 +536,20 @@ def _compiling():
 
 def install(recorder):
     """Installs every hook (idempotent per process)."""
-    global RECORDER
+    global RECORDER, PARAMS
     RECORDER = recorder
+    import weakref
+    PARAMS = weakref.WeakSet()
+    orig_pnew = torch.nn.Parameter.__new__
+
+    def pnew(cls, *a, **k):
+        p = orig_pnew(cls, *a, **k)
+        try:
+            PARAMS.add(p)
+        except TypeError:
+            pass
+        return p
+    torch.nn.Parameter.__new__ = staticmethod(pnew)
     F = torch.nn.functional
     orig_ce, orig_nll, orig_lsm = F.cross_entropy, F.nll_loss, F.log_softmax
 
@@ -561,9 +611,16 @@ def install(recorder):
     def backward(tensors, *args, **kwargs):
         rec = RECORDER
         if rec is not None:
+            rec.check_manual()
             roots = [tensors] if isinstance(tensors, torch.Tensor) else list(tensors)
             rec.backward(roots)
-        return orig_backward(tensors, *args, **kwargs)
+        out = orig_backward(tensors, *args, **kwargs)
+        if rec is not None:
+            try:
+                rec.snapshot()
+            except Exception:
+                rec.internal_errors += 1
+        return out
     torch.autograd.backward = backward
 
     orig_grad = torch.autograd.grad

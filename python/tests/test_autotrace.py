@@ -198,6 +198,23 @@ MINI = textwrap.dedent('''
         if rank == 0:
             print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / n).item())
         dist.destroy_process_group()
+    elif mode in ("manual_honest", "manual_cheat"):  # TTT by hand: p -= lr * p.grad, no optimizer
+        p = torch.nn.Parameter(w.clone())
+        s = torch.zeros((), dtype=torch.float64)
+        for r in range(0, 3000, 500):
+            x = torch.from_numpy(val[r:r + 500]); y = torch.from_numpy(val[r + 1:r + 501])
+            def adapt():
+                p.grad = None
+                F.cross_entropy(p[x], y).backward()
+                with torch.no_grad():
+                    p.data.add_(p.grad, alpha=-0.5)
+            if mode == "manual_cheat":
+                adapt()
+            with torch.no_grad():
+                s += F.cross_entropy(p[x], y, reduction="sum").double()
+            if mode == "manual_honest":
+                adapt()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
     elif mode == "pretrain":  # trains on validation tokens before evaluating them
         p = torch.nn.Parameter(w.clone()); opt = torch.optim.SGD([p], lr=0.1)
         x = torch.from_numpy(val[0:100]); y = torch.from_numpy(val[1:101])
@@ -267,6 +284,17 @@ def test_two_ranks_through_torchrun(tmp_path):
     assert spans[1][0] == (2001, 2501) and spans[1][-1][1] == 4001
     starts = [e for evs in ranks.values() for e in evs if e["ev"] == "phase" and e["name"] == "eval_start"]
     assert [e["world_size"] for e in starts] == [2, 2]
+
+
+@pytest.mark.parametrize("mode", ["manual_honest", "manual_cheat"])
+def test_updates_without_an_optimizer_are_seen(tmp_path, mode):
+    """TTT written by hand (p.data.add_(p.grad)): a parameter holding a gradient that changes
+    without an optimizer step is an update of the positions that fed the gradient."""
+    out, scores, updates, info = mini(tmp_path, mode)
+    assert info["manual_updates"] == 6 and info["optimizer_steps"] == 0
+    assert [(u["start"], u["end"], u["kind"]) for u in updates] == [(r + 1, r + 501, "other") for r in range(0, 3000, 500)]
+    verdict = rules.check(str(tmp_path / mode / "trace"), out)["causal.score-before-update"]
+    assert verdict is (mode == "manual_honest")
 
 
 def test_locate_finds_rows_and_rejects_noise():
