@@ -14,7 +14,8 @@ untouched.
 - UPDATE: ``backward``/``autograd.grad`` of a derived value records the positions that fed
   the gradients; the next optimizer step (global step pre-hook, or a wrapped ``step``) is an
   update that read them; an in-place write of a derived value into a parameter is one too.
-  ``zero_grad`` forgets pending positions.
+  ``zero_grad`` forgets pending positions. A parameter holding such a gradient that changes
+  with no optimizer step (a hand-written update) is an update too (checksums, ``check_manual``).
 
 Events are kept in memory with the time they were observed and written at exit
 (``Recorder.finish``) as the trace of docs/protocol.md, every line marked
@@ -495,8 +496,8 @@ def write_trace(trace_dir, rank, lines):
         os.fsync(f.fileno())
 
 
-UNOBSERVED = ("state kept outside autograd and optimizers (caches in NumPy or Python objects, "
-              "buffers written without an optimizer step); gradients averaged in from other ranks; "
+UNOBSERVED = ("state kept outside autograd (caches in NumPy or Python objects, buffers or parameters "
+              "changed from the targets without a gradient); gradients averaged in from other ranks; "
               "losses computed inside torch.compile graphs (compilation is disabled unless "
               "REFEREE_AUTOTRACE_COMPILE=1); per-token losses stored into preallocated buffers")
 
