@@ -43,14 +43,22 @@ import RefereeTrace
         #expect(CheckRegistry.checks["norm.full-vocab"]?(context, rule).message.contains("referee probe") == true)
     }
 
-    @Test func noiseWidensTheAllowance() {
+    /// Noise inflation (threat model, class Probe awareness): a submission whose two control
+    /// evaluations disagree on purpose must not buy itself a wider tolerance.
+    @Test func noiseCannotWidenTheAllowance() {
         var report = ProbeReport(directory: "r")
         report.entryPoint = true
         report.cut = 10
         report.prefixMaxDelta = 0.01
-        report.noise = 0.001
+        report.noise = 0
         #expect(Self.statuses(report).first == "f")
-        report.noise = 0.004 // 3 × noise > delta
+        report.noise = 0.02 // large enough to swallow the leak under a noise-scaled tolerance
+        #expect(Self.statuses(report).first == "f")
+        let rule = Rule(id: "causal.prefix-invariance", statement: "", severity: .error, thresholds: ["tolerance": 1e-4, "max_noise": 1e-4], source: "")
+        let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: report)
+        #expect(CheckRegistry.checks["causal.prefix-invariance"]?(context, rule).message.contains("non-deterministic") == true)
+        report.prefixMaxDelta = 0.00005
+        report.noise = 0.00004 // honest float noise within max_noise: allowed on top of the tolerance
         #expect(Self.statuses(report).first == "p")
     }
 }

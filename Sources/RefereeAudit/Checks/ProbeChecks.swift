@@ -4,8 +4,12 @@ import RefereeTrace
 /// Checks computed from black-box probe results: causal.prefix-invariance, causal.target-flip,
 /// norm.full-vocab (helper "trace" owns this file).
 ///
-/// Thresholds (rule file): `tolerance` (nats or probability, default 1e-4) and `noise_factor`
-/// (default 3): a difference passes when it is ≤ max(tolerance, noise_factor × control noise).
+/// Thresholds (rule file): `tolerance` (nats, for NLL differences, default 1e-4), `prob_tolerance`
+/// (probability, for distribution differences, default 1e-4) and `max_noise` (nats, default
+/// 1e-4): the two control evaluations must agree within `max_noise`, otherwise the evaluation is
+/// non-deterministic and the rule fails; a difference passes when it is ≤ its tolerance plus the
+/// control noise. The submission cannot widen the allowance beyond `max_noise` by making its
+/// controls disagree.
 enum ProbeChecks {
     static let all: [String: RuleCheck] = [
         "causal.prefix-invariance": prefixInvariance,
@@ -42,10 +46,25 @@ enum ProbeChecks {
 
     struct Unusable: Error { var result: RuleResult; init(_ r: RuleResult) { result = r } }
 
+    /// The allowance for NLL differences (nats): `tolerance` + the control noise.
     static func allowed(_ rule: Rule, _ report: ProbeReport) -> Double {
-        let tolerance = rule.threshold("tolerance", default: 1e-4)
-        let factor = rule.threshold("noise_factor", default: 3)
-        return max(tolerance, factor * (report.noise ?? 0))
+        rule.threshold("tolerance", default: 1e-4) + (report.noise ?? 0)
+    }
+
+    /// The allowance for probability differences: `prob_tolerance` + the control noise (a change
+    /// of δ nats in −ln p moves p by at most δ).
+    static func allowedProbability(_ rule: Rule, _ report: ProbeReport) -> Double {
+        rule.threshold("prob_tolerance", default: 1e-4) + (report.noise ?? 0)
+    }
+
+    /// A failure when the controls disagree beyond `max_noise`: a deterministic evaluation is the
+    /// norm, and noise would otherwise widen every allowance.
+    static func nondeterministic(_ rule: Rule, _ report: ProbeReport) -> RuleResult? {
+        let limit = rule.threshold("max_noise", default: 1e-4)
+        guard let noise = report.noise, !(noise <= limit) else { return nil }
+        return RuleResult(id: rule.id, status: .fail, severity: rule.severity,
+                          message: "non-deterministic evaluation: the two control runs differ by up to \(noise) nats (at most \(limit) allowed), so no difference can be told from noise; \(header(report))",
+                          evidence: [Evidence("probes.json noise \(noise)")])
     }
 
     private static func header(_ report: ProbeReport) -> String {
@@ -61,6 +80,7 @@ enum ProbeChecks {
         guard let delta = report.prefixMaxDelta, let cut = report.cut else {
             return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes.json has no prefix comparison. " + howToAdd)
         }
+        if let failure = nondeterministic(rule, report) { return failure }
         let limit = allowed(rule, report)
         let detail = "max |ΔNLL| on positions < \(cut) after replacing the suffix: \(delta) nats (allowed \(limit), control noise \(report.noise ?? 0)); \(header(report))"
         if delta > limit {
@@ -80,7 +100,9 @@ enum ProbeChecks {
         guard !report.flips.isEmpty else {
             return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes.json has no flip comparison. " + howToAdd)
         }
+        if let failure = nondeterministic(rule, report) { return failure }
         let limit = allowed(rule, report)
+        let limitP = allowedProbability(rule, report)
         var evidence: [Evidence] = []
         var measured: [String] = []
         for flip in report.flips {
@@ -93,11 +115,11 @@ enum ProbeChecks {
             if delta > limit {
                 evidence.append(Evidence("\(what): NLL at target position \(flip.worstPosition ?? -1) moved by \(delta) nats although only a later token changed"))
             }
-            if dist > limit {
+            if dist > limitP {
                 evidence.append(Evidence("\(what): the distribution at \(flip.position) changed by up to \(dist) when only its own target changed (it reads the target)"))
             }
         }
-        let detail = measured.joined(separator: "; ") + " (allowed \(limit)); \(header(report))"
+        let detail = measured.joined(separator: "; ") + " (allowed \(limit) nats, \(limitP) in probability); \(header(report))"
         return RuleResult(id: rule.id, status: evidence.isEmpty ? .pass : .fail, severity: rule.severity,
                           message: evidence.isEmpty ? detail : "the prediction depends on the target: \(detail)", evidence: evidence)
     }

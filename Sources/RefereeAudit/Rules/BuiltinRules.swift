@@ -217,16 +217,21 @@ source = "Referee trace protocol v1; byte denominators that went wrong (issue #1
 
 [[rule]]
 id = "causal.prefix-invariance"
-statement = "A position's score does not change when tokens after it change (C1)."
+statement = "A position's score does not change when tokens after it change (C1); the evaluation is deterministic (the two controls agree within max_noise nats)."
 severity = "error"
-thresholds = { tolerance = 1e-4, noise_factor = 3 }
+# tolerance: nats of |ΔNLL| allowed on top of the control noise; max_noise: how far the two
+# control evaluations may disagree before the evaluation counts as non-deterministic (a fail:
+# noise would otherwise widen every allowance, which a submission could inflate on purpose).
+thresholds = { tolerance = 1e-4, max_noise = 1e-4 }
 source = ["Issue #1017 (C1)", "PR #1240 (SLOT)", "PR #1967 (gates reading the realised token)"]
 
 [[rule]]
 id = "causal.target-flip"
-statement = "Flipping a future target moves neither earlier scores nor the distribution at the flipped position."
+statement = "Flipping a future target moves neither earlier scores nor the distribution at the flipped position; the evaluation is deterministic."
 severity = "error"
-thresholds = { tolerance = 1e-4, noise_factor = 3 }
+# NLL differences are compared in nats (tolerance), distribution differences in probability
+# (prob_tolerance), each plus the control noise, which may not exceed max_noise nats.
+thresholds = { tolerance = 1e-4, prob_tolerance = 1e-4, max_noise = 1e-4 }
 source = ["PR #1240 (target-flip proof)", "Issue #1017 (C1, C2)"]
 
 [[rule]]
@@ -423,16 +428,21 @@ source = "Referee trace protocol v1; byte denominators that went wrong (issue #1
 
 [[rule]]
 id = "causal.prefix-invariance"
-statement = "A position's score does not change when tokens after it change (C1)."
+statement = "A position's score does not change when tokens after it change (C1); the evaluation is deterministic (the two controls agree within max_noise nats)."
 severity = "error"
-thresholds = { tolerance = 1e-4, noise_factor = 3 }
+# tolerance: nats of |ΔNLL| allowed on top of the control noise; max_noise: how far the two
+# control evaluations may disagree before the evaluation counts as non-deterministic (a fail:
+# noise would otherwise widen every allowance, which a submission could inflate on purpose).
+thresholds = { tolerance = 1e-4, max_noise = 1e-4 }
 source = ["Issue #1017 (C1)", "PR #1240 (SLOT)", "PR #1967 (gates reading the realised token)"]
 
 [[rule]]
 id = "causal.target-flip"
-statement = "Flipping a future target moves neither earlier scores nor the distribution at the flipped position."
+statement = "Flipping a future target moves neither earlier scores nor the distribution at the flipped position; the evaluation is deterministic."
 severity = "error"
-thresholds = { tolerance = 1e-4, noise_factor = 3 }
+# NLL differences are compared in nats (tolerance), distribution differences in probability
+# (prob_tolerance), each plus the control noise, which may not exceed max_noise nats.
+thresholds = { tolerance = 1e-4, prob_tolerance = 1e-4, max_noise = 1e-4 }
 source = ["PR #1240 (target-flip proof)", "Issue #1017 (C1, C2)"]
 
 [[rule]]
