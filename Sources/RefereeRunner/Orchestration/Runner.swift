@@ -174,7 +174,9 @@ public struct Runner {
             record: out, codeNames: codeNames,
             privatePrefixes: sandbox.namespaces ? ["/tmp", "/dev/shm"] : [staging.path],
             data: sandbox.namespaces ? [SandboxLayout.data, SandboxLayout.tokenizerDir]
-                                     : [config.launch.dataPath, config.launch.tokenizerPath].compactMap { $0 }))
+                                     : [config.launch.dataPath, config.launch.tokenizerPath].compactMap { $0 },
+            launchers: [spec.executable].compactMap { try? SpawnedChild.resolve($0, path: spec.environment["PATH"] ?? "") }
+                .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }))
         try? fm.removeItem(at: seedStage)
 
         let logged = PhaseTimestamps(start: result.startedAt, trainingStopped: result.phases.trainingStoppedAt,

@@ -9,7 +9,8 @@ public struct ImportedModule: Sendable, Codable, Hashable {
     public var bytes: Int?
     public var sha256: String?
     /// `record` (a code file of the record), `referee` (Referee's python helpers), `generated`
-    /// (written during the run: the working folder's other files, the private /tmp), `outside`
+    /// (written during the run: the working folder's other files, the private /tmp), `launcher`
+    /// (the python3 or torchrun Referee started: counted, not listed), `outside`
     /// (anything else that is not the standard library, an installed package, the data Referee
     /// supplied or a system file).
     public var origin: String
@@ -39,6 +40,9 @@ public enum ImportedModules {
         public var privatePrefixes: [String]
         /// The data folder and tokenizer as the process saw them.
         public var data: [String] = []
+        /// The launchers Referee started (python3, torchrun: resolved, real paths): their own
+        /// script files are the launcher's, not the submission's.
+        public var launchers: [String] = []
     }
 
     /// Files of the operating system a process may read (configuration, devices, kernel views).
@@ -73,6 +77,8 @@ public enum ImportedModules {
                 }
             } else if under(path, mapping.python) {
                 origin = "referee"
+            } else if mapping.launchers.contains(path) {
+                origin = "launcher"
             } else if mapping.data.contains(where: { under(path, $0) }) {
                 origin = "data"
             } else if site.contains(where: { under(path, $0) }) {
@@ -88,7 +94,7 @@ public enum ImportedModules {
                 host = URL(fileURLWithPath: path)
             }
             counts[origin, default: 0] += 1
-            guard !["site", "stdlib", "system", "data"].contains(origin) else { continue }
+            guard !["site", "stdlib", "system", "data", "launcher"].contains(origin) else { continue }
             var module = ImportedModule(path: path, bytes: nil, sha256: nil, origin: origin)
             if let host, let digest = try? FileDigest.of(host, relative: path) {
                 module.bytes = digest.bytes
