@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "RefereeTestSupport", path: "Sources/RefereeTestSupport"),
         .testTarget(name: "RefereeCoreTests", dependencies: ["RefereeCore", "RefereeTestSupport"]),
         .testTarget(name: "RefereeLogsTests", dependencies: ["RefereeLogs", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeDataTests", dependencies: ["RefereeData", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeDataTests", dependencies: ["RefereeData", "RefereeCore", "RefereeTestSupport"]),
         .testTarget(name: "RefereeTraceTests", dependencies: ["RefereeTrace", "RefereeTestSupport"]),
         .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),
