@@ -20,8 +20,14 @@ public struct AuditContext: Sendable {
     public var against: AgainstRecord?
     /// The committed scripts of the record folder (train_gpt.py and friends), read as bytes.
     public var scripts: [CommittedFile]
+    /// What Referee measured (run.json, environment.json), nil for records made elsewhere.
+    public var measured: MeasuredRecord?
+    /// The stamped step lines and unreadable metrics of each log, by log path.
+    public var logScans: [String: LogScan]
+    /// `journal.jsonl` of a record made by `referee run` (v0.2 on), nil when absent.
+    public var journal: RunJournal?
 
-    public init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil, scripts: [CommittedFile] = []) {
+    public init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil, scripts: [CommittedFile] = [], measured: MeasuredRecord? = nil, logScans: [String: LogScan] = [:]) {
         self.path = path
         self.folder = folder
         self.logs = logs
@@ -31,6 +37,8 @@ public struct AuditContext: Sendable {
         self.probes = probes
         self.against = against
         self.scripts = scripts
+        self.measured = measured
+        self.logScans = logScans
     }
 }
 

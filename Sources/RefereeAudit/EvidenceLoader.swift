@@ -19,7 +19,8 @@ public struct EvidenceLoader: Sendable {
         }
         if !isDirectory.boolValue {
             let log = try readLog(url, shown: shown)
-            return AuditContext(path: shown, folder: nil, logs: [log], claims: nil, logDigests: [shown: try digest(url, shown: shown)])
+            return AuditContext(path: shown, folder: nil, logs: [log], claims: nil, logDigests: [shown: try digest(url, shown: shown)],
+                                logScans: [shown: LogScan.scan(url)])
         }
         let folder: RecordFolder
         do {
@@ -30,11 +31,13 @@ public struct EvidenceLoader: Sendable {
         func join(_ relative: String) -> String { (shown as NSString).appendingPathComponent(relative) }
         var logs: [LogFile] = []
         var digests: [String: String] = [:]
+        var scans: [String: LogScan] = [:]
         for relative in folder.logFiles {
             let file = folder.root.appendingPathComponent(relative)
             let log = try readLog(file, shown: join(relative))
             logs.append(log)
             digests[log.path] = try digest(file, shown: log.path)
+            scans[log.path] = LogScan.scan(file)
         }
         var claims: SubmissionClaims? = nil
         if let relative = folder.submissionFile {
@@ -51,11 +54,14 @@ public struct EvidenceLoader: Sendable {
             let data = try read(folder.root.appendingPathComponent(relative), shown: join(relative))
             scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: SHA256.hex(data)))
         }
-        return AuditContext(
+        var context = AuditContext(
             path: shown, folder: folder, logs: logs, claims: claims, logDigests: digests,
             traces: TraceDiscovery.traces(in: url), probes: TraceDiscovery.probes(in: url),
-            against: nil, scripts: scripts
+            against: nil, scripts: scripts,
+            measured: try MeasuredRecord.load(folder: url, shown: join), logScans: scans
         )
+        context.journal = try RunJournal.load(folder: url, shown: join)
+        return context
     }
 
     /// The per-run scores of an earlier record (distinct runs with a score line).

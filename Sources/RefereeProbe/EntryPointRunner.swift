@@ -1,4 +1,5 @@
 import Foundation
+import RefereeSandbox
 import RefereeCore
 import RefereeTrace
 
@@ -31,6 +32,10 @@ struct EntryPointRunner: Sendable {
     var environment: [String: String]
     /// Seconds one evaluation may take (a batch of k requests gets k times this).
     var timeout: TimeInterval
+    /// Namespaces and mounts for every evaluation; nil runs them unsandboxed.
+    var sandbox: SandboxPolicy?
+    /// Counts the processes started (shared by copies of this runner).
+    let launches = LaunchCounter()
 
     /// How one child process ended.
     struct Exit {
@@ -125,51 +130,69 @@ struct EntryPointRunner: Sendable {
         }
     }
 
-    /// Starts the child with `variables` added to `environment` and waits for it (or kills it).
-    /// `tick` is called while it runs; it returns how many evaluations were added (each extends
-    /// the time limit by `self.timeout`).
+    /// Starts the child with `variables` added to `environment` and waits for it (or kills it),
+    /// in `sandbox` when given (its namespace's init forwards SIGTERM; SIGKILL to it ends every
+    /// process the evaluation started). stdout and stderr go to `errURL`. `tick` is called while
+    /// it runs; it returns how many evaluations were added (each extends the time limit by
+    /// `self.timeout`).
     private func launch(_ variables: [String: String], stderr errURL: URL, timeout: TimeInterval,
                         tick: () throws(ProbeError) -> Int = { 0 }) throws(ProbeError) -> Exit {
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script]
-        process.currentDirectoryURL = workingDirectory
-        process.environment = environment.merging(variables) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        guard let errHandle = try? FileHandle(forWritingTo: errURL) else {
+        guard FileManager.default.createFile(atPath: errURL.path, contents: nil), let errHandle = try? FileHandle(forWritingTo: errURL) else {
             throw ProbeError.io(path: errURL.path, reason: "cannot create the stderr capture file")
         }
-        process.standardError = errHandle
+        defer { try? errHandle.close() }
         let started = Date()
-        do { try process.run() } catch {
-            throw ProbeError.launch(command: "\(python) \(script)", reason: error.localizedDescription)
+        launches.count += 1
+        let child: SpawnedChild
+        do {
+            child = try SpawnedChild.spawn(executable: python, arguments: [script], environment: environment.merging(variables) { _, new in new },
+                                           workingDirectory: workingDirectory.path, sandbox: sandbox)
+        } catch {
+            throw ProbeError.launch(command: "\(python) \(script)", reason: error.description)
+        }
+        defer { child.close() }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var eof = false
+        func drain() {
+            while !eof {
+                let n = buffer.withUnsafeMutableBytes { read(child.outputFD, $0.baseAddress, $0.count) }
+                if n > 0 { errHandle.write(Data(buffer[0..<n])) } else if n == 0 { eof = true } else if errno != EINTR { return }
+            }
+        }
+        var status: Int32 = 0
+        var exited = false
+        func reap(_ flags: Int32) {
+            guard !exited else { return }
+            if waitpid(child.pid, &status, flags) == child.pid { exited = true }
         }
         var timedOut = false
         var limit = timeout
-        while process.isRunning {
+        while !exited {
             do throws(ProbeError) {
                 limit += self.timeout * Double(try tick())
             } catch {
-                process.terminate()
-                process.waitUntilExit()
-                try? errHandle.close()
+                kill(child.pid, SIGKILL)
+                reap(0)
                 throw error
             }
             if Date().timeIntervalSince(started) > limit {
                 timedOut = true
-                process.terminate()
+                kill(child.pid, SIGTERM)
                 let grace = Date()
-                while process.isRunning, Date().timeIntervalSince(grace) < 2 { usleep(20_000) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                while !exited, Date().timeIntervalSince(grace) < 2 { drain(); reap(WNOHANG); usleep(20_000) }
+                if !exited { kill(child.pid, SIGKILL) }
                 break
             }
-            usleep(10_000)
+            var fd = pollfd(fd: eof ? -1 : child.outputFD, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, 10)
+            drain()
+            reap(WNOHANG)
         }
-        process.waitUntilExit()
-        try? errHandle.close()
-        return Exit(status: timedOut ? nil : process.terminationStatus, timedOut: timedOut,
+        reap(0)
+        drain()
+        let exit = child.commandExit(initStatus: status)
+        let code: Int32? = if case .exited(let c) = exit { c } else { nil }
+        return Exit(status: timedOut ? nil : code ?? (128 + Int32(exit.signalNumber)), timedOut: timedOut,
                     seconds: Date().timeIntervalSince(started), stderrTail: Self.tail(errURL))
     }
 
@@ -217,4 +240,10 @@ struct EntryPointRunner: Sendable {
         }
         return out
     }
+}
+
+/// A counter shared by the copies of one ``EntryPointRunner``.
+final class LaunchCounter: @unchecked Sendable {
+    // Used from the one thread that runs the probes.
+    var count = 0
 }

@@ -25,6 +25,8 @@ public struct ProbeOptions: Sendable {
     public var pythonPath: [URL]
     /// Seconds one eval run may take before it is killed.
     public var timeout: TimeInterval
+    /// Run every evaluation in Referee's sandbox when the kernel allows it (default true).
+    public var sandbox: Bool = true
 
     public init(record: URL, submission: URL? = nil, dataPath: URL, tokenizerPath: URL? = nil, positions: Int = 8,
                 seed: UInt64? = nil, out: URL? = nil, script: String = "train_gpt.py", python: String = "python3",

@@ -1,6 +1,7 @@
 import Foundation
 import RefereeCore
 import RefereeCrypto
+import RefereeSandbox
 import RefereeTrace
 
 /// Runs the black-box probes on a record: control twice (noise), suffix perturbed after a
@@ -50,9 +51,31 @@ public enum Prober {
         do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
             throw ProbeError.io(path: work.path, reason: "cannot create a temporary folder")
         }
-        let runner = EntryPointRunner(python: options.python, script: options.script, workingDirectory: submission,
-                                      environment: environment(options, artifact: report.artifact.map { submission.appendingPathComponent($0) }),
-                                      timeout: options.timeout)
+        // A fresh working folder holding only the code beside the script and the artifact; the
+        // record and the rest of the file system are read-only to the evaluation.
+        let fresh = work.appendingPathComponent("run")
+        let freshScript = try prepareWorkingFolder(fresh, script: scriptURL, artifact: report.artifact.map { submission.appendingPathComponent($0) })
+        var env = environment(options, artifact: report.artifact.map { fresh.appendingPathComponent($0) })
+        for (name, folder) in [("TMPDIR", "tmp"), ("HOME", "home")] {
+            let url = work.appendingPathComponent(folder)
+            try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            env[name] = url.path
+        }
+        var sandbox: SandboxPolicy?
+        if options.sandbox {
+            let probe = SandboxProbe.probe()
+            if probe.applied {
+                sandbox = SandboxPolicy(isolateNetwork: true, readOnlyRoot: true,
+                                        mounts: [.tmpfs(target: "/dev/shm"), .writable(source: work.path, target: work.path)])
+                report.sandbox = "namespaces"
+            } else {
+                report.sandbox = "none: \(probe.reason ?? "the kernel refused namespaces")"
+            }
+        } else {
+            report.sandbox = "none: disabled"
+        }
+        let runner = EntryPointRunner(python: options.python, script: freshScript.path, workingDirectory: fresh,
+                                      environment: env, timeout: options.timeout, sandbox: sandbox)
         var outputs: [String: EvalOutputs] = [:]
         var shardsByRun: [String: [UInt16]] = [:]
         var results: [String: ProbeRun] = [:]
@@ -120,6 +143,7 @@ public enum Prober {
         let order = ["control-a", "control-b", "prefix"] + specs.indices.map { "flip-\($0 + 1)" }
         report.runs = order.compactMap { results[$0] }
         report.entryPoint = complete
+        report.evaluationProcesses = runner.launches.count
         guard complete, let a = outputs["control-a"]?.nll, let b = outputs["control-b"]?.nll, let prefix = outputs["prefix"]?.nll else {
             if let failed = report.runs.last(where: { !$0.wroteOutputs }) {
                 report.problems.append("\(failed.name): the entry point exited (status \(failed.exitStatus.map(String.init) ?? "killed on timeout")) without writing nll.f64 and dists.jsonl; make \(options.script) honour REFEREE_EVAL_ONLY=1 (python/referee_probe.py: eval_request(), write_eval_outputs())")
@@ -170,6 +194,28 @@ public enum Prober {
         if let tokenizer = options.tokenizerPath { env["TOKENIZER_PATH"] = tokenizer.path }
         if let artifact { env["REFEREE_ARTIFACT"] = artifact.path }
         return env
+    }
+
+    /// Copies `script`, the other `.py` files beside it and `artifact` into `folder`; returns the
+    /// script's copy.
+    static func prepareWorkingFolder(_ folder: URL, script: URL, artifact: URL?) throws(ProbeError) -> URL {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            let dir = script.deletingLastPathComponent()
+            var files = ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".py") }.map { dir.appendingPathComponent($0) }
+            if !files.contains(where: { $0.lastPathComponent == script.lastPathComponent }) { files.append(script) }
+            if let artifact { files.append(artifact) }
+            for file in files {
+                var st = stat()
+                guard lstat(file.path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+                let target = folder.appendingPathComponent(file.lastPathComponent)
+                if !fm.fileExists(atPath: target.path) { try fm.copyItem(at: file, to: target) }
+            }
+        } catch {
+            throw ProbeError.io(path: folder.path, reason: "cannot prepare the evaluation's working folder: \(error.localizedDescription)")
+        }
+        return folder.appendingPathComponent(script.lastPathComponent)
     }
 
     /// The artifact file of a submission folder: the first (in name order) top-level file

@@ -67,7 +67,7 @@ public enum AuditJSONReport {
     struct Result: Encodable {
         var result: RuleResult
         init(_ result: RuleResult) { self.result = result }
-        enum K: String, CodingKey { case id, status, severity, message, evidence }
+        enum K: String, CodingKey { case id, status, severity, message, evidence, evidence_source }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(result.id, forKey: .id)
@@ -75,6 +75,7 @@ public enum AuditJSONReport {
             try c.encode(result.severity.rawValue, forKey: .severity)
             try c.encode(result.message, forKey: .message)
             try c.encode(result.evidence.map(EvidenceItem.init), forKey: .evidence)
+            try c.encode(result.source.rawValue, forKey: .evidence_source)
         }
     }
 

@@ -51,7 +51,7 @@ public struct AuditTextReport: Sendable {
             case (.fail, .warning): tag = "WARN"
             case (.unverifiable, _): tag = "----"
             }
-            out += "  \(tag)  \(pad(result.id, idWidth))  \(result.message)\n"
+            out += "  \(tag)  \(pad(result.id, idWidth))  \(pad(result.source.rawValue, 8))  \(result.message)\n"
             let shown = result.status == .pass ? Array(result.evidence.filter { $0.location != nil }.prefix(1)) : Array(result.evidence.prefix(evidenceLimit))
             for e in shown {
                 let file = e.location.map { short($0.file, audit.path) }
@@ -60,10 +60,10 @@ public struct AuditTextReport: Sendable {
                 var text = e.detail
                 if let file, text.hasPrefix(file + ": ") { text = String(text.dropFirst(file.count + 2)) }
                 let detail = result.status == .pass ? "" : (place.isEmpty ? text : "  \(text)")
-                out += "  \(pad("", 4))  \(pad("", idWidth))    \(place)\(detail)\n"
+                out += "  \(pad("", 4))  \(pad("", idWidth))  \(pad("", 8))    \(place)\(detail)\n"
             }
             if result.status != .pass, result.evidence.count > evidenceLimit {
-                out += "  \(pad("", 4))  \(pad("", idWidth))    … \(result.evidence.count - evidenceLimit) more\n"
+                out += "  \(pad("", 4))  \(pad("", idWidth))  \(pad("", 8))    … \(result.evidence.count - evidenceLimit) more\n"
             }
         }
         return out

@@ -20,8 +20,8 @@ public enum GitHubAnnotations {
                 let located = result.evidence.first { $0.location != nil }?.location
                 var props = ["file=\(property(located?.file ?? audit.path))"]
                 if let line = located?.line, line > 0 { props.append("line=\(line)") }
-                let title = row.isGroup ? "\(row.ids.count) rules (\(result.status.rawValue)): \(row.ids.joined(separator: ", "))"
-                    : "\(result.id) (\(result.status.rawValue))"
+                let title = row.isGroup ? "\(row.ids.count) rules (\(result.status.rawValue)) [\(result.source.rawValue)]: \(row.ids.joined(separator: ", "))"
+                    : "\(result.id) (\(result.status.rawValue)) [\(result.source.rawValue)]"
                 props.append("title=\(property(title))")
                 var message = result.message
                 for e in result.evidence {

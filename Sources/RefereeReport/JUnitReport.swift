@@ -27,14 +27,16 @@ public enum JUnitReport {
             for result in audit.results {
                 let open = "    <testcase classname=\"\(xml(audit.path))\" name=\"\(xml(result.id))\""
                 let body = evidenceText(result)
+                // What the finding rested on, after the outcome element (which stays first).
+                let close = "      <properties><property name=\"evidence\" value=\"\(result.source.rawValue)\"/></properties>\n    </testcase>\n"
                 if isFailure(result) {
-                    suites += open + ">\n      <failure type=\"\(result.severity.rawValue)\" message=\"\(xml(result.message))\">\(xml(body))</failure>\n    </testcase>\n"
+                    suites += open + ">\n      <failure type=\"\(result.severity.rawValue)\" message=\"\(xml(result.message))\">\(xml(body))</failure>\n" + close
                 } else if result.status == .unverifiable {
-                    suites += open + ">\n      <skipped message=\"\(xml("unverifiable: " + result.message))\"/>\n    </testcase>\n"
+                    suites += open + ">\n      <skipped message=\"\(xml("unverifiable: " + result.message))\"/>\n" + close
                 } else if result.status == .fail {
-                    suites += open + ">\n      <system-out>\(xml("warning: " + result.message + "\n" + body))</system-out>\n    </testcase>\n"
+                    suites += open + ">\n      <system-out>\(xml("warning: " + result.message + "\n" + body))</system-out>\n" + close
                 } else {
-                    suites += open + "/>\n"
+                    suites += open + ">\n" + close
                 }
             }
             suites += "  </testsuite>\n"

@@ -23,6 +23,12 @@ public enum ProcessExit: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The signal that ended the process, 0 when it exited by itself.
+    public var signalNumber: Int32 {
+        if case .signaled(let sig) = self { return sig }
+        return 0
+    }
+
     /// True for `exit 0`.
     public var succeeded: Bool { self == .exited(0) }
 }

@@ -94,6 +94,13 @@ public struct ProbeReport: Codable, Hashable, Sendable {
     /// The artifact file and its SHA-256, taken before any position was drawn.
     public var artifact: String?
     public var artifactSHA256: String?
+    /// How the evaluations ran: `namespaces` (Referee's sandbox: a fresh working folder holding
+    /// only the code and the artifact, the record hidden, the rest read-only, loopback only) or
+    /// `none: <why>`. Absent in reports made before v0.2.
+    public var sandbox: String?
+    /// How many evaluation processes Referee started for these probes (batched plans answer
+    /// several evaluations in one process). Absent in reports made before v0.2.
+    public var evaluationProcesses: Int?
     /// The validation shard the probe tokens came from, and how many tokens the probe shard has.
     public var sourceShard: String?
     public var tokens: Int?

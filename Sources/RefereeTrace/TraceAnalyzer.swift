@@ -100,6 +100,14 @@ private struct MergeState {
                 facts.psumMax = hi
                 facts.psumMaxLocation = event.location
             }
+            if facts.psumMinLargest.map({ lo > $0 }) ?? true {
+                facts.psumMinLargest = lo
+                facts.psumMinLargestLocation = event.location
+            }
+            if facts.psumMaxSmallest.map({ hi < $0 }) ?? true {
+                facts.psumMaxSmallest = hi
+                facts.psumMaxSmallestLocation = event.location
+            }
             if let previous = lastEnd[event.rank], range.start < previous {
                 facts.outOfOrder.append(TraceFinding(event.location,
                     "rank \(event.rank) scores \(range) after a range ending at \(previous) (ranges must ascend)", range: range))

@@ -81,6 +81,12 @@ public struct TraceFacts: Codable, Hashable, Sendable {
     public var psumMax: Double?
     public var psumMinLocation: SourceLocation?
     public var psumMaxLocation: SourceLocation?
+    /// The largest `psum_min` and the smallest `psum_max` over every score event (one event
+    /// whose whole range sums above or below 1 shows only here), with their lines.
+    public var psumMinLargest: Double?
+    public var psumMaxSmallest: Double?
+    public var psumMinLargestLocation: SourceLocation?
+    public var psumMaxSmallestLocation: SourceLocation?
 
     /// Σ nll (nats), Σ bytes and Σ tokens over every score event.
     public var nllSum = 0.0

@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
         let claims = context.claims
         let metadata = SubmissionMetadata(author: claims?.author ?? "unknown", githubID: claims?.githubID ?? "unknown",
                                           name: claims?.name ?? folderName, blurb: "", date: when)
-        let page = RecordPage(evidence: RecordEvidence(audit: audit, logs: context.logs, files: files, folderName: folderName),
+        let page = RecordPage(evidence: RecordEvidence(audit: audit, logs: context.logs, files: files, folderName: folderName, measured: context.measured, officialValDigests: ruleSet.officialValDigests),
                               metadata: metadata, budgets: Budgets(rules: ruleSet), generator: "referee \(RefereeVersion.string)")
         let out = URL(fileURLWithPath: html)
         try ReportFileWriter.write(HTMLReport.render(page), to: out)

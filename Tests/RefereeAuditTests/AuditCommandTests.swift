@@ -65,7 +65,7 @@ struct AuditCommandTests {
         let failing = try RefereeBinary.run(["audit", root.appendingPathComponent("2026-03-20_11L_XSA4_EMA_Int6_MLP3x_WD04_1.1271").path, "--format", "github"])
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("::error file="))
-        #expect(failing.stdout.contains("title=claim.score (fail)"))
+        #expect(failing.stdout.contains("title=claim.score (fail) [logged]"))
         let honest = try RefereeBinary.run(["audit", root.appendingPathComponent("2026-03-17_NaiveBaseline").path, "--format", "json"])
         #expect(honest.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(honest.stdout.utf8)) as? [String: Any]

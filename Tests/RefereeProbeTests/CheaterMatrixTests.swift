@@ -109,6 +109,9 @@ import RefereeTrace
         defer { try? FileManager.default.removeItem(at: dir) }
         let status = try train(script, in: dir)
         #expect(status == 0, "\(name) exited \(status): \(EntryPointRunner.tail(dir.appendingPathComponent("stderr.txt")))")
+        // The probes run the script from a fresh working folder: the cheaters find the reference
+        // they build on through this variable, not through a path relative to their own file.
+        setenv("REFEREE_REFERENCE_CPU", repo.appendingPathComponent("submissions/reference_cpu/train_gpt.py").path, 1)
         let options = ProbeOptions(record: dir, dataPath: data.appendingPathComponent("dataset"),
                                    tokenizerPath: data.appendingPathComponent("tokenizer/synth_1024_bpe.model"),
                                    positions: 8, seed: 2026, script: script.path,

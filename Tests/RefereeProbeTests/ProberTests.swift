@@ -94,8 +94,9 @@ import RefereeTrace
         defer { try? FileManager.default.removeItem(at: root) }
         let options = ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), positions: 4, seed: 2024, timeout: 60)
         let report = try Prober.probe(options)
-        let log = (try? String(contentsOf: root.appendingPathComponent("starts.log"), encoding: .utf8)) ?? ""
-        return (report, log.split(separator: "\n").count)
+        // The script runs in a fresh, sandboxed working folder: Referee's own count of the
+        // processes it started is the measure.
+        return (report, report.evaluationProcesses ?? 0)
     }
 
     /// What must not depend on how the runs were grouped into processes.

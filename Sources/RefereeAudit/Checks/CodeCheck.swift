@@ -15,6 +15,37 @@ enum CodeCheck {
     }
 
     static func codeMatchesLog(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        if let files = context.measured?.code?.files, !files.isEmpty {
+            return measuredCode(context, rule, files).resting(on: .measured)
+        }
+        return loggedCode(context, rule)
+    }
+
+    /// The committed files against the digests of the code Referee ran (run.json `code.files`):
+    /// every file Referee hashed must be in the record with the same SHA-256.
+    static func measuredCode(_ context: AuditContext, _ rule: Rule, _ files: [MeasuredRecord.FileDigest]) -> RuleResult {
+        let committed = Dictionary(context.scripts.map { (context.shortName($0.path), $0) }, uniquingKeysWith: { a, _ in a })
+        var bad: [Evidence] = []
+        var good: [Evidence] = []
+        for file in files {
+            guard let path = file.path, let digest = file.sha256 else { continue }
+            guard let script = committed[path] else {
+                // Non-script files (data, configs) are hashed by the bundle; only scripts are read here.
+                if path.hasSuffix(".py") { bad.append(Evidence("\(path): Referee ran it (sha256 \(digest.prefix(16))…) but the record does not hold it", at: context.runJSON)) }
+                continue
+            }
+            if script.sha256 == digest {
+                good.append(Evidence("\(path) sha256 \(digest.prefix(16))… is the code Referee ran", at: context.runJSON))
+            } else {
+                bad.append(Evidence("\(path): committed sha256 \(script.sha256.prefix(16))…, Referee ran \(digest.prefix(16))…", at: context.runJSON))
+            }
+        }
+        if !bad.isEmpty { return rule.fail("\(bad.count) file(s) differ from the code Referee ran", bad) }
+        if good.isEmpty { return rule.unverifiable("run.json lists no script digest to compare with the record's files") }
+        return rule.pass("the record's \(good.count) script(s) are the code Referee ran (run.json digests)", good)
+    }
+
+    static func loggedCode(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let runs = context.distinctRuns
         guard !runs.isEmpty else { return rule.unverifiable("no run found in the logs") }
         guard let script = mainScript(context) else {

@@ -8,6 +8,34 @@ enum HardwareChecks {
     ]
 
     static func gpus(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        if let measured = context.measured, let models = measured.gpuModels {
+            return measuredGPUs(context, rule, measured, models: models).resting(on: .measured)
+        }
+        return loggedGPUs(context, rule)
+    }
+
+    /// The GPUs Referee saw (environment.json) and the world size of the launcher it started
+    /// (run.json `launcher`, `nproc_per_node`).
+    static func measuredGPUs(_ context: AuditContext, _ rule: Rule, _ measured: MeasuredRecord, models: [String]) -> RuleResult {
+        let count = Int(rule.threshold("gpu_count", default: 8))
+        let model = rule.parameters["gpu_model"] ?? "H100"
+        let at = measured.environmentPath.map { SourceLocation(file: $0, line: 0) }
+        let world = measured.nprocPerNode ?? 1
+        let matching = models.filter { $0.uppercased().contains(model.uppercased()) }
+        let seen = models.isEmpty ? "no GPU" : Dictionary(grouping: models, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)× \($0.key)" }.joined(separator: ", ")
+        let launched = "\(measured.launcher ?? "python3") with \(world) process(es) per node"
+        var problems: [Evidence] = []
+        if world != count {
+            problems.append(Evidence("Referee started \(launched): world size \(world), expected \(count)", at: context.runJSON))
+        }
+        if matching.count < world || matching.isEmpty {
+            problems.append(Evidence("Referee saw \(seen); expected \(count)× \(model)", at: at))
+        }
+        if !problems.isEmpty { return rule.fail("the run was not on \(count)× \(model)", problems) }
+        return rule.pass("\(world) process(es) on \(seen) (Referee's launcher and nvidia-smi)", [Evidence(seen, at: at)])
+    }
+
+    static func loggedGPUs(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let count = Int(rule.threshold("gpu_count", default: 8))
         let model = rule.parameters["gpu_model"] ?? "H100"
         let runs = context.distinctRuns

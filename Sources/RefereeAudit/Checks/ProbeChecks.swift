@@ -22,6 +22,16 @@ enum ProbeChecks {
         guard let report = context.probes else {
             return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "no probes.json: " + howToAdd)))
         }
+        // Probes prove something only about the artifact they probed: in a record made by
+        // `referee run`, that must be an artifact run.json lists (not one transplanted from
+        // another record, nor a stale file).
+        if let measured = context.measured {
+            let digests = Set(measured.seeds.flatMap { seed in ([seed.artifact?.sha256] + (seed.artifacts ?? []).map(\.sha256)).compactMap { $0 } })
+            if !digests.isEmpty, !(report.artifactSHA256.map(digests.contains) ?? false) {
+                return .failure(Unusable(rule.fail("probes.json was made for another artifact (sha256 \(report.artifactSHA256 ?? "none")), not one that run.json lists for this record: probes of another artifact prove nothing about this one",
+                                                   [Evidence("probes.json artifact_sha256")]).resting(on: .measured)))
+            }
+        }
         guard report.entryPoint else {
             let why = report.problems.last ?? "the submission has no eval entry point"
             return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity,

@@ -9,6 +9,44 @@ enum TimeChecks {
     ]
 
     static func train(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        if let measured = context.measured, measured.seeds.contains(where: { $0.measuredTrainingSeconds != nil }) {
+            return measuredTrain(context, rule, measured).resting(on: .measured)
+        }
+        return loggedTrain(context, rule)
+    }
+
+    /// `time.train` on Referee's clock: spawn → training stop / the artifact's final write,
+    /// against the cap plus the start-up allowance. The logged figure is shown beside it.
+    static func measuredTrain(_ context: AuditContext, _ rule: Rule, _ measured: MeasuredRecord) -> RuleResult {
+        let cap = rule.threshold("max_seconds", default: 600)
+        let startup = rule.threshold("startup_seconds", default: 60)
+        let allowed = cap + startup
+        var over: [Evidence] = []
+        var missing: [Evidence] = []
+        var good: [Evidence] = []
+        var longest = -Double.infinity
+        for seed in measured.seeds {
+            guard let seconds = seed.measuredTrainingSeconds else {
+                missing.append(Evidence("\(seed.label): run.json has no measured training time", at: context.runJSON))
+                continue
+            }
+            let logged = context.run(for: seed).flatMap { ref in ref.run.trainTimeMs.map { "; the log says train_time \(Fmt.seconds(ms: $0)) (:\(ref.run.trainTimeLocation?.line ?? 0))" } } ?? "; the log states no train_time"
+            let text = "\(seed.label): \(Fmt.fixed(seconds, 1)) s from spawn to the end of training (Referee's clock)\(logged)"
+            longest = max(longest, seconds)
+            if seconds < 0 {
+                over.append(Evidence(text + ": a negative duration is impossible", at: context.runJSON))
+            } else if seconds > allowed {
+                over.append(Evidence(text + ", \(Fmt.fixed(seconds - allowed, 1)) s over \(Fmt.fixed(cap, 0)) s + \(Fmt.fixed(startup, 0)) s start-up", at: context.runJSON))
+            } else {
+                good.append(Evidence(text, at: context.runJSON))
+            }
+        }
+        if !over.isEmpty { return rule.fail("\(over.count) seed(s) trained longer than \(Fmt.fixed(cap, 0)) s + \(Fmt.fixed(startup, 0)) s start-up on Referee's clock", over + missing) }
+        if !missing.isEmpty { return rule.unverifiable("\(missing.count) of \(measured.seeds.count) seed(s) have no measured training time", missing + good) }
+        return rule.pass("longest training \(Fmt.fixed(longest, 1)) s from spawn = \(Fmt.percent(longest, of: allowed)) of \(Fmt.fixed(cap, 0)) s + \(Fmt.fixed(startup, 0)) s start-up (Referee's clock)", good)
+    }
+
+    static func loggedTrain(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let capMs = rule.threshold("max_seconds", default: 600) * 1000
         let graceMs = rule.threshold("grace_seconds", default: 0) * 1000
         let runs = context.distinctRuns

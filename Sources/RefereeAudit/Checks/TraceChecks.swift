@@ -28,7 +28,7 @@ enum TraceChecks {
         guard !context.traces.isEmpty else {
             return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: howToAdd)
         }
-        var evidence: [Evidence] = []
+        var evidence: [Evidence] = missingSeedTraces(context)
         var unverifiable: [String] = []
         for facts in context.traces {
             let (failures, missing) = judge(facts)
@@ -44,6 +44,26 @@ enum TraceChecks {
         }
         let seeds = context.traces.map(label).joined(separator: ", ")
         return RuleResult(id: rule.id, status: .pass, severity: rule.severity, message: "\(passMessage) (\(seeds))")
+    }
+
+    /// Seeds of the record with no trace folder, when some seeds have one: every seed needs its
+    /// evidence (traces for one seed out of three prove nothing about the other two). The seeds
+    /// are Referee's (run.json) when measured, else the distinct logged runs'.
+    static func missingSeedTraces(_ context: AuditContext) -> [Evidence] {
+        let traced = Set(context.traces.compactMap(\.seed))
+        let expected: [Int]
+        let at: SourceLocation?
+        if let measured = context.measured, !measured.seedNumbers.isEmpty {
+            expected = measured.seedNumbers
+            at = context.runJSON
+        } else {
+            expected = context.distinctRuns.compactMap(\.run.seed)
+            at = nil
+        }
+        var seen = Set<Int>()
+        return expected.filter { !traced.contains($0) && seen.insert($0).inserted }.map {
+            Evidence("seed \($0) has no trace (traces/seed\($0)/ is missing): the rule cannot hold for a run it never saw", at: at)
+        }
     }
 
     static func label(_ facts: TraceFacts) -> String {
@@ -73,7 +93,12 @@ enum TraceChecks {
     }
 
     static func coverage(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        perSeed(context, rule, passMessage: "scored ranges cover [1, N) exactly") { facts in
+        if let n = context.measured?.data?.valTokens {
+            return perSeed(context, rule, passMessage: "scored ranges cover [1, \(n)) exactly, N from the validation shards Referee supplied") { facts in
+                (measuredCoverage(facts, n: n), nil)
+            }.resting(on: .measured)
+        }
+        return perSeed(context, rule, passMessage: "scored ranges cover [1, N) exactly") { facts in
             guard let n = facts.valTokens else {
                 return ([], "no eval_start phase with val_tokens: the trace does not say what must be covered")
             }
@@ -84,6 +109,33 @@ enum TraceChecks {
             failures += evidence(facts.overlaps, "overlap: ") + evidence(facts.outOfRange, "")
             return (failures, nil)
         }
+    }
+
+    /// Coverage of `[1, n)` by the scored ranges, `n` measured (never the trace's declaration).
+    static func measuredCoverage(_ facts: TraceFacts, n: Int) -> [Evidence] {
+        var failures: [Evidence] = []
+        var covered = 0
+        var next = 1
+        var gaps: [String] = []
+        var beyond = 0
+        for range in facts.scored {
+            let lo = max(range.start, 1), hi = min(range.end, n)
+            if range.end > n { beyond += range.end - max(range.start, n) }
+            guard hi > lo else { continue }
+            if lo > next, gaps.count < 5 { gaps.append("[\(next), \(lo))") }
+            covered += hi - lo
+            next = max(next, hi)
+        }
+        if next < n, gaps.count < 5 { gaps.append("[\(next), \(n))") }
+        let uncovered = (n - 1) - covered
+        let declared = facts.valTokens.map { $0 == n ? "" : " (the trace declares val_tokens \($0))" } ?? " (the trace declares no val_tokens)"
+        if uncovered > 0 {
+            failures.append(Evidence("\(label(facts)): \(uncovered) of \(n - 1) target positions of the validation shards never scored\(declared); unscored: \(gaps.joined(separator: ", "))", at: SourceLocation(file: facts.directory, line: 0)))
+        }
+        if beyond > 0 {
+            failures.append(Evidence("\(label(facts)): \(beyond) scored positions lie beyond the \(n) validation tokens", at: SourceLocation(file: facts.directory, line: 0)))
+        }
+        return failures + evidence(facts.overlaps, "overlap: ")
     }
 
     static func chain(_ context: AuditContext, _ rule: Rule) -> RuleResult {
@@ -97,12 +149,21 @@ enum TraceChecks {
         let tolerance = rule.threshold("tolerance", default: 1e-4)
         return perSeed(context, rule, passMessage: "every psum within \(tolerance) of 1") { facts in
             guard let lo = facts.psumMin, let hi = facts.psumMax else { return ([], "the trace holds no score event") }
+            // Every event's psum_min and psum_max must lie within the tolerance of 1: the four
+            // extremes over all events bound them (an event whose whole range sums to 1.5 has
+            // psum_min 1.5, which the smallest psum_min alone never shows).
+            let extremes: [(String, Double?, SourceLocation?)] = [
+                ("psum_min", lo, facts.psumMinLocation),
+                ("psum_max", hi, facts.psumMaxLocation),
+                ("psum_min", facts.psumMinLargest, facts.psumMinLargestLocation),
+                ("psum_max", facts.psumMaxSmallest, facts.psumMaxSmallestLocation),
+            ]
             var failures: [Evidence] = []
-            if abs(lo - 1) > tolerance {
-                failures.append(Evidence("psum_min \(lo) is more than \(tolerance) from 1", at: facts.psumMinLocation))
-            }
-            if abs(hi - 1) > tolerance {
-                failures.append(Evidence("psum_max \(hi) is more than \(tolerance) from 1", at: facts.psumMaxLocation))
+            var reported = Set<String>()
+            for (name, value, location) in extremes {
+                guard let value, !(abs(value - 1) <= tolerance) else { continue }
+                guard reported.insert("\(name)|\(value)|\(location?.description ?? "")").inserted else { continue }
+                failures.append(Evidence("\(name) \(value) is more than \(tolerance) from 1", at: location))
             }
             return (failures, nil)
         }
@@ -111,21 +172,35 @@ enum TraceChecks {
     static func matchesLog(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let tolerance = rule.threshold("tolerance", default: 1e-6)
         let runs = context.logs.flatMap(\.runs)
-        return perSeed(context, rule, passMessage: "trace sums reproduce the logged score within \(tolerance)") { facts in
-            guard let bpb = facts.valBPB, let loss = facts.valLoss else { return ([], "the trace holds no score event") }
+        let measuredBytes = context.measured?.data?.valBytes
+        let result = perSeed(context, rule, passMessage: measuredBytes == nil
+            ? "trace sums reproduce the logged score within \(tolerance)"
+            : "Σ nll / (ln 2 × \(measuredBytes!) bytes Referee counted) reproduces the logged score within \(tolerance)") { facts in
+            guard let loss = facts.valLoss, var bpb = facts.valBPB else { return ([], "the trace holds no score event") }
+            if let measuredBytes {
+                // Referee's val_bpb: the trace's Σ nll over Referee's own byte count.
+                guard measuredBytes > 0 else { return ([Evidence("run.json counts \(measuredBytes) validation bytes")], nil) }
+                bpb = facts.nllSum / (Double.ln2 * Double(measuredBytes))
+            }
             let candidates = runs.filter { $0.seed != nil && $0.seed == facts.seed && $0.score != nil }
             guard let run = candidates.last, let score = run.score else {
                 return ([], "no log run with seed \(facts.seed.map(String.init) ?? "?") and a score line to compare with")
             }
             var failures: [Evidence] = []
             let at = score.eval.location
-            if abs(bpb - score.eval.valBPB) > tolerance {
-                failures.append(Evidence("trace gives val_bpb \(bpb), the log's score line says \(score.eval.valBPB)", at: at))
+            let what = measuredBytes == nil ? "trace gives" : "Referee's count gives"
+            if !(abs(bpb - score.eval.valBPB) <= tolerance) {
+                failures.append(Evidence("\(what) val_bpb \(bpb), the log's score line says \(score.eval.valBPB)", at: at))
             }
-            if let logged = score.eval.valLoss, abs(loss - logged) > tolerance {
+            if let logged = score.eval.valLoss, !(abs(loss - logged) <= tolerance) {
                 failures.append(Evidence("trace gives val_loss \(loss), the log's score line says \(logged)", at: at))
             }
             return (failures, nil)
         }
+        return measuredBytes == nil ? result : result.resting(on: .measured)
     }
+}
+
+extension Double {
+    fileprivate static let ln2 = 0.6931471805599453
 }

@@ -35,14 +35,14 @@ public enum HTMLReport {
         h += "<tr class=\"total\"><td>Mean</td><td class=\"n\">\(opt(r.meanBPB))</td><td class=\"n\">\(opt(r.meanValLoss))</td><td class=\"n\">\(r.bytesTotal.map(Fixed.grouped) ?? "n/a") max</td><td class=\"n\">\(r.bytesCode.map(Fixed.grouped) ?? "n/a") max</td><td></td><td></td><td></td></tr>\n"
         h += "</tbody>\n</table>\n"
         h += "<h2>Compliance</h2>\n<p>Rules <code>\(esc(a.track))</code> version \(esc(a.rulesVersion)), sha256 <code>\(esc(a.rulesDigest))</code></p>\n"
-        h += "<table id=\"compliance\">\n<thead><tr><th>Rule</th><th>Status</th><th>Severity</th><th>Detail</th></tr></thead>\n<tbody>\n"
+        h += "<table id=\"compliance\">\n<thead><tr><th>Rule</th><th>Status</th><th>Severity</th><th>Evidence</th><th>Detail</th></tr></thead>\n<tbody>\n"
         for row in RuleRows.rows(a.results) {
             let result = row.result
             let locs = result.evidence.compactMap { $0.location?.description }.prefix(3).joined(separator: ", ")
             let ids = row.ids.map { "<code>\(esc($0))</code>" }.joined(separator: ", ")
-            h += "<tr class=\"\(result.status.rawValue)\"><td>\(ids)</td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
+            h += "<tr class=\"\(result.status.rawValue)\"><td>\(ids)</td><td><span class=\"badge \(result.status.rawValue)\">\(result.status.rawValue.uppercased())</span></td><td>\(result.severity.rawValue)</td><td>\(result.source.rawValue)</td><td>\(esc(result.message))\(locs.isEmpty ? "" : " <code>\(esc(locs))</code>")</td></tr>\n"
         }
-        if a.results.isEmpty { h += "<tr><td colspan=\"4\">no rule was evaluated</td></tr>\n" }
+        if a.results.isEmpty { h += "<tr><td colspan=\"5\">no rule was evaluated</td></tr>\n" }
         h += "</tbody>\n</table>\n"
         h += "<h2>Budgets</h2>\n<div class=\"plot\">\n\(inline(BudgetPlot.svg(r, budgets: page.budgets)))</div>\n"
         h += "<h2>Training curves</h2>\n"

@@ -22,12 +22,18 @@ public struct RecordEvidence: Sendable {
     public var files: [IncludedFile]
     /// The record folder's last path component (e.g. `2026-04-09_A2_Muon097_3Seed`).
     public var folderName: String
+    /// What Referee measured (run.json, environment.json), nil for records made elsewhere.
+    public var measured: MeasuredRecord?
+    /// The official validation shard digests the track pins (to name the dataset).
+    public var officialValDigests: Set<String>
 
-    public init(audit: RecordAudit, logs: [LogFile], files: [IncludedFile], folderName: String) {
+    public init(audit: RecordAudit, logs: [LogFile], files: [IncludedFile], folderName: String, measured: MeasuredRecord? = nil, officialValDigests: Set<String> = []) {
         self.audit = audit
         self.logs = logs
         self.files = files
         self.folderName = folderName
+        self.measured = measured
+        self.officialValDigests = officialValDigests
     }
 
     /// The parsed run behind a run summary, when its log was read.

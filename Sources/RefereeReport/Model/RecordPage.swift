@@ -1,3 +1,4 @@
+import Foundation
 import RefereeAudit
 
 /// Everything a README or HTML report of a record shows, computed from evidence.
@@ -41,8 +42,13 @@ public struct RecordPage: Sendable {
         return paths.first { $0.hasSuffix(".py") } ?? "train_gpt.py"
     }
 
-    /// The command that re-runs every seed, as the records' READMEs give it.
+    /// The command that re-runs every seed, as the records' READMEs give it: from run.json for a
+    /// record `referee run` made (launcher, processes, seeds, entry, data and tokenizer flags,
+    /// the `-- NAME=value` settings), else a torchrun loop over the logged seeds.
     public var reproductionCommand: String {
+        if let measured = evidence.measured, let command = Self.refereeRunCommand(measured, track: audit.track) {
+            return command
+        }
         let loggedGPUs = results.seeds.compactMap { s -> Int? in
             guard let hw = s.hardware, let n = hw.split(separator: "×").first else { return nil }
             return Int(n)
@@ -56,6 +62,50 @@ public struct RecordPage: Sendable {
         let run = "torchrun --standalone --nproc_per_node=\(nproc) \(script)"
         if seeds.isEmpty { return run }
         return "for SEED in \(seeds.joined(separator: " ")); do\n  SEED=$SEED \(run)\ndone"
+    }
+
+    /// Names Referee itself sets in a seed's environment (never a `-- NAME=value` setting).
+    static let refereeEnvironment: Set<String> = ["SEED", "RUN_ID", "DATA_PATH", "TOKENIZER_PATH", "PYTHONUNBUFFERED", "PYTHONPATH"]
+
+    /// `referee run . …` rebuilt from run.json; nil when it names no seed.
+    static func refereeRunCommand(_ m: MeasuredRecord, track: String) -> String? {
+        let seeds = m.seedsRequested ?? m.seeds.compactMap(\.seed)
+        guard !seeds.isEmpty else { return nil }
+        let nproc = m.nprocPerNode ?? 1
+        var words = ["referee", "run", ".", "--seeds", seeds.map(String.init).joined(separator: ","), "--nproc-per-node", String(nproc)]
+        if nproc == 1, m.invocation?.torchrun ?? (m.launcher == "torchrun") { words.append("--torchrun") }
+        words += ["--track", m.invocation?.track ?? track]
+        if m.entry != "train_gpt.py" { words += ["--entry", m.entry] }
+        if let data = m.dataPath { words += ["--data-path", data] }
+        if let tokenizer = m.tokenizerPath { words += ["--tokenizer-path", tokenizer] }
+        let settings = m.settings ?? (m.seeds.first?.environment ?? []).filter { word in
+            let name = String(word.prefix { $0 != "=" })
+            return !refereeEnvironment.contains(name) && !name.hasPrefix("REFEREE_")
+        }
+        if !settings.isEmpty { words.append("--"); words += settings }
+        return words.map(shellQuoted).joined(separator: " ")
+    }
+
+    /// `word` as a POSIX shell reads it back: bare when safe, else single-quoted.
+    static func shellQuoted(_ word: String) -> String {
+        let safe = word.unicodeScalars.allSatisfy { c in
+            (c.value < 128 && (CharacterSet.alphanumerics.contains(c))) || "-_./=,:@%+".unicodeScalars.contains(c)
+        }
+        if safe && !word.isEmpty { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The dataset the record ran on, from run.json; nil for records made elsewhere.
+    public var datasetStatement: String? {
+        evidence.measured.map { $0.datasetStatement(officialVal: evidence.officialValDigests) }
+    }
+
+    /// Hardware as Referee saw it (environment.json and the launcher), else nil.
+    public var measuredHardware: String? {
+        guard let m = evidence.measured, let models = m.gpuModels, !models.isEmpty else { return nil }
+        let world = m.nprocPerNode ?? 1
+        let kinds = Dictionary(grouping: models, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)× \($0.key)" }.joined(separator: ", ")
+        return "\(world) process\(world == 1 ? "" : "es") on \(kinds) (seen by Referee)"
     }
 
     /// Files the generator writes (excluded from "Included files").

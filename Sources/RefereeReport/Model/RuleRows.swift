@@ -15,7 +15,7 @@ public struct RuleRow: Sendable, Hashable {
 }
 
 public enum RuleRows {
-    /// `results` as rows: unverifiable results with the same message, severity and evidence are
+    /// `results` as rows: unverifiable results with the same message, severity, evidence and evidence source are
     /// merged into one row at the position of the first; every other result is a row of its own.
     public static func rows(_ results: [RuleResult]) -> [RuleRow] {
         var rows: [RuleRow] = []
@@ -25,7 +25,7 @@ public enum RuleRows {
                 rows.append(RuleRow(ids: [result.id], result: result))
                 continue
             }
-            let key = GroupKey(message: result.message, severity: result.severity, evidence: result.evidence)
+            let key = GroupKey(message: result.message, severity: result.severity, evidence: result.evidence, source: result.source)
             if let index = groupIndex[key] {
                 rows[index].ids.append(result.id)
             } else {
@@ -40,5 +40,6 @@ public enum RuleRows {
         var message: String
         var severity: Severity
         var evidence: [Evidence]
+        var source: EvidenceSource
     }
 }

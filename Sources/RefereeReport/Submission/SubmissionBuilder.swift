@@ -25,12 +25,12 @@ public struct SubmissionBuilder: Sendable {
         let files = try RecordFileList.list(recordDir, excludingFolder: plotsFolder)
         let folderName = recordDir.standardizedFileURL.lastPathComponent
         let budgets = Budgets(rules: auditor.rules)
-        let draft = RecordPage(evidence: RecordEvidence(audit: first, logs: context.logs, files: files, folderName: folderName),
+        let draft = RecordPage(evidence: RecordEvidence(audit: first, logs: context.logs, files: files, folderName: folderName, measured: context.measured, officialValDigests: auditor.rules.officialValDigests),
                                metadata: metadata, budgets: budgets, comparison: comparison, generator: generator, plotsFolder: plotsFolder)
         var withClaims = context
         withClaims.claims = draft.document.claims(path: "submission.json")
         let final = auditor.audit(withClaims)
-        return RecordPage(evidence: RecordEvidence(audit: final, logs: context.logs, files: files, folderName: folderName),
+        return RecordPage(evidence: RecordEvidence(audit: final, logs: context.logs, files: files, folderName: folderName, measured: context.measured, officialValDigests: auditor.rules.officialValDigests),
                           metadata: metadata, budgets: budgets, comparison: comparison, generator: generator, plotsFolder: plotsFolder)
     }
 }

@@ -60,6 +60,11 @@ extension PostRunPipeline {
             },
             Step(name: "sign", sealsRecord: true) { context in
                 guard let keyPath = context.keyPath else { return (.skipped, "no --key given") }
+                // What is signed must still be what Referee hashed during the run.
+                let now = IntegrityCheck.check(context.run, record: context.record)
+                guard now.changed.isEmpty else {
+                    throw RunnerError.io(path: context.record.path, reason: "changed since Referee hashed them, not signed: \(now.changed.joined(separator: ", "))")
+                }
                 let key = try Ed25519PrivateKey(contentsOf: keyPath)
                 let statement = try BundleSigner(key: key, toolVersion: settings.refereeVersion, audit: audit).sign(context.record)
                 return (.ok, "\(statement.subject.count) files signed, keyid \(try key.publicKey().keyID())")

@@ -11,6 +11,8 @@ import RefereeTestSupport
         "stats.significance", "causal.score-before-update", "causal.single-pass", "trace.coverage",
         "trace.chain", "norm.sums-to-one", "trace.matches-log", "causal.prefix-invariance",
         "causal.target-flip", "norm.full-vocab",
+        "claim.train-time", "claim.artifact-size", "claim.val-tokens", "claim.bytes",
+        "code.self-contained", "data.official-val", "evidence.plausible-values",
     ]
 
     var rulesDir: URL { TestPaths.repoRoot.appendingPathComponent("Rules") }
@@ -30,6 +32,8 @@ import RefereeTestSupport
         #expect(set.rule("norm.sums-to-one")?.thresholds["tolerance"] == 1e-4)
         #expect(set.rule("trace.matches-log")?.thresholds["tolerance"] == 1e-6)
         #expect(set.rule("norm.full-vocab")?.thresholds["tolerance"] == 1e-4)
+        #expect(set.rule("time.train")?.thresholds["startup_seconds"] == 60)
+        #expect(set.rule("data.official-val")?.source.contains("FineWeb") == true)
         #expect(set.rule("stats.significance")?.thresholds["min_improvement_nats"] == 0.005)
         #expect(set.rule("stats.significance")?.thresholds["max_p_value"] == 0.01)
         #expect(set.rule("causal.single-pass")?.source.contains("#1017") == true)

@@ -141,8 +141,10 @@ struct RunRecordEndToEndTests {
         #expect(seedsRun == Self.seeds)
         // The generated README re-runs the record the way it was made.
         let readme = try String(contentsOf: run.record.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains("referee run . --seeds 42,1337,2025 --nproc-per-node 1 --track track_non_record_16mb"),
+        // From run.json: the seeds in the order they ran, and the data flags as given.
+        #expect(readme.contains("referee run . --seeds \(Self.seeds.map(String.init).joined(separator: ",")) --nproc-per-node 1 --track track_non_record_16mb --data-path "),
                 "README.md lacks the referee run reproduction command")
+        #expect(readme.contains("**Data:** Referee's bundled synthetic data"), "README.md does not say the record ran on synthetic data")
     }
 
     @Test func honestRecordVerifiesWithThePinnedKey() throws {

@@ -117,5 +117,10 @@ struct KilledRunnerTests {
         let journal = try String(contentsOf: out.appendingPathComponent("journal.jsonl"), encoding: .utf8)
         #expect(journal.contains("\"event\":\"seed_started\""))
         #expect(!journal.contains("\"event\":\"runs_complete\""))
+        // The audit of what was left says why it is not a record, and never passes (runner.complete
+        // is unverifiable; the partial log's missing score fails its own rules).
+        let audit = CommandCapture.run([binary.path, "audit", out.path, "--track", "track_non_record_16mb", "--format", "json"], timeout: 60)
+        #expect(!audit.output.contains("\"verdict\" : \"pass\""), "\(audit.output)")
+        #expect(audit.output.contains("the run did not complete: the journal ends at 'seed_started'"))
     }
 }

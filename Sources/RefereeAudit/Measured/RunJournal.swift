@@ -1,0 +1,39 @@
+import Foundation
+
+/// `journal.jsonl`, the append-only log of `referee run`'s own steps (docs/runner.md): which
+/// events it reached. A run whose Referee process was killed has a journal that never reaches
+/// `runs_complete`.
+public struct RunJournal: Hashable, Sendable {
+    /// The journal as reported in evidence.
+    public var path: String
+    /// Event names in file order.
+    public var events: [String]
+    /// Seeds named by `seed_started` events.
+    public var startedSeeds: [Int]
+
+    public static let fileName = "journal.jsonl"
+    public static let completeEvent = "runs_complete"
+
+    /// True when the run reached the point where every seed had ended and run.json was written.
+    public var complete: Bool { events.contains(Self.completeEvent) }
+
+    /// Reads the journal of a record folder; nil when there is none. Lines are JSON objects
+    /// with an `event` string; a line that is not is bad evidence.
+    public static func load(folder: URL, shown: (String) -> String) throws(AuditError) -> RunJournal? {
+        let url = folder.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw AuditError.badEvidence(path: shown(fileName), reason: "cannot read the journal")
+        }
+        var journal = RunJournal(path: shown(fileName), events: [], startedSeeds: [])
+        for (index, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let event = object["event"] as? String else {
+                throw AuditError.badEvidence(path: "\(shown(fileName)):\(index + 1)", reason: "expected a JSON object with an \"event\" string")
+            }
+            journal.events.append(event)
+            if event == "seed_started", let seed = object["seed"] as? Int { journal.startedSeeds.append(seed) }
+        }
+        return journal
+    }
+}
