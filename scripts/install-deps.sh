@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Referee and its tests need on a fresh Debian machine (idempotent): libcrypto
-# headers, pkg-config, the openssl CLI (interop tests), and the Python packages the reference
+# headers, pkg-config, the openssl CLI (interop tests), the Python packages the reference
 # submissions, the interop tests and the Python test suite use (numpy, sentencepiece,
-# securesystemslib[crypto], pytest). Prints one line per step; never a traceback.
+# securesystemslib[crypto], pytest), and Debian's CPU PyTorch (python3-torch, with python3-numpy
+# and python3-sentencepiece) for the system interpreter /usr/bin/python3: the autotrace tests
+# (python/tests/test_autotrace.py) run the PyTorch submissions with it. Prints one line per
+# step; never a traceback.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 need=()
-for pkg in libssl-dev pkg-config openssl python3 python3-pip; do
+for pkg in libssl-dev pkg-config openssl python3 python3-pip python3-torch python3-numpy python3-sentencepiece; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then

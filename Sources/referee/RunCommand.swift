@@ -86,6 +86,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "One-paragraph description for submission.json.")
     var blurb: String?
 
+    @Flag(help: "Run the entry script unmodified under Referee's observation hooks (python -m referee_autotrace): the trace is observed, not declared (docs/autotrace.md).")
+    var autotrace = false
+
     @Flag(help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
     var noProbes = false
 
@@ -98,13 +101,14 @@ struct RunCommand: ParsableCommand {
         guard nprocPerNode >= 1 else { throw ValidationError("--nproc-per-node must be at least 1") }
         let source = URL(fileURLWithPath: submissionDir)
         let outURL = out.map { URL(fileURLWithPath: $0) } ?? RunConfiguration.defaultOut(track: track, recordDir: source)
-        let launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
+        var launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
                                 dataPath: dataPath.map(absolute), tokenizerPath: tokenizerPath.map(absolute),
                                 refereeHome: LaunchPlan.locateHome(), extraEnvironment: extra)
         let problems = PreflightCheck(submissionDir: source, entryScript: entry, dataPath: dataPath.map { URL(fileURLWithPath: $0) },
                                       tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) }, keyPath: key.map { URL(fileURLWithPath: $0) },
                                       outDir: outURL, python: python, torchrun: launch.usesTorchrun).problems()
         if !problems.isEmpty { throw PreflightError(problems: problems) }
+        launch.autotrace = autotrace
         let ruleSet = try RuleSet.builtin(track: track)
         // Explicit flags win over the track's rules; a cap the rules do not set stays at 600 s.
         var caps = PhaseCaps(rules: ruleSet, fallback: PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: graceSeconds))

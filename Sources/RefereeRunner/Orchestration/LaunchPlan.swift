@@ -7,6 +7,10 @@ import Foundation
 /// REFEREE_TRACE_DIR and prepends `<referee home>/python` to PYTHONPATH; `extraEnvironment`
 /// (from `-- NAME=value …`) is applied last, so it can override anything but the trace directory
 /// and the seed.
+///
+/// With `autotrace`, the entry script runs unmodified under Referee's observation hooks:
+/// `python3 -m referee_autotrace <script>` or `torchrun … -m referee_autotrace <script>` (module
+/// `python/referee_autotrace`, found through the PYTHONPATH above; docs/autotrace.md).
 public struct LaunchPlan: Sendable {
     public var python: String
     public var torchrun: String
@@ -20,6 +24,8 @@ public struct LaunchPlan: Sendable {
     /// Where the child finds Referee's python helpers (default `<refereeHome>/python`); the
     /// sandbox binds them read-only at another path.
     public var pythonDir: String?
+    /// Run the entry script under `referee_autotrace` (observed trace, docs/autotrace.md).
+    public var autotrace: Bool = false
 
     public init(python: String = "python3", torchrun: String = "torchrun", nprocPerNode: Int = 1, forceTorchrun: Bool = false,
                 dataPath: String? = nil, tokenizerPath: String? = nil, refereeHome: URL? = nil,
@@ -56,11 +62,12 @@ public struct LaunchPlan: Sendable {
     public func spec(script: URL, seed: Int, runId: String, traceDir: URL, workingDirectory: URL) -> LaunchSpec {
         var env = baseEnvironment
         for (key, value) in addedEnvironment(seed: seed, runId: runId, traceDir: traceDir) { env[key] = value }
+        let entry = autotrace ? ["-m", "referee_autotrace", script.path] : [script.path]
         if usesTorchrun {
-            return LaunchSpec(executable: torchrun, arguments: ["--standalone", "--nproc_per_node=\(nprocPerNode)", script.path],
+            return LaunchSpec(executable: torchrun, arguments: ["--standalone", "--nproc_per_node=\(nprocPerNode)"] + entry,
                               environment: env, workingDirectory: workingDirectory.path)
         }
-        return LaunchSpec(executable: python, arguments: [script.path], environment: env, workingDirectory: workingDirectory.path)
+        return LaunchSpec(executable: python, arguments: entry, environment: env, workingDirectory: workingDirectory.path)
     }
 
     /// Finds Referee's checkout (the folder holding `python/referee_probe.py`): `REFEREE_HOME`

@@ -122,15 +122,17 @@ public struct Runner {
         let seedStage = staging.appendingPathComponent("seed\(seed)")
         let work = seedStage.appendingPathComponent("work")
         let traces = seedStage.appendingPathComponent("traces")
+        let meta = seedStage.appendingPathComponent("meta")
         try makeDir(work)
         try makeDir(traces)
+        try makeDir(meta)
         let runId = "\(out.lastPathComponent)_seed\(seed)"
         let codeFiles = topLevelFiles(of: out)
         var plan = config.launch
         let spec: LaunchSpec
         let added: [String: String]
         if sandbox.namespaces {
-            let layout = SandboxLayout(work: work, traces: traces, codeFiles: codeFiles,
+            let layout = SandboxLayout(work: work, traces: traces, meta: meta, codeFiles: codeFiles,
                                        data: plan.dataPath.map { URL(fileURLWithPath: $0) },
                                        tokenizer: plan.tokenizerPath.map { URL(fileURLWithPath: $0) },
                                        pythonDir: plan.refereeHome?.appendingPathComponent("python"),
@@ -139,6 +141,7 @@ public struct Runner {
             plan.tokenizerPath = layout.tokenizerInside
             if plan.refereeHome != nil { plan.pythonDir = SandboxLayout.python }
             if plan.extraEnvironment["HOME"] == nil { plan.extraEnvironment["HOME"] = SandboxLayout.home }
+            plan.extraEnvironment["REFEREE_IMPORTS_OUT"] = SandboxLayout.meta
             var s = plan.spec(script: URL(fileURLWithPath: SandboxLayout.work + "/" + config.entryScript), seed: seed, runId: runId,
                               traceDir: URL(fileURLWithPath: SandboxLayout.traces), workingDirectory: URL(fileURLWithPath: SandboxLayout.work))
             s.sandbox = layout.policy(isolateNetwork: config.isolateNetwork)
@@ -146,6 +149,7 @@ public struct Runner {
             added = plan.addedEnvironment(seed: seed, runId: runId, traceDir: URL(fileURLWithPath: SandboxLayout.traces))
         } else {
             for file in codeFiles { try copy(file, to: work.appendingPathComponent(file.lastPathComponent)) }
+            plan.extraEnvironment["REFEREE_IMPORTS_OUT"] = meta.path
             spec = plan.spec(script: work.appendingPathComponent(config.entryScript), seed: seed, runId: runId,
                              traceDir: traces, workingDirectory: work)
             added = plan.addedEnvironment(seed: seed, runId: runId, traceDir: traces)
@@ -164,6 +168,13 @@ public struct Runner {
         let codeNames = Set(codeFiles.map(\.lastPathComponent))
         let outputs = try RecordAssembly.collect(work: work, traces: traces, record: out, seed: seed,
                                                  artifactPatterns: config.artifactPatterns, codeNames: codeNames)
+        let imports = ImportedModules.collect(from: meta, mapping: ImportedModules.Mapping(
+            work: (sandbox.namespaces ? SandboxLayout.work : work.path, work),
+            python: sandbox.namespaces ? SandboxLayout.python : (config.launch.refereeHome?.appendingPathComponent("python").path ?? "/nonexistent"),
+            record: out, codeNames: codeNames,
+            privatePrefixes: sandbox.namespaces ? ["/tmp", "/dev/shm"] : [staging.path],
+            data: sandbox.namespaces ? [SandboxLayout.data, SandboxLayout.tokenizerDir]
+                                     : [config.launch.dataPath, config.launch.tokenizerPath].compactMap { $0 }))
         try? fm.removeItem(at: seedStage)
 
         let logged = PhaseTimestamps(start: result.startedAt, trainingStopped: result.phases.trainingStoppedAt,
@@ -201,7 +212,9 @@ public struct Runner {
             artifacts: outputs.artifacts, traces: outputs.traces,
             tracePhases: TracePhaseReader.phases(in: out.appendingPathComponent("traces/seed\(seed)")), survivors: result.survivors,
             artifact: artifact, deadlines: result.deadlines, loggedTimestamps: logged,
-            undeclaredFiles: outputs.undeclared, sandboxed: sandbox.namespaces)
+            undeclaredFiles: outputs.undeclared, sandboxed: sandbox.namespaces,
+            importedModules: imports.recorded ? imports.modules : nil,
+            importedModuleCounts: imports.recorded ? imports.counts : nil)
     }
 
     /// The regular files at the top of the record folder that came from the submission (its code).

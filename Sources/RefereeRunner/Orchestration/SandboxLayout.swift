@@ -18,11 +18,14 @@ public struct SandboxLayout: Sendable {
     public static let data = root + "/data"
     public static let tokenizerDir = root + "/tokenizer"
     public static let python = root + "/python"
+    /// Where Referee's start-up hook writes the lists of imported modules (`REFEREE_IMPORTS_OUT`).
+    public static let meta = root + "/meta"
     public static let home = "/tmp"
 
     /// The host folders and files of one seed.
     public var work: URL
     public var traces: URL
+    public var meta: URL
     public var codeFiles: [URL]
     public var data: URL?
     public var tokenizer: URL?
@@ -39,6 +42,7 @@ public struct SandboxLayout: Sendable {
         mounts.append(.writable(source: work.path, target: Self.work))
         for file in codeFiles { mounts.append(.readOnly(source: file.path, target: Self.work + "/" + file.lastPathComponent)) }
         mounts.append(.writable(source: traces.path, target: Self.traces))
+        mounts.append(.writable(source: meta.path, target: Self.meta))
         if let data { mounts.append(.readOnly(source: data.path, target: Self.data)) }
         if let tokenizer, let inside = tokenizerInside { mounts.append(.readOnly(source: tokenizer.path, target: inside)) }
         if let pythonDir { mounts.append(.readOnly(source: pythonDir.path, target: Self.python)) }

@@ -93,6 +93,11 @@ public struct SeedRecord: Sendable, Codable, Hashable {
     public var undeclaredFiles: [FileDigest]? = nil
     /// True when the seed ran in the sandbox.
     public var sandboxed: Bool? = nil
+    /// Module files the run imported other than the standard library and installed packages
+    /// (rule code.self-contained); nil when no process recorded its imports.
+    public var importedModules: [ImportedModule]? = nil
+    /// How many imported files each origin had (`stdlib`, `site`, `record`, `referee`, `generated`, `outside`).
+    public var importedModuleCounts: [String: Int]? = nil
 }
 
 /// The declared artifact of one seed, measured by Referee.

@@ -13,6 +13,7 @@ import RefereeTestSupport
         "causal.target-flip", "norm.full-vocab",
         "claim.train-time", "claim.artifact-size", "claim.val-tokens", "claim.bytes",
         "code.self-contained", "data.official-val", "evidence.plausible-values",
+        "runner.sandbox", "runner.complete", "runner.integrity",
     ]
 
     var rulesDir: URL { TestPaths.repoRoot.appendingPathComponent("Rules") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RefereeSandbox
 import RefereeTestSupport
 @testable import RefereeRunner
 
@@ -153,6 +154,27 @@ struct RunRecordEndToEndTests {
         let verify = Self.referee(["verify", run.record.path, "--key", key.path + ".pub"])
         #expect(verify.status == "exit 0", "referee verify: \(verify.output)")
         #expect(verify.output.contains("verified"))
+    }
+
+    /// A verifier re-probes the signed record with a seed of their own: the report lands beside
+    /// the record (bound to the same artifact, run in the sandbox) and the bundle still verifies.
+    @Test func aVerifierReprobesTheSignedRecordWithTheirOwnSeed() throws {
+        let run = Self.honest
+        let key = try #require(run.key)
+        let probe = Self.referee(["probe", run.record.path, "--seed", "424242"], timeout: 300)
+        #expect(probe.status == "exit 0", "referee probe: \(probe.output)")
+        let report = run.record.deletingLastPathComponent().appendingPathComponent("\(run.record.lastPathComponent).probes-424242.json")
+        let text = try String(contentsOf: report, encoding: .utf8)
+        let original = try String(contentsOf: run.record.appendingPathComponent("probes.json"), encoding: .utf8)
+        func field(_ name: String, _ json: String) -> String? {
+            json.split(separator: "\n").first { $0.contains("\"\(name)\"") }.map(String.init)
+        }
+        #expect(field("artifactSHA256", text) == field("artifactSHA256", original), "the same artifact")
+        #expect(text.contains("\"seed\" : 424242"))
+        #expect(text.contains("\"entryPoint\" : true"))
+        #expect(text.contains("\"sandbox\" : \"namespaces\"") || !SandboxProbe.probe().applied)
+        let verify = Self.referee(["verify", run.record.path, "--key", key.path + ".pub"])
+        #expect(verify.status == "exit 0", "the re-probe must not touch the signed record: \(verify.output)")
     }
 
     @Test func honestAuditPassesEveryTraceAndProbeRule() throws {

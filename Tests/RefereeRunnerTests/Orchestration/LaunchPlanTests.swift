@@ -20,6 +20,21 @@ import Testing
         #expect(spec.workingDirectory == work.path)
     }
 
+    @Test(arguments: [1, 2])
+    func autotraceWrapsTheEntryScriptAsAModule(nproc: Int) {
+        var plan = LaunchPlan(nprocPerNode: nproc, baseEnvironment: [:])
+        plan.autotrace = true
+        let spec = plan.spec(script: script, seed: 42, runId: "x", traceDir: traces, workingDirectory: work)
+        if nproc > 1 {
+            #expect(spec.executable == "torchrun")
+            #expect(spec.arguments == ["--standalone", "--nproc_per_node=2", "-m", "referee_autotrace", script.path])
+        } else {
+            #expect(spec.executable == "python3")
+            #expect(spec.arguments == ["-m", "referee_autotrace", script.path])
+        }
+        #expect(spec.environment["REFEREE_TRACE_DIR"] == traces.path)
+    }
+
     @Test func environmentIsSetAndExtraCannotOverrideSeedOrTrace() {
         let plan = LaunchPlan(dataPath: "/d", tokenizerPath: "/t.model", refereeHome: URL(fileURLWithPath: "/home/ref"),
                               extraEnvironment: ["SEED": "1", "REFEREE_TRACE_DIR": "/evil", "ITERATIONS": "5", "DATA_PATH": "/other"],
@@ -34,14 +49,6 @@ import Testing
         #expect(env["PYTHONUNBUFFERED"] == "1")
         #expect(env["PYTHONPATH"] == "/home/ref/python:/x")
         #expect(env["HOME"] == "/root")
-    }
-
-    @Test func networkWrapperKeepsTheCommandIntact() {
-        let spec = LaunchSpec(executable: "torchrun", arguments: ["--standalone", "a b.py"], environment: [:], workingDirectory: "/w")
-        let wrapped = NetworkIsolation.wrap(spec)
-        #expect(wrapped.executable == "unshare")
-        #expect(Array(wrapped.arguments.suffix(3)) == ["torchrun", "--standalone", "a b.py"])
-        #expect(wrapped.workingDirectory == "/w")
     }
 
     @Test(arguments: ["applied", "disabled", "unavailable(unshare: Operation not permitted)"])

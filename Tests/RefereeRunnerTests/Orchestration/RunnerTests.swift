@@ -167,3 +167,31 @@ struct CustodyTests {
         #expect(run.networkIsolation == .unavailable("--no-sandbox given"))
     }
 }
+
+/// Code kept outside the record (class Size): the modules a run imports are listed by Referee's
+/// start-up hook and classified, so the audit can count them.
+@Suite struct ImportedModulesTests {
+    @Test func aModuleImportedFromOutsideTheRecordIsListedWithItsDigest() throws {
+        let fm = FileManager.default
+        let host = URL(fileURLWithPath: "/var/tmp/referee-imports-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: host) }
+        try fm.createDirectory(at: host, withIntermediateDirectories: true)
+        let outside = host.appendingPathComponent("weights.py")
+        try Data("WEIGHTS = list(range(200)) * 5\n".utf8).write(to: outside)
+        let out = try TestPaths.tempDir("imports").appendingPathComponent("rec")
+        let config = RunConfiguration(recordDir: TestPaths.fixture("runner/importer"), outDir: out, seeds: [3],
+                                      launch: LaunchPlan(refereeHome: TestPaths.repoRoot, extraEnvironment: ["OUTSIDE_MODULE": outside.path]),
+                                      caps: PhaseCaps(trainSeconds: 30, evalSeconds: 30, graceSeconds: 5), refereeVersion: "test",
+                                      captureEnvironment: false)
+        let run = try Runner(config: config, pipeline: PostRunPipeline(steps: []), progress: ProgressReporter(mode: .quiet), interrupt: nil).run()
+        let seed = try #require(run.seeds.first)
+        #expect(seed.exitCode == 0)
+        let modules = try #require(seed.importedModules)
+        let foreign = modules.filter { $0.origin == "outside" }
+        #expect(foreign.map(\.path) == [outside.path], "\(modules) \(seed.importedModuleCounts ?? [:])")
+        let sum = CommandCapture.run(["sha256sum", outside.path])
+        #expect(foreign.first?.sha256 == sum.output.split(separator: " ").first.map(String.init))
+        #expect(modules.contains { $0.origin == "record" && $0.path.hasSuffix("/train_gpt.py") })
+        #expect((seed.importedModuleCounts?["stdlib"] ?? 0) > 10)
+    }
+}

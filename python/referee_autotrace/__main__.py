@@ -1,0 +1,5 @@
+import sys
+
+from referee_autotrace.main import main
+
+sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,683 @@
+"""Autotrace's observation machinery (see docs/autotrace.md).
+
+Scoring calls (``F.cross_entropy``, ``F.nll_loss``, ``F.log_softmax`` followed by ``gather``)
+return their usual value as a ``Tracked`` tensor: a subclass whose ``__torch_function__``
+carries the PROVENANCE of every element (which loss call, which element of it, hence which
+target position of the validation stream) through slicing, reshaping, casts, arithmetic and
+reductions. Only tensors derived from a loss pay this cost; the model's own computation is
+untouched.
+
+- COUNTED: a derived value added in place (``+=`` / ``add_``) into a tensor that needs no
+  gradient and is not a parameter (the evaluator's running sum), or exported to the host
+  (``.item()``, ``.tolist()``, ``.numpy()``, ``float()``) while it needs no gradient. The
+  elements that reach it are scored; the others (context of a sliding window, padding) are not.
+- UPDATE: ``backward``/``autograd.grad`` of a derived value records the positions that fed
+  the gradients; the next optimizer step (global step pre-hook, or a wrapped ``step``) is an
+  update that read them; an in-place write of a derived value into a parameter is one too.
+  ``zero_grad`` forgets pending positions. A parameter holding such a gradient that changes
+  with no optimizer step (a hand-written update) is an update too (checksums, ``check_manual``).
+
+Events are kept in memory with the time they were observed and written at exit
+(``Recorder.finish``) as the trace of docs/protocol.md, every line marked
+``"source": "autotrace"``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+import time
+import traceback
+
+import numpy as np
+import torch
+
+_DISABLE = torch._C.DisableTorchFunction
+
+# --------------------------------------------------------------------------- provenance
+
+
+class LossCall:
+    """One observed loss call: the target position and per-element values of each element."""
+
+    __slots__ = ("serial", "pos", "seglen", "nll", "psum", "t", "where")
+
+    def __init__(self, serial, pos, seglen, nll, psum, t, where):
+        self.serial, self.pos, self.seglen, self.nll, self.psum, self.t, self.where = (
+            serial, pos, seglen, nll, psum, t, where)
+
+
+class Prov:
+    """Provenance of a tensor derived from loss calls.
+
+    ``parts``: list of (LossCall, idx) where idx are indices into the call's flat arrays.
+    ``elementwise``: a single part whose idx has the tensor's shape (element i of the tensor
+    comes from idx[i]); otherwise the tensor mixes all the parts' elements (after a reduction).
+    ``table``: a log-probability table (log_softmax output) not yet tied to targets.
+    """
+
+    __slots__ = ("parts", "elementwise", "table")
+
+    def __init__(self, parts=(), elementwise=False, table=False):
+        self.parts = list(parts)
+        self.elementwise = elementwise
+        self.table = table
+
+    def reduced(self) -> "Prov":
+        if not self.elementwise:
+            return self
+        return Prov([(c, i.reshape(-1)) for c, i in self.parts], elementwise=False)
+
+    def members(self):
+        """(positions, seglen, nll, psum) flat arrays over every element."""
+        if not self.parts:
+            z = np.zeros(0)
+            return z.astype(np.int64), z.astype(np.int64), z, z
+        pos, seg, nll, ps = [], [], [], []
+        for call, idx in self.parts:
+            i = idx.reshape(-1)
+            pos.append(call.pos[i])
+            seg.append(call.seglen[i])
+            nll.append(call.nll[i])
+            ps.append(call.psum[i])
+        return np.concatenate(pos), np.concatenate(seg), np.concatenate(nll), np.concatenate(ps)
+
+
+TABLE = Prov(table=True)
+
+
+def union(provs) -> Prov:
+    parts = []
+    for p in provs:
+        if not p.table:
+            parts.extend(p.reduced().parts)
+    if not parts and provs and all(p.table for p in provs):
+        return TABLE
+    return Prov(parts, elementwise=False)
+
+
+class Tracked(torch.Tensor):
+    """A tensor derived from an observed loss call (see module docstring)."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        with _DISABLE():
+            ret = func(*args, **kwargs)
+        rec = RECORDER
+        if rec is None or rec.busy:
+            return ret
+        rec.busy = True
+        try:
+            return rec.after(func, args, kwargs, ret)
+        except Exception:  # never break the submission: count it and go on
+            rec.internal_errors += 1
+            if rec.internal_errors <= 3:
+                sys.stderr.write("autotrace: internal error (observation lost):\n" + traceback.format_exc())
+            return ret
+        finally:
+            rec.busy = False
+
+
+def _prov(t):
+    return getattr(t, "_rt_prov", None) if isinstance(t, Tracked) else None
+
+
+def wrap(t, prov):
+    if not isinstance(t, torch.Tensor) or prov is None:
+        return t
+    with _DISABLE():
+        out = t.as_subclass(Tracked)
+    out._rt_prov = prov
+    return out
+
+
+def _flat_args(args, kwargs):
+    for a in list(args) + list(kwargs.values()):
+        if isinstance(a, (list, tuple)):
+            for b in a:
+                yield b
+        else:
+            yield a
+
+
+def _cpu_arg(a):
+    if isinstance(a, torch.Tensor):
+        with _DISABLE():
+            return torch.Tensor(a).cpu() if isinstance(a, Tracked) else a.detach().cpu()
+    if isinstance(a, (list, tuple)):
+        return type(a)(_cpu_arg(b) for b in a)
+    return a
+
+
+SAME = {"to", "float", "double", "half", "bfloat16", "type", "cpu", "cuda", "contiguous", "clone",
+        "detach", "__neg__", "neg", "abs", "exp", "log", "requires_grad_", "type_as", "nan_to_num",
+        "clamp", "clamp_min", "clamp_max", "__pos__"}
+VIEW = {"__getitem__", "reshape", "view", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
+        "narrow", "select", "expand", "view_as", "reshape_as", "expand_as", "unflatten", "movedim",
+        "index_select", "masked_select", "take", "swapaxes", "ravel"}
+REDUCE = {"sum", "mean", "nansum", "nanmean", "logsumexp", "prod", "norm", "cumsum", "max", "min",
+          "amax", "amin", "dot", "matmul", "mm", "__matmul__", "einsum"}
+EXPORT = {"item", "tolist", "numpy", "__float__", "__int__", "__index__", "__bool__"}
+SINK = {"add_", "__iadd__", "sub_", "__isub__"}
+INPLACE_DUNDER = {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__idiv__", "__ipow__", "__iand__", "__ior__",
+                  "__ixor__", "__setitem__"}
+IGNORE = {"__get__", "__set__", "__repr__", "__format__", "__str__", "size", "dim", "numel", "__len__",
+          "element_size", "data_ptr", "is_contiguous", "stride", "storage_offset", "__hash__", "get_device", "is_floating_point", "__reduce_ex__", "__deepcopy__", "backward", "register_hook",
+          "retain_grad", "__setstate__", "_make_subclass"}
+
+
+class Recorder:
+    """Observes one process (rank) and writes its trace at exit."""
+
+    def __init__(self, stream, trace_dir, rank, world_size, lut=None, min_update_run=32, extra=None):
+        self.stream = stream
+        self.trace_dir = trace_dir
+        self.rank = int(rank)
+        self.world_size = int(world_size)
+        self.lut = lut
+        self.min_update_run = int(min_update_run)
+        self.extra = dict(extra or {})
+        self.busy = False
+        self.serial = 0
+        self.internal_errors = 0
+        self.sinks = {}          # id(sink tensor) -> pass index
+        self.sink_refs = []      # keeps sink tensors alive so their ids stay unique
+        self.passes = []         # [{"t0", "events": [(t, kind, fields)], "kind"}]
+        self.export_pass = None
+        self.updates = []        # (t, fields)
+        self.pending = []        # validation positions that fed gradients since the last zero_grad/step
+        self.watch = None        # (params, checksums) after such a backward, until a step
+        self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
+                      "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
+                      "optimizer_steps": 0, "backward_calls": 0}
+        self.finished = False
+
+    # -- loss calls -----------------------------------------------------------------------
+
+    def new_call(self, target, nll, psum):
+        """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
+        (same number of elements, may be None for psum = 1). Returns a flat LossCall."""
+        with _DISABLE():
+            tgt = target.detach().reshape(-1).cpu().numpy().astype(np.int64)
+            vals = nll.detach().reshape(-1).double().cpu().numpy() if nll is not None else np.zeros(len(tgt))
+            ps = psum.detach().reshape(-1).double().cpu().numpy() if psum is not None else np.ones(len(tgt))
+        pos, seg = self.stream.locate(tgt)
+        self.serial += 1
+        self.stats["loss_calls"] += 1
+        located = int((pos >= 1).sum())
+        self.stats["located_targets"] += located
+        self.stats["unlocated_targets"] += len(pos) - located
+        where = _caller()
+        return LossCall(self.serial, pos, seg, vals, ps, time.time(), where)
+
+    # -- torch function dispatch on Tracked ------------------------------------------------
+
+    def after(self, func, args, kwargs, ret):
+        name = getattr(func, "__name__", "") or ""
+        if name in IGNORE:
+            return ret
+        tracked = [a for a in _flat_args(args, kwargs) if _prov(a) is not None]
+        if not tracked:
+            return ret
+        first = args[0] if args else None
+        if name in SINK and isinstance(first, torch.Tensor) and not isinstance(first, Tracked):
+            other = [a for a in tracked if a is not first]
+            if isinstance(first, torch.nn.Parameter):
+                self.param_write(union([_prov(a) for a in other]))
+            elif not first.requires_grad:
+                self.accumulate(first, union([_prov(a) for a in other]))
+            return ret
+        if name in EXPORT:
+            if isinstance(first, Tracked) and not first.requires_grad:
+                self.export(_prov(first))
+            return ret
+        if name in INPLACE_DUNDER or (name.endswith("_") and not name.startswith("__")):
+            if isinstance(first, Tracked):
+                others = [_prov(a) for a in tracked if a is not first]
+                if others:
+                    first._rt_prov = union([_prov(first)] + others)
+                return ret
+            if isinstance(first, torch.nn.Parameter):
+                self.param_write(union([_prov(a) for a in tracked]))
+            else:
+                self.stats["stored_unobserved"] += 1
+            return ret
+        if name in ("gather", "take_along_dim") and isinstance(first, Tracked) and _prov(first).table:
+            return self.gather(first, args, kwargs, ret)
+        if isinstance(ret, (tuple, list)):
+            p = union([_prov(a) for a in tracked])
+            return type(ret)(wrap(r, p) if isinstance(r, torch.Tensor) and r.dtype.is_floating_point else r
+                             for r in ret) if not hasattr(ret, "_fields") else ret
+        if not isinstance(ret, torch.Tensor):
+            return ret
+        provs = [_prov(a) for a in tracked]
+        if all(p.table for p in provs):
+            if name in ("gather", "take_along_dim"):
+                return ret
+            return wrap(ret, TABLE) if ret.dtype.is_floating_point else ret
+        if len(tracked) == 1 and provs[0].elementwise:
+            src = tracked[0]
+            p = provs[0]
+            if name in REDUCE:
+                return wrap(ret, p.reduced())
+            if name in VIEW:
+                replayed = self.replay(func, args, kwargs, src, p)
+                return wrap(ret, replayed if replayed is not None else p.reduced())
+            if tuple(ret.shape) == tuple(src.shape):
+                return wrap(ret, p)
+            try:
+                call, idx = p.parts[0]
+                return wrap(ret, Prov([(call, np.broadcast_to(idx, tuple(ret.shape)))], elementwise=True))
+            except ValueError:
+                return wrap(ret, p.reduced())
+        return wrap(ret, union(provs))
+
+    def replay(self, func, args, kwargs, src, p):
+        call, idx = p.parts[0]
+        idx_t = torch.from_numpy(np.ascontiguousarray(idx))
+
+        def sub(a):
+            if a is src:
+                return idx_t
+            return _cpu_arg(a)
+        new_args = [sub(a) for a in args]
+        new_kwargs = {k: sub(v) for k, v in kwargs.items()}
+        try:
+            with _DISABLE():
+                out = func(*new_args, **new_kwargs)
+        except Exception:
+            return None
+        if not isinstance(out, torch.Tensor):
+            return None
+        return Prov([(call, out.numpy())], elementwise=True)
+
+    def gather(self, table, args, kwargs, ret):
+        """log-probabilities gathered at the targets: a scoring observation."""
+        index = kwargs.get("index", args[2] if len(args) > 2 else None)
+        dim = kwargs.get("dim", args[1] if len(args) > 1 else -1)
+        with _DISABLE():
+            lse = torch.logsumexp(torch.Tensor(table).detach().double(), dim=dim, keepdim=True)
+            psum = torch.exp(lse).expand_as(index) if lse.dim() == index.dim() else None
+            nll = -torch.Tensor(ret).detach()
+        call = self.new_call(index, nll, psum)
+        idx = np.arange(len(call.pos)).reshape(tuple(index.shape))
+        return wrap(ret, Prov([(call, idx)], elementwise=True))
+
+    # -- observations ----------------------------------------------------------------------
+
+    def accumulate(self, sink, prov):
+        self.check_manual()
+        key = _storage_key(sink)
+        if key not in self.sinks:
+            self.sinks[key] = len(self.passes)
+            self.sink_refs.append(sink)
+            self.passes.append({"t0": time.time(), "events": [], "via": "accumulate"})
+            self.export_pass = None
+        self.score(self.passes[self.sinks[key]], prov)
+
+    def export(self, prov):
+        self.check_manual()
+        if self.export_pass is None:
+            self.export_pass = len(self.passes)
+            self.passes.append({"t0": time.time(), "events": [], "via": "export"})
+        self.score(self.passes[self.export_pass], prov)
+
+    def score(self, pas, prov):
+        if prov.table:
+            return
+        pos, _, nll, psum = prov.members()
+        ok = pos >= 1
+        self.stats["counted_unlocated"] += int((~ok).sum())
+        pos, nll, psum = pos[ok], nll[ok], psum[ok]
+        if not len(pos):
+            return
+        t = time.time()
+        breaks = np.flatnonzero(np.diff(pos) != 1) + 1
+        for a, b in zip(np.concatenate([[0], breaks]), np.concatenate([breaks, [len(pos)]])):
+            start, end = int(pos[a]), int(pos[b - 1]) + 1
+            fields = {"start": start, "end": end, "nll": float(nll[a:b].sum()),
+                      "bytes": self.bytes_of(start, end),
+                      "psum_min": float(psum[a:b].min()), "psum_max": float(psum[a:b].max())}
+            pas["events"].append((t, "score", fields))
+
+    def bytes_of(self, start, end):
+        if self.lut is None:
+            return 0
+        base, space, boundary = self.lut
+        toks = self.stream.tokens
+        tgt = toks[start:end]
+        prev = toks[start - 1:end - 1]
+        return int(base[tgt].sum() + (space[tgt] & ~boundary[prev]).sum())
+
+    def backward(self, roots):
+        """Gradients were computed from ``roots``: remember the validation positions that fed
+        them (only runs long enough to be validation text, see min_update_run)."""
+        for r in roots:
+            p = _prov(r)
+            if p is not None and not p.table:
+                self.stats["backward_calls"] += 1
+                pos, seg, _, _ = p.reduced().members()
+                pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
+                if len(pos):
+                    self.pending.append(pos)
+
+    def snapshot(self):
+        """After a backward that read validation positions: remember a checksum of every
+        parameter holding a gradient, to see an update made without an optimizer step
+        (``p -= lr * p.grad``, ``p.data.add_``) at the next observation."""
+        if not self.pending or PARAMS is None:
+            self.watch = None
+            return
+        with _DISABLE(), torch.no_grad():
+            params = [p for p in list(PARAMS) if p.grad is not None]
+            if not params:
+                self.watch = None
+                return
+            self.watch = (params, [p.detach().double().sum() for p in params])
+
+    def check_manual(self):
+        """A watched parameter changed without an optimizer step: an update (kind "other")
+        that read the pending positions, placed before the observation that noticed it."""
+        if self.watch is None:
+            return
+        params, sums = self.watch
+        self.watch = None
+        with _DISABLE(), torch.no_grad():
+            changed = bool(torch.stack([(p.detach().double().sum() != s0) for p, s0 in zip(params, sums)]).any().item())
+        if changed and self.pending:
+            self.stats["manual_updates"] += 1
+            self.update(np.concatenate(self.pending), "other")
+            self.pending = []
+
+    def zero_grad(self):
+        self.check_manual()
+        self.pending = []
+
+    def optimizer_step(self, kind="ttt"):
+        """An optimizer step: an update that read the pending positions (consumed: several
+        optimizers stepping after one backward make one update)."""
+        self.watch = None
+        self.stats["optimizer_steps"] += 1
+        if self.pending:
+            self.update(np.concatenate(self.pending), kind)
+            self.pending = []
+
+    def param_write(self, prov):
+        self.stats["param_writes"] += 1
+        pos, seg, _, _ = prov.members() if not prov.table else (np.zeros(0, np.int64),) * 4
+        pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
+        self.update(np.concatenate([pos] + self.pending), "other")
+
+    def update(self, pos, kind):
+        pos = np.unique(pos)
+        if not len(pos):
+            return
+        t = time.time()
+        breaks = np.flatnonzero(np.diff(pos) != 1) + 1
+        for a, b in zip(np.concatenate([[0], breaks]), np.concatenate([breaks, [len(pos)]])):
+            self.updates.append((t, "update", {"kind": kind, "start": int(pos[a]), "end": int(pos[b - 1]) + 1}))
+
+    # -- output ----------------------------------------------------------------------------
+
+    def chosen_pass(self):
+        live = [p for p in self.passes if p["events"]]
+        if not live:
+            return None
+        choice = os.environ.get("REFEREE_AUTOTRACE_PASS", "last")
+        if choice == "first":
+            return live[0]
+        if choice.lstrip("-").isdigit():
+            return live[int(choice)]
+        return max(live, key=lambda p: p["t0"])
+
+    def finish(self):
+        """Writes this rank's trace: the autotrace phase, eval_start, every update that read
+        validation positions, the chosen pass's scores (in the order observed), eval_end.
+        ``t`` is the time each event was OBSERVED (what cross-rank order needs)."""
+        if self.finished or not self.trace_dir:
+            return
+        try:
+            self.check_manual()
+        except Exception:
+            self.internal_errors += 1
+        self.finished = True
+        chosen = self.chosen_pass()
+        events = list(self.updates)
+        if chosen is not None:
+            events.extend(chosen["events"])
+        events.sort(key=lambda e: e[0])  # stable: same-time events keep observation order
+        now = time.time()
+        t0 = chosen["t0"] if chosen else (events[0][0] if events else now)
+        info = dict(self.stats)
+        info.update({"name": "autotrace", "passes": len([p for p in self.passes if p["events"]]),
+                     "chosen_via": chosen["via"] if chosen else None, "k": self.stream.k,
+                     "min_update_run": self.min_update_run,
+                     "val_files": [os.path.basename(f) for f in self.stream.files],
+                     "internal_errors": self.internal_errors, "bytes_known": self.lut is not None,
+                     "unobserved": UNOBSERVED})
+        info.update(self.extra)
+        start = {"name": "eval_start", "val_tokens": self.stream.n, "world_size": self.world_size}
+        lines = [(min(t0, events[0][0]) if events else t0, "phase", info)]
+        placed = False
+        for t, ev, fields in events:
+            if not placed and t >= t0:
+                lines.append((t0, "phase", start))
+                placed = True
+            lines.append((t, ev, fields))
+        if not placed:
+            lines.append((t0, "phase", start))
+        lines.append((now, "phase", {"name": "eval_end"}))
+        write_trace(self.trace_dir, self.rank, lines)
+
+
+def write_trace(trace_dir, rank, lines):
+    """Appends ``(t, ev, fields)`` as hash-chained protocol lines to rank<R>.jsonl
+    (continuing an existing chain), marked ``"source": "autotrace"``; one fsync."""
+    import hashlib
+    import json
+    import referee_probe
+    tr = referee_probe.Trace(trace_dir, rank)  # resumes seq / prev of an existing file
+    seq, prev = tr.seq, tr.prev
+    out = []
+    for t, ev, fields in lines:
+        obj = dict(fields)
+        obj.update({"v": referee_probe.PROTOCOL_VERSION, "seq": seq, "rank": int(rank), "t": float(t),
+                    "ev": ev, "prev": prev, "source": "autotrace"})
+        line = json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+        out.append(line + b"\n")
+        prev = hashlib.sha256(line).hexdigest()
+        seq += 1
+    with open(tr.path, "ab") as f:
+        f.write(b"".join(out))
+        f.flush()
+        os.fsync(f.fileno())
+
+
+UNOBSERVED = ("state kept outside autograd (caches in NumPy or Python objects, buffers or parameters "
+              "changed from the targets without a gradient); gradients averaged in from other ranks; "
+              "losses computed inside torch.compile graphs (compilation is disabled unless "
+              "REFEREE_AUTOTRACE_COMPILE=1); per-token losses stored into preallocated buffers")
+
+
+RECORDER = None
+PARAMS = None  # weakref.WeakSet of every nn.Parameter created after start-up
+
+
+def _storage_key(t):
+    """Identity of the memory a sink lives in (``sums[0] += ...`` makes a new view each time)."""
+    with _DISABLE():
+        try:
+            return (str(t.device), t.untyped_storage().data_ptr())
+        except AttributeError:
+            return (str(t.device), t.storage().data_ptr())
+
+
+def _caller():
+    f = sys._getframe(2)
+    while f is not None and ("referee_autotrace" in f.f_code.co_filename or "torch" + os.sep in f.f_code.co_filename):
+        f = f.f_back
+    return "%s:%d" % (os.path.basename(f.f_code.co_filename), f.f_lineno) if f else "?"
+
+
+def _compiling():
+    try:
+        return bool(torch.compiler.is_compiling())
+    except AttributeError:
+        try:
+            return bool(torch._dynamo.is_compiling())
+        except AttributeError:
+            return False
+
+
+# --------------------------------------------------------------------------- installation
+
+
+def install(recorder):
+    """Installs every hook (idempotent per process)."""
+    global RECORDER, PARAMS
+    RECORDER = recorder
+    import weakref
+    PARAMS = weakref.WeakSet()
+    orig_pnew = torch.nn.Parameter.__new__
+
+    def pnew(cls, *a, **k):
+        p = orig_pnew(cls, *a, **k)
+        try:
+            PARAMS.add(p)
+        except TypeError:
+            pass
+        return p
+    torch.nn.Parameter.__new__ = staticmethod(pnew)
+    F = torch.nn.functional
+    orig_ce, orig_nll, orig_lsm = F.cross_entropy, F.nll_loss, F.log_softmax
+
+    def loss_wrapper(orig, kind):
+        @functools.wraps(orig)
+        def wrapper(input, target, *args, **kwargs):
+            rec = RECORDER
+            if rec is None or rec.busy or _compiling() or not isinstance(target, torch.Tensor) \
+                    or target.dtype.is_floating_point:
+                if rec is not None and _compiling():
+                    rec.stats["compiled_loss_calls"] += 1
+                return orig(input, target, *args, **kwargs)
+            ret = orig(input, target, *args, **kwargs)
+            rec.busy = True
+            try:
+                reduction = kwargs.get("reduction", "mean")
+                if len(args) >= 4 and isinstance(args[3], str):
+                    reduction = args[3]
+                ignore_index = kwargs.get("ignore_index", -100)
+                if reduction == "none":
+                    per = ret
+                else:
+                    kw = dict(kwargs, reduction="none")
+                    with torch.no_grad(), _DISABLE():
+                        per = orig(torch.Tensor(input).detach() if isinstance(input, Tracked) else input.detach(),
+                                   target, *args[:3], **kw)
+                psum = None
+                if kind == "nll_loss":  # log-probabilities given: measure their normalisation
+                    with torch.no_grad(), _DISABLE():
+                        psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
+                call = rec.new_call(target, per, psum)
+                call.pos[target.detach().reshape(-1).cpu().numpy() == ignore_index] = -1
+                shape = tuple(target.shape)
+                idx = np.arange(len(call.pos)).reshape(shape)
+                prov = Prov([(call, idx)], elementwise=True)
+                return wrap(ret, prov if reduction == "none" else prov.reduced())
+            except Exception:
+                rec.internal_errors += 1
+                sys.stderr.write("autotrace: internal error in %s:\n%s" % (kind, traceback.format_exc()))
+                return ret
+            finally:
+                rec.busy = False
+        return wrapper
+
+    @functools.wraps(orig_lsm)
+    def log_softmax(input, *args, **kwargs):
+        ret = orig_lsm(input, *args, **kwargs)
+        if RECORDER is None or RECORDER.busy or _compiling() or not isinstance(ret, torch.Tensor):
+            return ret
+        return wrap(ret, TABLE)
+
+    F.cross_entropy = loss_wrapper(orig_ce, "cross_entropy")
+    F.nll_loss = loss_wrapper(orig_nll, "nll_loss")
+    F.log_softmax = log_softmax
+
+    orig_backward = torch.autograd.backward
+
+    @functools.wraps(orig_backward)
+    def backward(tensors, *args, **kwargs):
+        rec = RECORDER
+        if rec is not None:
+            rec.check_manual()
+            roots = [tensors] if isinstance(tensors, torch.Tensor) else list(tensors)
+            rec.backward(roots)
+        out = orig_backward(tensors, *args, **kwargs)
+        if rec is not None:
+            try:
+                rec.snapshot()
+            except Exception:
+                rec.internal_errors += 1
+        return out
+    torch.autograd.backward = backward
+
+    orig_grad = torch.autograd.grad
+
+    @functools.wraps(orig_grad)
+    def grad(outputs, *args, **kwargs):
+        rec = RECORDER
+        if rec is not None:
+            roots = [outputs] if isinstance(outputs, torch.Tensor) else list(outputs)
+            rec.backward(roots)
+        return orig_grad(outputs, *args, **kwargs)
+    torch.autograd.grad = grad
+
+    import torch.optim.optimizer as optmod
+    if hasattr(optmod, "register_optimizer_step_pre_hook"):
+        optmod.register_optimizer_step_pre_hook(lambda opt, a, k: RECORDER and RECORDER.optimizer_step())
+    else:  # torch < 2.0: wrap each optimizer's step when it is built
+        orig_init = torch.optim.Optimizer.__init__
+
+        def init(self, *a, **k):
+            orig_init(self, *a, **k)
+            step = self.step
+
+            @functools.wraps(step)
+            def stepped(*sa, **sk):
+                if RECORDER is not None:
+                    RECORDER.optimizer_step()
+                return step(*sa, **sk)
+            self.step = stepped
+        torch.optim.Optimizer.__init__ = init
+
+    orig_ozg = torch.optim.Optimizer.zero_grad
+
+    @functools.wraps(orig_ozg)
+    def opt_zero_grad(self, *a, **k):
+        if RECORDER is not None:
+            RECORDER.zero_grad()
+        return orig_ozg(self, *a, **k)
+    torch.optim.Optimizer.zero_grad = opt_zero_grad
+
+    orig_mzg = torch.nn.Module.zero_grad
+
+    @functools.wraps(orig_mzg)
+    def mod_zero_grad(self, *a, **k):
+        if RECORDER is not None:
+            RECORDER.zero_grad()
+        return orig_mzg(self, *a, **k)
+    torch.nn.Module.zero_grad = mod_zero_grad
+
+    if hasattr(torch, "compile") and os.environ.get("REFEREE_AUTOTRACE_COMPILE", "0") != "1":
+        orig_compile = torch.compile
+
+        def compile(model=None, *a, **k):
+            if model is None:  # used as @torch.compile(...)
+                return lambda m: m
+            return model
+        compile.__wrapped__ = orig_compile
+        torch.compile = compile
+    return recorder

@@ -1,0 +1,71 @@
+"""Start-up of autotrace: build the validation index, install the hooks, run the entry
+script as ``__main__`` (runpy; the file is only read), write the trace at exit."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import runpy
+import sys
+import time
+
+USAGE = "usage: python -m referee_autotrace ENTRY [args...]  (env: REFEREE_TRACE_DIR, DATA_PATH, TOKENIZER_PATH)"
+
+
+def _lut(stream_vocab_hint=None):
+    """(base, space, boundary) numpy arrays of the baseline byte rule, or None."""
+    path = os.environ.get("TOKENIZER_PATH", "")
+    if not path or not os.path.exists(path):
+        return None
+    try:
+        import numpy as np
+        import referee_probe
+        lut = referee_probe.ByteLUT.from_model_file(path, 65536)
+    except Exception as exc:  # sentencepiece missing or unreadable model: bytes unknown
+        sys.stderr.write("autotrace: no byte counts (%s)\n" % exc)
+        return None
+    return (np.asarray(lut.base, dtype=np.int64), np.asarray(lut.space, dtype=bool),
+            np.asarray(lut.boundary, dtype=bool))
+
+
+def start(environ=None):
+    """Builds the recorder for this process and installs the hooks; returns the recorder."""
+    env = os.environ if environ is None else environ
+    from .stream import ValStream
+    from . import hooks
+    t0 = time.time()
+    stream = ValStream.from_pattern(ValStream.default_pattern(env), k=int(env.get("REFEREE_AUTOTRACE_K", "8")))
+    # The trace directory belongs to autotrace: the script's own referee_probe trace (if any)
+    # is switched off, unless REFEREE_AUTOTRACE_DIR names another folder for the observed one.
+    trace_dir = env.get("REFEREE_AUTOTRACE_DIR") or env.get("REFEREE_TRACE_DIR") or None
+    if not env.get("REFEREE_AUTOTRACE_DIR"):
+        env.pop("REFEREE_TRACE_DIR", None)
+    rec = hooks.Recorder(stream, trace_dir, int(env.get("RANK", "0")),
+                         int(env.get("WORLD_SIZE", "1")), lut=_lut(),
+                         min_update_run=int(env.get("REFEREE_AUTOTRACE_MIN_UPDATE_RUN", "32")),
+                         extra={"index_seconds": round(time.time() - t0, 3)})
+    hooks.install(rec)
+    atexit.register(rec.finish)
+    return rec
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.stderr.write(USAGE + "\n")
+        return 2 if not argv else 0
+    entry = argv[0]
+    if not os.path.isfile(entry):
+        sys.stderr.write("autotrace: %s: no such file (expected the submission's entry script)\n" % entry)
+        return 2
+    rec = start()
+    sys.argv = [entry] + argv[1:]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(entry)))
+    try:
+        runpy.run_path(entry, run_name="__main__")
+    except SystemExit as exc:
+        rec.finish()
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    rec.finish()
+    return 0

@@ -1,0 +1,340 @@
+"""Autotrace (python/referee_autotrace, docs/autotrace.md): unmodified PyTorch submissions run
+under observation; the trace it writes is judged by the protocol's rules (rules.py oracle).
+
+PyTorch comes from Debian's python3-torch for /usr/bin/python3, which may not be the
+interpreter running pytest: the runs use ``torch_python()`` (this interpreter when it has
+torch, numpy and sentencepiece, else /usr/bin/python3 when that one has them) and skip only
+when neither has them.
+"""
+import functools
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import rules
+from conftest import PYTHON_DIR, REPO
+from runner import DATA
+
+HONEST = os.path.join(REPO, "submissions", "autotrace_ttt", "train_gpt.py")
+CHEATER = os.path.join(REPO, "submissions", "autotrace_ttt_cheater", "train_gpt.py")
+VAL = os.path.join(DATA, "dataset", "fineweb_val_000000.bin")
+
+
+@functools.lru_cache(maxsize=None)
+def torch_python():
+    for exe in (sys.executable, "/usr/bin/python3"):
+        if os.path.exists(exe) and subprocess.run(
+                [exe, "-c", "import torch, numpy, sentencepiece"], capture_output=True).returncode == 0:
+            return exe
+    return None
+
+
+def need_torch():
+    exe = torch_python()
+    if exe is None:
+        pytest.skip("no interpreter with torch, numpy and sentencepiece (apt-get install python3-torch "
+                    "python3-numpy python3-sentencepiece)")
+    return exe
+
+
+def autotrace(entry, workdir, args=(), **env_extra):
+    """Runs ``python -m referee_autotrace entry`` in ``workdir``; returns stdout."""
+    exe = need_torch()
+    os.makedirs(workdir, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFEREE_")}
+    env.update({"PYTHONPATH": PYTHON_DIR, "DATA_PATH": os.path.join(DATA, "dataset"),
+                "TOKENIZER_PATH": os.path.join(DATA, "tokenizer", "synth_1024_bpe.model"),
+                "PYTHONUNBUFFERED": "1", "ITERATIONS": "30", "OMP_NUM_THREADS": "1",
+                "REFEREE_TRACE_DIR": os.path.join(str(workdir), "trace")})
+    env.update({k: str(v) for k, v in env_extra.items()})
+    proc = subprocess.run([exe, "-m", "referee_autotrace", str(entry)] + list(args), cwd=str(workdir), env=env,
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise AssertionError("autotrace %s failed (%d):\n%s" % (entry, proc.returncode, proc.stderr[-3000:]))
+    return proc.stdout
+
+
+def events(trace_dir, rank=0):
+    return rules.load(str(trace_dir))[0][rank]
+
+
+def file_state(path):
+    st = os.stat(path)
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest(), st.st_mtime_ns, st.st_ino, st.st_size
+
+
+# --------------------------------------------------------------------------- the submissions
+
+
+@pytest.fixture(scope="module")
+def honest(tmp_path_factory):
+    d = tmp_path_factory.mktemp("honest")
+    before = file_state(HONEST)
+    out = autotrace(HONEST, d)
+    return d, out, before
+
+
+@pytest.fixture(scope="module")
+def cheater(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cheater")
+    return d, autotrace(CHEATER, d)
+
+
+def test_honest_ttt_passes_every_rule(honest):
+    d, out, _ = honest
+    assert rules.check(str(d / "trace"), out) == {r: True for r in rules.RULES}
+    evs = events(d / "trace")
+    assert all(e.get("source") == "autotrace" for e in evs)
+    scores = [e for e in evs if e["ev"] == "score"]
+    updates = [e for e in evs if e["ev"] == "update"]
+    assert len(updates) >= 10 and {u["kind"] for u in updates} == {"ttt"}
+    # every update read only positions already scored, and it came right after its chunk
+    scored_end = 0
+    for e in evs:
+        if e["ev"] == "score":
+            scored_end = max(scored_end, e["end"])
+        elif e["ev"] == "update":
+            assert e["end"] <= scored_end
+    with open(os.path.join(DATA, "manifest.json")) as f:
+        manifest = json.load(f)
+    assert sum(e["bytes"] for e in scores) == manifest["val_target_bytes"]
+    info = evs[0]
+    assert info["name"] == "autotrace" and info["internal_errors"] == 0 and info["chosen_via"] == "accumulate"
+
+
+def test_sliding_window_counts_only_the_slice(honest):
+    """Windows of 48 targets count their last 32: the trace's score ranges are the counted
+    slices (contiguous, no overlap), not the whole windows the loss was computed over."""
+    d, _, _ = honest
+    scores = [e for e in events(d / "trace") if e["ev"] == "score"]
+    assert scores[0]["start"] == 1 and scores[0]["end"] == 49
+    assert all(e["end"] - e["start"] <= 32 for e in scores[1:])
+    assert all(a["end"] == b["start"] for a, b in zip(scores, scores[1:]))
+
+
+def test_cheating_twin_fails_score_before_update(cheater, honest):
+    d, out = cheater
+    result = rules.check(str(d / "trace"), out)
+    assert result["causal.score-before-update"] is False
+    assert result["trace.coverage"] and result["causal.single-pass"] and result["trace.chain"]
+    first = next(e for e in events(d / "trace") if e["ev"] in ("score", "update"))
+    assert first["ev"] == "update" and first["start"] == 1
+    # the twin differs from the honest submission by the order of one line's flag only
+    with open(HONEST) as f:
+        h = f.read().splitlines()
+    with open(CHEATER) as f:
+        c = [ln for ln in f.read().splitlines() if not ln.startswith("#")]
+    assert [ln for ln in h if ln not in c] == ["ADAPT_BEFORE_SCORE = False"]
+    # and the cheat pays: it scores better on the same data and seed
+    assert rules.final_score(out)[1] < rules.final_score(honest[1])[1]
+
+
+def test_plain_evaluator_covers_validation(tmp_path):
+    out = autotrace(HONEST, tmp_path, TTT_EPOCHS=0)
+    evs = events(tmp_path / "trace")
+    assert not [e for e in evs if e["ev"] == "update"]
+    assert rules.check(str(tmp_path / "trace"), out) == {r: True for r in rules.RULES}
+    start = next(e for e in evs if e["ev"] == "phase" and e["name"] == "eval_start")
+    assert start["val_tokens"] == 60824
+
+
+def test_entry_script_is_never_modified(honest):
+    _, _, before = honest
+    assert file_state(HONEST) == before
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+
+MINI = textwrap.dedent('''
+    import os, sys
+    import numpy as np, torch, torch.nn.functional as F
+    val = np.fromfile(os.environ["DATA_PATH"] + "/fineweb_val_000000.bin", dtype="<u2", offset=1024).astype(np.int64)
+    torch.manual_seed(0)
+    V, mode = 1024, sys.argv[1]
+    w = torch.randn(V, V) * 0.1
+    def logits(x):
+        return w[x]
+    if mode == "mean":        # baseline style: mean CE over whole rows, sum += mean * count
+        s = torch.zeros((), dtype=torch.float64)
+        for r in range(0, 4000, 1000):
+            x = torch.from_numpy(val[r:r + 1000]); y = torch.from_numpy(val[r + 1:r + 1001])
+            s += F.cross_entropy(logits(x), y).double() * 1000
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 4000).item())
+    elif mode == "gather":    # log_softmax + gather, per-token NLL exported to NumPy
+        total = []
+        for r in range(0, 3000, 500):
+            x = torch.from_numpy(val[r:r + 500]); y = torch.from_numpy(val[r + 1:r + 501])
+            lp = F.log_softmax(logits(x), dim=-1).double()
+            nll = -lp.gather(1, y[:, None])[:, 0]
+            psum = lp.exp().sum(1)
+            total.append(nll.numpy())
+            _ = psum.min().item()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % np.concatenate(total).mean())
+    elif mode == "twopass":   # an early evaluation pass, then the final one: only the last counts
+        for p in range(2):
+            s = torch.zeros((), dtype=torch.float64)
+            for r in range(0, 2000 if p else 1000, 1000):
+                x = torch.from_numpy(val[r:r + 1000]); y = torch.from_numpy(val[r + 1:r + 1001])
+                s += F.cross_entropy(logits(x), y, reduction="sum").double()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 2000).item())
+    elif mode == "dist":      # two ranks (gloo), each scores its half, sums all-reduced
+        import torch.distributed as dist
+        dist.init_process_group("gloo")
+        rank, world = dist.get_rank(), dist.get_world_size()
+        n = 4000
+        s = torch.zeros((), dtype=torch.float64)
+        for r in range(rank * n // world, (rank + 1) * n // world, 500):
+            x = torch.from_numpy(val[r:r + 500]); y = torch.from_numpy(val[r + 1:r + 501])
+            s += F.cross_entropy(logits(x), y, reduction="sum").double()
+        dist.all_reduce(s)
+        if rank == 0:
+            print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / n).item())
+        dist.destroy_process_group()
+    elif mode in ("manual_honest", "manual_cheat"):  # TTT by hand: p -= lr * p.grad, no optimizer
+        p = torch.nn.Parameter(w.clone())
+        s = torch.zeros((), dtype=torch.float64)
+        for r in range(0, 3000, 500):
+            x = torch.from_numpy(val[r:r + 500]); y = torch.from_numpy(val[r + 1:r + 501])
+            def adapt():
+                p.grad = None
+                F.cross_entropy(p[x], y).backward()
+                with torch.no_grad():
+                    p.data.add_(p.grad, alpha=-0.5)
+            if mode == "manual_cheat":
+                adapt()
+            with torch.no_grad():
+                s += F.cross_entropy(p[x], y, reduction="sum").double()
+            if mode == "manual_honest":
+                adapt()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
+    elif mode == "pretrain":  # trains on validation tokens before evaluating them
+        p = torch.nn.Parameter(w.clone()); opt = torch.optim.SGD([p], lr=0.1)
+        x = torch.from_numpy(val[0:100]); y = torch.from_numpy(val[1:101])
+        opt.zero_grad(); F.cross_entropy(p[x], y).backward(); opt.step()
+        s = torch.zeros((), dtype=torch.float64)
+        with torch.no_grad():
+            s += F.cross_entropy(p[torch.from_numpy(val[0:1000])], torch.from_numpy(val[1:1001]), reduction="sum").double()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 1000).item())
+''')
+
+
+def mini(tmp_path, mode):
+    script = tmp_path / "mini.py"
+    script.write_text(MINI)
+    out = autotrace(script, tmp_path / mode, args=[mode])
+    evs = events(tmp_path / mode / "trace")
+    return out, [e for e in evs if e["ev"] == "score"], [e for e in evs if e["ev"] == "update"], evs[0]
+
+
+def test_mean_reduction_counts_whole_rows(tmp_path):
+    out, scores, updates, _ = mini(tmp_path, "mean")
+    assert [(e["start"], e["end"]) for e in scores] == [(1, 1001), (1001, 2001), (2001, 3001), (3001, 4001)]
+    loss = float(re.search(r"val_loss:(\S+)", out).group(1))
+    assert abs(sum(e["nll"] for e in scores) / 4000 - loss) < 1e-6
+    assert not updates
+
+
+def test_log_softmax_gather_exported_to_numpy(tmp_path):
+    out, scores, _, info = mini(tmp_path, "gather")
+    assert (scores[0]["start"], scores[-1]["end"]) == (1, 3001) and len(scores) == 6
+    assert info["chosen_via"] == "export"
+    assert all(abs(e["psum_min"] - 1) < 1e-5 and abs(e["psum_max"] - 1) < 1e-5 for e in scores)
+    loss = float(re.search(r"val_loss:(\S+)", out).group(1))
+    assert abs(sum(e["nll"] for e in scores) / 3000 - loss) < 1e-6
+
+
+def test_only_the_last_evaluation_pass_is_kept(tmp_path):
+    _, scores, _, info = mini(tmp_path, "twopass")
+    assert info["passes"] == 2
+    assert [(e["start"], e["end"]) for e in scores] == [(1, 1001), (1001, 2001)]
+
+
+def test_training_on_validation_before_scoring_is_an_update(tmp_path):
+    out, scores, updates, _ = mini(tmp_path, "pretrain")
+    assert [(u["start"], u["end"]) for u in updates] == [(1, 101)]
+    assert rules.check(str(tmp_path / "pretrain" / "trace"), out)["causal.score-before-update"] is False
+
+
+def test_two_ranks_through_torchrun(tmp_path):
+    """torchrun -m referee_autotrace: every worker is observed and writes its own rank file."""
+    exe = need_torch()
+    script = tmp_path / "mini.py"
+    script.write_text(MINI)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFEREE_")}
+    env.update({"PYTHONPATH": PYTHON_DIR, "DATA_PATH": os.path.join(DATA, "dataset"), "OMP_NUM_THREADS": "1",
+                "REFEREE_TRACE_DIR": str(tmp_path / "trace")})
+    # "-r 1 -t 1": Debian's torch 1.13 on Python 3.11 cannot parse the default "0" (Std.from_str
+    # returns None: IntFlag iteration skips 0), so stdout is tee'd explicitly.
+    proc = subprocess.run([exe, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-r", "1", "-t", "1",
+                           "-m", "referee_autotrace", str(script), "dist"], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ranks, chain_ok = rules.load(str(tmp_path / "trace"))
+    assert sorted(ranks) == [0, 1] and chain_ok
+    spans = {r: [(e["start"], e["end"]) for e in evs if e["ev"] == "score"] for r, evs in ranks.items()}
+    assert spans[0][0] == (1, 501) and spans[0][-1][1] == 2001
+    assert spans[1][0] == (2001, 2501) and spans[1][-1][1] == 4001
+    starts = [e for evs in ranks.values() for e in evs if e["ev"] == "phase" and e["name"] == "eval_start"]
+    assert [e["world_size"] for e in starts] == [2, 2]
+
+
+@pytest.mark.parametrize("mode", ["manual_honest", "manual_cheat"])
+def test_updates_without_an_optimizer_are_seen(tmp_path, mode):
+    """TTT written by hand (p.data.add_(p.grad)): a parameter holding a gradient that changes
+    without an optimizer step is an update of the positions that fed the gradient."""
+    out, scores, updates, info = mini(tmp_path, mode)
+    assert info["manual_updates"] == 6 and info["optimizer_steps"] == 0
+    assert [(u["start"], u["end"], u["kind"]) for u in updates] == [(r + 1, r + 501, "other") for r in range(0, 3000, 500)]
+    verdict = rules.check(str(tmp_path / mode / "trace"), out)["causal.score-before-update"]
+    assert verdict is (mode == "manual_honest")
+
+
+def test_locate_finds_rows_and_rejects_noise():
+    np = pytest.importorskip("numpy")
+    import referee_probe
+    from referee_autotrace.stream import ValStream
+    val = np.frombuffer(referee_probe.read_shard(VAL).tobytes(), dtype="<u2")
+    s = ValStream(val, k=8)
+    rows = np.concatenate([val[101:161], np.zeros(20, dtype=np.int64), val[5000:5040], val[41:61]])
+    pos, seg = s.locate(rows)
+    assert list(pos[:60]) == list(range(101, 161)) and (seg[:60] == 60).all()
+    assert (pos[60:80] == -1).all()
+    assert list(pos[80:120]) == list(range(5000, 5040))
+    assert list(pos[120:]) == list(range(41, 61))
+    rng = np.random.default_rng(0)
+    noise, _ = s.locate(rng.integers(2, 1024, size=500))
+    assert (noise == -1).all()
+    first, _ = s.locate(val[0:50])
+    assert first[0] == -1 and list(first[1:]) == list(range(1, 50))  # index 0 is no target position
+
+
+def test_usage_errors():
+    exe = torch_python() or sys.executable
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+    proc = subprocess.run([exe, "-m", "referee_autotrace"], env=env, capture_output=True, text=True)
+    assert proc.returncode == 2 and "usage" in proc.stderr
+    proc = subprocess.run([exe, "-m", "referee_autotrace", "/nonexistent/train_gpt.py"], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_unobservable_submission_does_not_pass_coverage(tmp_path):
+    """The NumPy CPU reference makes no PyTorch loss call: nothing is observed, so the trace has
+    no score and coverage fails (it must never pass on what autotrace could not see). (Its
+    score-before-update, with no update seen, would pass vacuously: see docs/autotrace.md.)"""
+    from runner import REFERENCE
+    out = autotrace(REFERENCE, tmp_path, ITERATIONS=3)
+    evs = events(tmp_path / "trace")
+    assert evs[0]["name"] == "autotrace" and evs[0]["loss_calls"] == 0 and evs[0]["passes"] == 0
+    assert not [e for e in evs if e["ev"] == "score"]
+    # the script's own referee_probe trace is switched off: every line is an observed one
+    assert all(e.get("source") == "autotrace" for e in evs)
+    assert rules.final_score(out)[1] > 0  # the script itself ran to its score
