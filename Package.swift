@@ -33,7 +33,7 @@ let package = Package(
         // libcrypto wrappers: SHA-256, Ed25519, PEM.
         .target(name: "RefereeCrypto", dependencies: ["COpenSSL", "RefereeCore"]),
         // in-toto statements in DSSE envelopes.
-        .target(name: "RefereeBundle", dependencies: ["RefereeCrypto", "RefereeAudit"]),
+        .target(name: "RefereeBundle", dependencies: ["RefereeCore", "RefereeCrypto", "RefereeAudit"]),
         // Black-box probes: builds probe shards, runs a submission's eval entry point, compares.
         .target(name: "RefereeProbe", dependencies: ["RefereeCore", "RefereeSandbox", "RefereeTrace", "RefereeData", "RefereeCrypto"]),
         // Text/JSON/JUnit/GitHub output, submission.json, README.md, SVG, HTML.
@@ -51,8 +51,8 @@ let package = Package(
         // Paths of fixtures and shared samples for the test targets.
         .target(name: "RefereeTestSupport", path: "Sources/RefereeTestSupport"),
         .testTarget(name: "RefereeCoreTests", dependencies: ["RefereeCore", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeLogsTests", dependencies: ["RefereeLogs", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeDataTests", dependencies: ["RefereeData", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeLogsTests", dependencies: ["RefereeLogs", "RefereeCore", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeDataTests", dependencies: ["RefereeData", "RefereeCore", "RefereeTestSupport"]),
         .testTarget(name: "RefereeTraceTests", dependencies: ["RefereeTrace", "RefereeTestSupport"]),
         .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),

@@ -44,49 +44,5 @@ if [ "${SKIP_LINT:-0}" != "1" ] && swift format --version >/dev/null 2>&1; then
     fi
 fi
 
-python3 - "$logs/python.log" "$logs/swift.log" <<'PY'
-import re, sys
-from collections import Counter
-
-py = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-def count(word):
-    m = re.findall(r"(\d+) " + word, py.strip().splitlines()[-1] if py.strip() else "")
-    return int(m[0]) if m else 0
-py_passed, py_failed, py_skipped = count("passed"), count("failed") + count("error"), count("skipped")
-py_reasons = Counter(re.sub(r"^SKIPPED \[\d+\] [^:]+:\d+: ", "", l) for l in py.splitlines() if l.startswith("SKIPPED"))
-
-sw = open(sys.argv[2], encoding="utf-8", errors="replace").read().splitlines()
-total = 0
-for l in sw:
-    m = re.search(r"Test run with (\d+) tests? in \d+ suites? (passed|failed)", l)
-    if m: total = int(m.group(1))
-sw_failed = sum(1 for l in sw if re.match(r"^\S+ Test (?!run with).* failed after", l))
-skips = [re.sub(r'^\S+ Test .*? skipped(: "?)?', "", l).rstrip('"') for l in sw if re.match(r"^\S+ Test (?!run with).* skipped", l)]
-sw_skipped = len(skips)
-sw_passed = max(0, total - sw_failed - sw_skipped)
-
-def why(reason):
-    r = reason.lower()
-    if "shared" in r or "samples" in r: return "without ../shared/samples"
-    if "chromium" in r: return "without chromium"
-    if "git not installed" in r: return "without git"
-    if "sentencepiece" in r or "numpy" in r or "python3" in r: return "without a Python package"
-    if "torch" in r or "gpu" in r or "cuda" in r: return "without torch/GPU"
-    if "not built" in r or "build" in r: return "binary not built"
-    return reason[:60] or "no reason given"
-
-def summary(reasons):
-    c = Counter()
-    for reason, n in reasons.items(): c[why(reason)] += n
-    return ", ".join(f"{n} {k}" for k, n in c.most_common())
-
-sw_reasons = Counter(skips)
-print()
-print(f"python: passed {py_passed}, failed {py_failed}, skipped {py_skipped}" + (f" ({summary(py_reasons)})" if py_skipped else ""))
-print(f"swift: passed {sw_passed}, failed {sw_failed}, skipped {sw_skipped}" + (f" ({summary(sw_reasons)})" if sw_skipped else ""))
-passed, failed, skipped = py_passed + sw_passed, py_failed + sw_failed, py_skipped + sw_skipped
-both = summary(py_reasons + sw_reasons)
-print(f"tests: {passed} passed, {failed} failed, {skipped} skipped" + (f" ({both})" if skipped else ""))
-print(f"{passed} passed, {failed} failed")
-PY
+python3 scripts/test-summary.py "$logs/python.log" "$logs/swift.log"
 exit $status

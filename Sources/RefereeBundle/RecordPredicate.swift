@@ -1,4 +1,5 @@
 import RefereeAudit
+import RefereeCore
 
 /// The predicate of a signed record (type ``BundleLayout/predicateType``): who signed it with
 /// what, how the runs were made, and the audit verdicts with the rules they were computed under.

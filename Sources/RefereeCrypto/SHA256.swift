@@ -28,12 +28,13 @@ public enum SHA256 {
     /// ``fileBufferSize`` chunks; throws ``CryptoError/io(path:reason:)`` when the file cannot
     /// be opened, is not a regular file, or a read fails.
     public static func hex(fileAt url: URL) throws(CryptoError) -> String {
-        try FileDigest(fileAt: url).hex
+        try FileHash(fileAt: url).hex
     }
 }
 
-/// The SHA-256 digest and size of one file.
-public struct FileDigest: Hashable, Sendable {
+/// The SHA-256 digest and size of one file (a record's file entry, with its path, is
+/// RefereeRunner's `FileDigest`).
+public struct FileHash: Hashable, Sendable {
     /// 64 lowercase hex characters.
     public var hex: String
     /// Bytes hashed.

@@ -52,25 +52,6 @@ public enum JUnitReport {
         r.evidence.map { e in e.location.map { "\($0): \(e.detail)" } ?? e.detail }.joined(separator: "\n")
     }
 
-    /// Escapes text for XML attributes and content; characters XML 1.0 forbids become U+FFFD.
-    public static func xml(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                let allowed = (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000
-                if allowed { out.unicodeScalars.append(scalar) } else { out += "\u{FFFD}" }
-            }
-        }
-        return out
-    }
+    /// Escapes text for XML attributes and content (``XMLEscape``).
+    public static func xml(_ s: String) -> String { XMLEscape.escape(s) }
 }

@@ -36,8 +36,11 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Seed of the random draws (default: a fresh random seed, recorded in the report).")
     var seed: UInt64?
 
-    @Option(help: "Where to write the report (default: <record-dir>/probes.json; beside a signed record, <record-dir>.probes-<seed>.json so that its bundle stays valid).")
+    @Option(help: "Where to write the report (default: <record-dir>/probes.json, only if the record has none; beside a signed record, <record-dir>.probes-<seed>.json so that its bundle stays valid).")
     var out: String?
+
+    @Flag(help: "Replace the record's existing probes.json (without --out).")
+    var overwrite = false
 
     @Option(help: "Seconds one evaluation may run before it is killed.")
     var timeout: Double = 600
@@ -58,6 +61,9 @@ struct ProbeCommand: ParsableCommand {
         let defaultOut = signed
             ? record.deletingLastPathComponent().appendingPathComponent("\(record.lastPathComponent).probes-\(drawn).json")
             : record.appendingPathComponent("probes.json")
+        if out == nil, !overwrite, FileManager.default.fileExists(atPath: defaultOut.path) {
+            throw ValidationError("\(defaultOut.path) already exists and is never replaced unless asked: pass --out FILE, or --overwrite")
+        }
         var helperSearch = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         helperSearch.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         let helper = helperSearch.lazy.compactMap { ProbeOptions.findPythonHelper(from: $0) }.first

@@ -26,6 +26,6 @@ struct SignCommand: ParsableCommand {
         let signer = BundleSigner(key: privateKey, toolVersion: RefereeVersion.string, audit: rules.auditProvider(for: record))
         let statement = try signer.sign(record)
         let signed = statement.predicate.audit
-        print("signed \(record.path): \(statement.subject.count) files, verdict \(signed.verdict.rawValue) (rules \(signed.track) v\(signed.rulesVersion)), keyid \(try privateKey.publicKey().keyID())")
+        print("signed \(record.path): \(statement.subject.count) files, verdict \(signed.verdict.rawValue) (rules \(signed.track) v\(signed.rulesVersion)), keyid \(try privateKey.publicKey().keyID()); wrote \(BundleLayout.bundleFileName) and \(BundleLayout.publicKeyFileName)")
     }
 }

@@ -30,7 +30,7 @@ import RefereeTestSupport
         var bytes = [UInt8](repeating: 0, count: 2 * SHA256.fileBufferSize + 12_345)
         for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
         try Data(bytes).write(to: url)
-        let digest = try FileDigest(fileAt: url)
+        let digest = try FileHash(fileAt: url)
         #expect(digest.byteCount == UInt64(bytes.count))
         #expect(digest.hex == SHA256.hex(Data(bytes)))
         let tool = try ToolRun.run(["sha256sum", url.path])

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import RefereeTestSupport
 @testable import RefereeProbe
 

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import Testing
 import RefereeTestSupport
 import RefereeTrace

@@ -70,7 +70,7 @@ struct FieldReader {
     func number(_ obj: [String: JSONValue], _ key: String, name: String? = nil) throws(LogError) -> Double? {
         switch obj[key] {
         case nil, .null?: return nil
-        case .number(let d)?: return d
+        case let v? where v.number != nil: return v.number
         case let v?: throw fail(name ?? key, "a number", v)
         }
     }
@@ -78,7 +78,7 @@ struct FieldReader {
     func integer(_ obj: [String: JSONValue], _ key: String, name: String? = nil) throws(LogError) -> Int? {
         switch obj[key] {
         case nil, .null?: return nil
-        case .number(let d)? where d == d.rounded() && abs(d) < 9e15: return Int(d)
+        case let v? where v.integer != nil: return v.integer
         case let v?: throw fail(name ?? key, "an integer", v)
         }
     }
@@ -104,7 +104,7 @@ struct FieldReader {
     /// A seed written as a number or a string, as text.
     func seedName(_ v: JSONValue, field: String) throws(LogError) -> String {
         switch v {
-        case .number(let d) where d == d.rounded() && abs(d) < 9e15: return String(Int(d))
+        case let v where v.integer != nil: return String(v.integer ?? 0)
         case .string(let s): return s
         default: throw fail(field, "a seed (an integer or a string)", v)
         }

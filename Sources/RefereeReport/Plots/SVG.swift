@@ -1,21 +1,7 @@
 /// Helpers for hand-written SVG: escaping and fixed coordinates.
 enum SVG {
-    /// Escapes text for XML content and attribute values.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Escapes text for XML content and attribute values (``XMLEscape``).
+    static func escape(_ s: String) -> String { XMLEscape.escape(s) }
 
     /// A coordinate with one decimal, locale-free.
     static func c(_ v: Double) -> String { Fixed.format(v, 1) }

@@ -1,7 +1,8 @@
 import Foundation
 import RefereeCrypto
 
-/// A file of a record: its path relative to the record folder, size in bytes and SHA-256 (hex).
+/// A file of a record: its path relative to the record folder, size in bytes and SHA-256 (hex),
+/// hashed through RefereeCrypto's ``FileHash``.
 public struct FileDigest: Sendable, Codable, Hashable {
     public var path: String
     public var bytes: Int
@@ -16,7 +17,7 @@ public struct FileDigest: Sendable, Codable, Hashable {
     /// Hashes `url`, naming it `relative` in the record.
     public static func of(_ url: URL, relative: String) throws(RunnerError) -> FileDigest {
         do {
-            let digest = try RefereeCrypto.FileDigest(fileAt: url)
+            let digest = try FileHash(fileAt: url)
             return FileDigest(path: relative, bytes: Int(digest.byteCount), sha256: digest.hex)
         } catch {
             throw RunnerError.io(path: url.path, reason: "cannot read to hash: \(error)")

@@ -1,3 +1,4 @@
+import RefereeCore
 import Testing
 @testable import RefereeData
 

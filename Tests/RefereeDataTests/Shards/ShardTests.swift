@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import RefereeTestSupport
 import Testing
 @testable import RefereeData

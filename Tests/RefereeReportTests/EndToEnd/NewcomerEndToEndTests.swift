@@ -156,4 +156,16 @@ struct NewcomerEndToEndTests {
             }
         }
     }
+
+    /// `referee probe <record>` never replaces a probes.json the record already has unless asked.
+    @Test func probeKeepsAnExistingProbesFile() throws {
+        let (record, _) = try copyOfCleanRecord()
+        defer { try? FileManager.default.removeItem(at: record.deletingLastPathComponent()) }
+        let mine = Data("{\"participant\": true}".utf8)
+        try mine.write(to: record.appendingPathComponent("probes.json"))
+        let r = try RefereeBinary.run(["probe", record.path, "--data-path", "/nonexistent"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("probes.json already exists and is never replaced unless asked: pass --out FILE, or --overwrite"), "\(r.stderr)")
+        #expect(try Data(contentsOf: record.appendingPathComponent("probes.json")) == mine)
+    }
 }
