@@ -28,7 +28,7 @@ public struct LogReader: Sendable {
         guard !isDir.boolValue else {
             throw LogError.notEvidence(path: path, reason: "is a directory, expected a log file")
         }
-        let reader: LineReader
+        var reader: LineReader
         do {
             reader = try LineReader(url: url, maxLineBytes: maxLineBytes)
         } catch {
@@ -37,9 +37,11 @@ public struct LogReader: Sendable {
         var parser = LogParser(path: path, maxLineBytes: maxLineBytes)
         var lineCount = 0
         var byteCount: UInt64 = 0
-        for line in reader {
-            lineCount = line.number
+        while let number = reader.nextLine({ line in
             parser.feed(line)
+            return line.number
+        }) {
+            lineCount = number
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
         byteCount = size ?? 0

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RefereeAudit
 import RefereeBundle
+import RefereeLogs
 
 /// `--track ID | --rules FILE`, shared by every command that audits: which rule set applies to a
 /// path, and the audit that `sign`, `verify` and `gate` run on a record.
@@ -26,6 +27,21 @@ struct RulesOptions: ParsableArguments {
     func ruleSet(for url: URL) throws -> RuleSet {
         if let rulesFile { return try RuleSet.load(URL(fileURLWithPath: rulesFile)) }
         return try RuleSet.builtin(track: trackName(for: url))
+    }
+
+    /// The rules for a path whose evidence is loaded (`folder`: `AuditContext.folder`), each
+    /// rules file parsed once however many paths share it (`cache` is keyed by track or file).
+    func ruleSet(for url: URL, folder: RecordFolder?, cache: inout [String: RuleSet]) throws -> RuleSet {
+        let key = rulesFile.map { "file:" + $0 } ?? (track ?? EvidenceLoader().track(of: url, folder: folder) ?? "track_10min_16mb")
+        if let cached = cache[key] { return cached }
+        let set: RuleSet
+        if let rulesFile {
+            set = try RuleSet.load(URL(fileURLWithPath: rulesFile))
+        } else {
+            set = try RuleSet.builtin(track: key)
+        }
+        cache[key] = set
+        return set
     }
 
     /// The audit a bundle signs and verification re-runs, with paths relative to the record.

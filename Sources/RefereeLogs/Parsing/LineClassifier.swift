@@ -4,28 +4,31 @@ import RefereeCore
 enum LineClassifier {
     /// Splits a `1776142360.538 message` unix-timestamp prefix (seconds) from the message.
     static func splitTimestamp(_ text: String) -> (timestamp: Double?, message: Substring) {
+        var text = text
+        let (stamp, start) = text.withUTF8 { splitTimestamp($0) }
         let utf8 = text.utf8
-        var i = utf8.startIndex
-        var digits = 0
-        while i != utf8.endIndex, let b = Optional(utf8[i]), b >= 0x30 && b <= 0x39 {
-            digits += 1
-            i = utf8.index(after: i)
-        }
-        guard digits >= 9, digits <= 11, i != utf8.endIndex, utf8[i] == 0x2E else { return (nil, text[...]) }
-        i = utf8.index(after: i)
-        var frac = 0
-        while i != utf8.endIndex, let b = Optional(utf8[i]), b >= 0x30 && b <= 0x39 {
-            frac += 1
-            i = utf8.index(after: i)
-        }
-        guard frac >= 1, frac <= 9 else { return (nil, text[...]) }
+        return (stamp, text[utf8.index(utf8.startIndex, offsetBy: start)...])
+    }
+
+    /// The byte version of ``splitTimestamp(_:)-…``: the timestamp and where the message starts.
+    static func splitTimestamp(_ bytes: UnsafeBufferPointer<UInt8>) -> (timestamp: Double?, messageStart: Int) {
+        let n = bytes.count
+        var i = 0
+        while i < n, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
+        let digits = i
+        guard digits >= 9, digits <= 11, i < n, bytes[i] == 0x2E else { return (nil, 0) }
+        i += 1
+        let fracStart = i
+        while i < n, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
+        let frac = i - fracStart
+        guard frac >= 1, frac <= 9 else { return (nil, 0) }
         let stampEnd = i
-        if i != utf8.endIndex {
-            guard utf8[i] == 0x20 else { return (nil, text[...]) }
-            i = utf8.index(after: i)
+        if i < n {
+            guard bytes[i] == 0x20 else { return (nil, 0) }
+            i += 1
         }
-        let stamp = Double(String(text[text.startIndex..<stampEnd]))
-        return (stamp, text[i...])
+        let stamp = LineScanner(borrowing: UnsafeBufferPointer(rebasing: bytes[0..<stampEnd])).number(at: 0)?.value
+        return (stamp, i)
     }
 
     /// The `=` × 100 line scripts print around their header.
@@ -38,8 +41,15 @@ enum LineClassifier {
     static func looksLikeSourceStart(_ s: LineScanner) -> Bool {
         guard let first = s.bytes.first else { return false }
         if first == 0x22 || first == 0x27 || first == 0x23 || first == 0x40 { return true }  // " ' # @
-        for p in ["import ", "from ", "def ", "class ", "async def "] where s.hasPrefix(p) { return true }
-        return s.hasPrefix("    ") && s.bytes.count > 4 && s.bytes[4] != 0x20
+        switch first {
+        case 0x69: return s.hasPrefix("import ")  // i
+        case 0x66: return s.hasPrefix("from ")  // f
+        case 0x64: return s.hasPrefix("def ")  // d
+        case 0x63: return s.hasPrefix("class ")  // c
+        case 0x61: return s.hasPrefix("async def ")  // a
+        case 0x20: return s.hasPrefix("    ") && s.bytes.count > 4 && s.bytes[4] != 0x20
+        default: return false
+        }
     }
 
     /// A line that can only be the first line of a Python file: a docstring opening at column 0,

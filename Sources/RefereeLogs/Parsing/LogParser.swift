@@ -1,3 +1,4 @@
+import Foundation
 import RefereeCore
 
 /// The streaming state machine behind ``LogReader``: feed lines in order, then `finish`.
@@ -36,29 +37,71 @@ struct LogParser {
     private func loc(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 
     mutating func feed(_ line: Line) {
-        if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
-        if line.invalidUTF8 { lineNote("utf8", "\(loc(line.number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
-        let (timestamp, message) = LineClassifier.splitTimestamp(line.text)
-        let scanner = LineScanner(message)
-        if scanner.bytes.contains(0) { lineNote("nul", "\(loc(line.number)): NUL bytes in the line (binary content)") }
+        var text = line.text
+        text.withUTF8 { bytes in
+            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: line.invalidUTF8)
+        }
+    }
+
+    /// Feeds a line lent by ``LineReader/nextLine(_:)``: ASCII lines (nearly all of them) are
+    /// scanned in place; others are validated, and repaired (U+FFFD) when not valid UTF-8.
+    mutating func feed(_ line: RawLine) {
+        let bytes = line.bytes
+        if Self.isASCII(bytes) {
+            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: false)
+            return
+        }
+        let strict = String(validating: bytes, as: UTF8.self)
+        var text = strict ?? String(decoding: bytes, as: UTF8.self)
+        text.withUTF8 { utf8 in
+            feed(number: line.number, bytes: utf8, truncated: line.truncated, invalidUTF8: strict == nil)
+        }
+    }
+
+    /// True when every byte is below 0x80 (eight bytes at a time).
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= n {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < n {
+            acc |= UInt64(base[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
+    }
+
+    private mutating func feed(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, invalidUTF8: Bool) {
+        if truncated { lineNote("over-cap", "\(loc(number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
+        if invalidUTF8 { lineNote("utf8", "\(loc(number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
+        let (timestamp, messageStart) = LineClassifier.splitTimestamp(bytes)
+        let scanner = LineScanner(borrowing: UnsafeBufferPointer(rebasing: bytes[messageStart...]))
+        if let base = scanner.bytes.baseAddress, memchr(base, 0, scanner.bytes.count) != nil {
+            lineNote("nul", "\(loc(number)): NUL bytes in the line (binary content)")
+        }
         if !candidate.isEmpty {
             if LineClassifier.isSeparator(scanner) {
                 confirmSource()
-                process(number: line.number, timestamp: timestamp, scanner: scanner)
+                process(number: number, timestamp: timestamp, scanner: scanner)
                 return
             }
             if LineClassifier.isRunOutput(scanner) || candidate.count >= Self.maxSourceLines || candidateBytes >= Self.maxSourceBytes {
                 replayCandidate()
             } else {
-                hold(line, timestamp: timestamp, message: message)
+                hold(number: number, truncated: truncated, timestamp: timestamp, scanner: scanner)
                 return
             }
         }
         if LineClassifier.looksLikeSourceStart(scanner) {
-            hold(line, timestamp: timestamp, message: message)
+            hold(number: number, truncated: truncated, timestamp: timestamp, scanner: scanner)
             return
         }
-        process(number: line.number, timestamp: timestamp, scanner: scanner)
+        process(number: number, timestamp: timestamp, scanner: scanner)
     }
 
     /// Ends the stream: held lines are replayed, the open run is finished.
@@ -83,9 +126,10 @@ struct LogParser {
         fileNotes.append(text)
     }
 
-    private mutating func hold(_ line: Line, timestamp: Double?, message: Substring) {
-        candidate.append(HeldLine(number: line.number, timestamp: timestamp, message: String(message), truncated: line.truncated))
-        candidateBytes += message.utf8.count + 1
+    private mutating func hold(number: Int, truncated: Bool, timestamp: Double?, scanner: LineScanner) {
+        let message = String(decoding: scanner.bytes, as: UTF8.self)
+        candidate.append(HeldLine(number: number, timestamp: timestamp, message: message, truncated: truncated))
+        candidateBytes += scanner.bytes.count + 1
     }
 
     private mutating func replayCandidate() {
@@ -209,10 +253,12 @@ struct LogParser {
         } else {
             return nil
         }
-        let trainLoss = s.number(after: "train_loss")?.value ?? s.number(after: "loss")?.value
-        let valLoss = s.number(after: "val_loss")
-        let valBPB = s.number(after: "val_bpb")
-        let trainTime = s.milliseconds(after: "train_time") ?? s.milliseconds(after: "t")
+        let keys = s.stepKeys()
+        let trainLoss = keys.trainLoss?.value ?? keys.loss?.value
+        let valLoss = keys.valLoss
+        let valBPB = keys.valBPB
+        let trainTime = keys.trainTime.flatMap { LineScanner.milliseconds($0, unitAt: $0.end, in: s.bytes) }
+            ?? keys.t.flatMap { LineScanner.milliseconds($0, unitAt: $0.end, in: s.bytes) }
         guard trainLoss != nil || valLoss != nil || valBPB != nil || trainTime != nil else { return nil }
         let point = StepPoint(step: counter.step, totalSteps: counter.total, trainLoss: trainLoss, valLoss: valLoss?.value,
                               valBPB: valBPB?.value, trainTimeMs: trainTime, line: line)
