@@ -26,18 +26,21 @@ public enum AuditJSONReport {
         /// The bytes that add `audit` to the document.
         public mutating func record(_ audit: RecordAudit) -> Data {
             let encoded = (try? CanonicalJSON.encoder().encode(Record(audit))) ?? Data("{}".utf8)
-            var out = Data(count == 0 ? "{\n  \"records\" : [\n".utf8 : ",\n".utf8)
-            out.reserveCapacity(encoded.count + encoded.count / 8 + 32)
-            // Nest the pretty-printed record two levels deep (JSON strings hold no raw newline).
-            // Blank lines (inside empty arrays) stay blank, as the encoder writes them.
+            var out = [UInt8](count == 0 ? "{\n  \"records\" : [\n".utf8 : ",\n".utf8)
+            out.reserveCapacity(encoded.count + encoded.count / 4 + 32)
+            // Nest the pretty-printed record two levels deep (JSON strings hold no raw newline);
+            // blank lines (inside empty arrays) stay blank, as the encoder writes them.
+            let indent: [UInt8] = Array("    ".utf8)
             var lineStart = true
-            for byte in encoded {
-                if lineStart, byte != 0x0A { out.append(contentsOf: "    ".utf8) }
-                out.append(byte)
-                lineStart = byte == 0x0A
+            encoded.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                for byte in bytes {
+                    if lineStart, byte != 0x0A { out.append(contentsOf: indent) }
+                    out.append(byte)
+                    lineStart = byte == 0x0A
+                }
             }
             count += 1
-            return out
+            return Data(out)
         }
 
         /// The bytes that close the document.

@@ -95,6 +95,11 @@ enum LineClassifier {
 
     /// What an eval label says about the evaluation.
     static func kind(ofLabel label: String) -> EvalKind {
+        if label.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (every real label): the same tests on bytes, without Foundation's search.
+            var copy = label
+            return copy.withUTF8 { kind(ofASCIILabel: $0) }
+        }
         let l = label.lowercased()
         if l.isEmpty { return .progress }
         if l.hasPrefix("step:") || l.hasPrefix("step ") { return .inTraining }
@@ -110,9 +115,30 @@ enum LineClassifier {
         return .final
     }
 
+    /// ``kind(ofLabel:)`` for an ASCII label (lower-cased here byte by byte).
+    private static func kind(ofASCIILabel raw: UnsafeBufferPointer<UInt8>) -> EvalKind {
+        if raw.isEmpty { return .progress }
+        let lower = raw.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return lower.withUnsafeBufferPointer { p -> EvalKind in
+            let l = LineScanner(borrowing: p)
+            if l.hasPrefix("step:") || l.hasPrefix("step ") { return .inTraining }
+            if let f = p.first, f >= 0x30 && f <= 0x39, l.stepCounter(at: 0) != nil { return .inTraining }
+            if l.contains("diagnostic") { return .diagnostic }
+            if l.contains("pre-quant") || l.contains("pre_quant") || l.contains("prequant") || l.contains("pre quant")
+                || l.contains("pre_ttt") || l.contains("pre-ttt") || l.contains("post_ema") || l.contains("post-ema") {
+                return .preQuantization
+            }
+            if l.contains("progress") || l.contains("chunk") || l.contains("partial") || l.contains("running") || l.hasSuffix(":start") {
+                return .progress
+            }
+            return .final
+        }
+    }
+
     /// A GPU row of an `nvidia-smi` table: `|   0  NVIDIA H100 80GB HBM3   On  |  …`.
     static func gpuRow(_ s: LineScanner) -> (index: Int, model: String)? {
         guard s.bytes.first == 0x7C else { return nil }  // |
+        guard firstCellEndsWithOnOff(s.bytes) else { return nil }
         let text = s.text
         let cells = text.split(separator: "|", omittingEmptySubsequences: true)
         guard let cell = cells.first else { return nil }
@@ -121,6 +147,25 @@ enum LineClassifier {
         let name = words[1..<(words.count - 1)].joined(separator: " ")
         guard name.contains("NVIDIA") || name.contains("Tesla") || name.contains("GeForce") || name.contains("H100") || name.contains("A100") else { return nil }
         return (index, name)
+    }
+
+    /// A necessary condition of ``gpuRow(_:)``, on bytes: the first non-empty `|` cell's last
+    /// space-separated word is `On` or `Off` (most table lines fail it without any `String`).
+    private static func firstCellEndsWithOnOff(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < b.count {
+            while i < b.count, b[i] == 0x7C { i += 1 }
+            let start = i
+            while i < b.count, b[i] != 0x7C { i += 1 }
+            guard i > start else { continue }
+            var e = i
+            while e > start, b[e - 1] == 0x20 { e -= 1 }
+            var w = e
+            while w > start, b[w - 1] != 0x20 { w -= 1 }
+            let word = UnsafeBufferPointer(rebasing: b[w..<e])
+            return word.elementsEqual("On".utf8) || word.elementsEqual("Off".utf8)
+        }
+        return false
     }
 
     /// A seed from logged hyperparameters: `seed:1337`, `  seed: 42`, `seed=42` (key=value lists

@@ -56,6 +56,13 @@ struct LineScanner {
         return memcmp(bytes.baseAddress!, prefix.utf8Start, count) == 0
     }
 
+    func hasSuffix(_ suffix: StaticString) -> Bool {
+        let count = suffix.utf8CodeUnitCount
+        guard count <= bytes.count else { return false }
+        guard count > 0 else { return true }
+        return memcmp(bytes.baseAddress! + (bytes.count - count), suffix.utf8Start, count) == 0
+    }
+
     func contains(_ needle: String) -> Bool {
         var needle = needle
         return needle.withUTF8 { find($0, from: 0) } != nil
