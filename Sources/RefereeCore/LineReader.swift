@@ -22,6 +22,14 @@ public struct Line: Sendable {
 /// before it, unless the line was truncated), at most `maxLineBytes` of them, not validated as
 /// UTF-8.
 public struct RawLine {
+    @inlinable
+    public init(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, offset: UInt64) {
+        self.number = number
+        self.bytes = bytes
+        self.truncated = truncated
+        self.offset = offset
+    }
+
     /// 1-based line number.
     public var number: Int
     /// The kept bytes of the line (see the type's documentation for their lifetime).
@@ -43,25 +51,25 @@ public struct RawLine {
 /// through ``nextLine(_:)``, which lends each line's bytes in place inside the read buffer.
 public struct LineReader: Sequence, IteratorProtocol {
     public static let defaultMaxLineBytes = 64 * 1024
-    static let chunkSize = 1 << 20
+    @usableFromInline static let chunkSize = 1 << 20
 
-    private let handle: FileHandle
-    private let maxLineBytes: Int
+    @usableFromInline internal let handle: FileHandle
+    @usableFromInline internal let maxLineBytes: Int
     /// Read buffer; its unread bytes are `buffer[start..<end]`.
-    private var buffer: [UInt8]
-    private var start = 0
-    private var end = 0
+    @usableFromInline internal var buffer: [UInt8]
+    @usableFromInline internal var start = 0
+    @usableFromInline internal var end = 0
     /// Bytes from `start` already searched for a newline.
-    private var scanned = 0
+    @usableFromInline internal var scanned = 0
     /// The kept start of a line longer than the buffer (rare), while it is being read.
-    private var spill: [UInt8] = []
-    private var spilling = false
-    private var spillTruncated = false
-    private var spillOffset: UInt64 = 0
-    private var eof = false
-    private var lineNumber = 0
+    @usableFromInline internal var spill: [UInt8] = []
+    @usableFromInline internal var spilling = false
+    @usableFromInline internal var spillTruncated = false
+    @usableFromInline internal var spillOffset: UInt64 = 0
+    @usableFromInline internal var eof = false
+    @usableFromInline internal var lineNumber = 0
     /// File offset of `buffer[start]`.
-    private var fileOffset: UInt64 = 0
+    @usableFromInline internal var fileOffset: UInt64 = 0
 
     /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot.
     public init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
@@ -77,7 +85,8 @@ public struct LineReader: Sequence, IteratorProtocol {
 
     /// Reads more bytes after `end`; false at end of file (a read error counts as the end, as
     /// it did when the reader used `FileHandle.read`).
-    private mutating func fill() -> Bool {
+    @usableFromInline
+    mutating func fill() -> Bool {
         if eof { return false }
         if start > 0 {
             let count = end - start
@@ -116,7 +125,8 @@ public struct LineReader: Sequence, IteratorProtocol {
     }
 
     /// Appends `buffer[0..<count]` to the spilled line, up to the cap.
-    private mutating func appendSpill(count: Int) {
+    @usableFromInline
+    mutating func appendSpill(count: Int) {
         let room = maxLineBytes - spill.count
         if room <= 0 {
             if count > 0 { spillTruncated = true }
@@ -132,6 +142,7 @@ public struct LineReader: Sequence, IteratorProtocol {
 
     /// Lends the next line to `body` and returns its result; nil at the end of the file.
     /// `body` must not keep `RawLine.bytes` (it points into the reader's buffer).
+    @inlinable
     public mutating func nextLine<R>(_ body: (RawLine) -> R) -> R? {
         while true {
             let from = start + scanned
@@ -177,7 +188,8 @@ public struct LineReader: Sequence, IteratorProtocol {
         }
     }
 
-    private func lend<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
+    @inlinable
+    func lend<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
         let number = lineNumber
         let cap = maxLineBytes
         return buffer.withUnsafeBufferPointer { p in
@@ -193,7 +205,8 @@ public struct LineReader: Sequence, IteratorProtocol {
         }
     }
 
-    private mutating func takeSpill<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
+    @usableFromInline
+    mutating func takeSpill<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
         // Move the line's tail to the buffer's front so appendSpill can take it from there.
         let count = e - s
         if s > 0, count > 0 {
