@@ -20,6 +20,17 @@ public struct LogReader: Sendable {
 
     /// Reads `url`; `displayPath` is the path reported in locations (defaults to `url.path`).
     public func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
+        var runs: [RunLog] = []
+        var file = try read(url, displayPath: displayPath) { runs.append($0) }
+        file.runs = runs
+        return file
+    }
+
+    /// Reads `url` and hands each run to `eachRun` as soon as it is complete, in file order,
+    /// keeping none: the reader's memory is bounded by the largest single run (its capped step
+    /// curve and eval lines), however many runs the file appends, and its time is linear in the
+    /// file's size. The `LogFile` returned has `runs` empty; its notes and counts are complete.
+    public func read(_ url: URL, displayPath: String? = nil, eachRun: (RunLog) -> Void) throws(LogError) -> LogFile {
         let path = displayPath ?? url.path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -42,10 +53,12 @@ public struct LogReader: Sendable {
             return line.number
         }) {
             lineCount = number
+            if !parser.runs.isEmpty { parser.takeRuns().forEach(eachRun) }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
         byteCount = size ?? 0
         parser.finish(lastLine: lineCount)
-        return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: parser.runs, notes: parser.fileNotes)
+        parser.takeRuns().forEach(eachRun)
+        return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: [], notes: parser.fileNotes)
     }
 }

@@ -14,7 +14,10 @@ struct LogParser {
 
     let path: String
     let maxLineBytes: Int
+    /// Finished runs not yet taken by ``takeRuns()``.
     private(set) var runs: [RunLog] = []
+    /// Runs finished so far (taken or not): the next run's index.
+    private var runCount = 0
     private(set) var fileNotes: [String] = []
     private var current: RunBuilder?
     private var candidate: [HeldLine] = []
@@ -32,6 +35,17 @@ struct LogParser {
     init(path: String, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.path = path
         self.maxLineBytes = maxLineBytes
+    }
+
+    private mutating func append(_ run: RunLog) {
+        runs.append(run)
+        runCount += 1
+    }
+
+    /// Hands over the runs finished so far (a streaming reader keeps none of them).
+    mutating func takeRuns() -> [RunLog] {
+        defer { runs = [] }
+        return runs
     }
 
     private func loc(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
@@ -108,13 +122,13 @@ struct LogParser {
     mutating func finish(lastLine: Int) {
         if !candidate.isEmpty { replayCandidate() }
         if let current {
-            runs.append(current.finished(lastLine: lastLine))
+            append(current.finished(lastLine: lastLine))
             self.current = nil
         }
         for (kind, count) in noteCounts.sorted(by: { $0.key < $1.key }) where count > Self.maxNotesPerKind {
             fileNotes.append("\(path): \(count - Self.maxNotesPerKind) more line(s) of kind \(kind) not listed")
         }
-        if runs.isEmpty {
+        if runCount == 0 {
             fileNotes.append("\(path): no training run found (no seed, step, eval or size line)")
         }
     }
@@ -158,7 +172,7 @@ struct LogParser {
         candidate = []
         candidateBytes = 0
         if let c = current, c.isSubstantive {
-            runs.append(c.finished(lastLine: first - 1))
+            append(c.finished(lastLine: first - 1))
             current = nil
         }
         ensureRun(at: first)
@@ -168,7 +182,7 @@ struct LogParser {
     /// Makes sure a run is open (starting at `line`, or line 1 for the file's first run).
     private mutating func ensureRun(at line: Int) {
         guard current == nil else { return }
-        var b = RunBuilder(file: path, runIndex: runs.count, firstLine: runs.isEmpty ? 1 : line)
+        var b = RunBuilder(file: path, runIndex: runCount, firstLine: runCount == 0 ? 1 : line)
         if let t = pendingTimestamp { b.timestamp(t) }
         pendingTimestamp = nil
         current = b
@@ -178,9 +192,9 @@ struct LogParser {
     private mutating func splitForHeader(at line: Int) {
         guard var old = current, let lastFact = old.lastSubstantiveLine else { return }
         let start = min(lastFact + 1, line)
-        var next = RunBuilder(file: path, runIndex: runs.count + 1, firstLine: start)
+        var next = RunBuilder(file: path, runIndex: runCount + 1, firstLine: start)
         old.handOverHeader(from: start, to: &next)
-        runs.append(old.finished(lastLine: start - 1))
+        append(old.finished(lastLine: start - 1))
         current = next
     }
 
