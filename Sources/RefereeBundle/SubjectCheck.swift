@@ -8,12 +8,13 @@ struct SubjectCheck {
     var subjects: [Subject]
 
     func run() throws(VerificationFailure) {
-        let rootReal = RecordFiles.realPath(record.path) ?? record.path
+        let rootPath = record.path
+        let rootReal = RecordFiles.realPath(rootPath) ?? rootPath
         try checkPaths()
         var missing: [Subject] = []
         var present: [Subject] = []
         for subject in subjects {
-            guard let resolution = SubjectPath.resolve(subject.name, root: record, rootReal: rootReal) else {
+            guard let resolution = SubjectPath.resolve(subject.name, rootPath: rootPath, rootReal: rootReal) else {
                 missing.append(subject)
                 continue
             }
@@ -32,7 +33,7 @@ struct SubjectCheck {
         let extras = entries.filter { !names.contains($0.path) }
         if let gone = missing.first {
             let renamedTo = extras.first { entry in
-                entry.kind == .regular && (try? SHA256.hex(fileAt: record.appendingPathComponent(entry.path))) == gone.sha256
+                entry.kind == .regular && (try? SHA256.hex(filePath: RecordFiles.join(rootPath, entry.path))) == gone.sha256
             }
             if let renamedTo { throw .subjectRenamed(from: gone.name, to: renamedTo.path) }
             throw .subjectMissing(path: gone.name)
@@ -41,7 +42,7 @@ struct SubjectCheck {
             let signed = subject.sha256 ?? ""
             let found: String
             do {
-                found = try SHA256.hex(fileAt: record.appendingPathComponent(subject.name))
+                found = try SHA256.hex(filePath: RecordFiles.join(rootPath, subject.name))
             } catch {
                 throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(error.description))")
             }

@@ -28,7 +28,12 @@ public enum SHA256 {
     /// ``fileBufferSize`` chunks; throws ``CryptoError/io(path:reason:)`` when the file cannot
     /// be opened, is not a regular file, or a read fails.
     public static func hex(fileAt url: URL) throws(CryptoError) -> String {
-        try FileDigest(fileAt: url).hex
+        try FileDigest(filePath: url.path).hex
+    }
+
+    /// ``hex(fileAt:)`` for a file-system path (no `URL` to build per file when hashing many).
+    public static func hex(filePath path: String) throws(CryptoError) -> String {
+        try FileDigest(filePath: path).hex
     }
 }
 
@@ -41,7 +46,11 @@ public struct FileDigest: Hashable, Sendable {
 
     /// Streams the file at `url` through SHA-256 (see ``SHA256/hex(fileAt:)``).
     public init(fileAt url: URL) throws(CryptoError) {
-        let path = url.path
+        try self.init(filePath: url.path)
+    }
+
+    /// Streams the file at `path` through SHA-256 (see ``SHA256/hex(fileAt:)``).
+    public init(filePath path: String) throws(CryptoError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CryptoError.io(path: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -49,7 +49,14 @@ struct RulesOptions: ParsableArguments {
     /// the signature and files, then reports precisely that the audit could not run.
     func auditProvider(for record: URL) -> AuditProvider {
         let options = self
-        return { url in try Self.audit(url, rules: options.ruleSet(for: record)) }
+        return { url in
+            // The folder is read once: its evidence gives the track as well.
+            let context = try EvidenceLoader().context(for: url, displayPath: "")
+            let same = url.standardizedFileURL.path == record.standardizedFileURL.path
+            var cache: [String: RuleSet] = [:]
+            let rules = same ? try options.ruleSet(for: record, folder: context.folder, cache: &cache) : try options.ruleSet(for: record)
+            return Auditor(rules: rules).audit(context)
+        }
     }
 
     /// The record audit behind every bundle (`referee run` signs with the same one).
