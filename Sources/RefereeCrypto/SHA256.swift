@@ -61,11 +61,14 @@ public struct FileDigest: Hashable, Sendable {
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif
         let hasher = try SHA256Hasher()
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: SHA256.fileBufferSize, alignment: 64)
+        // A small file gets a small buffer: 4 MiB per file would cost an mmap, page faults
+        // and an munmap each, most of the time of hashing thousands of small files.
+        let bufferSize = Int(min(Int64(SHA256.fileBufferSize), max(Int64(info.st_size) + 1, 64 << 10)))
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
         defer { buffer.deallocate() }
         var total: UInt64 = 0
         while true {
-            let n = read(fd, buffer, SHA256.fileBufferSize)
+            let n = read(fd, buffer, bufferSize)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CryptoError.io(path: path, reason: "read failed after \(total) bytes: \(String(cString: strerror(errno)))")
