@@ -11,9 +11,26 @@ struct SubjectCheck {
         let rootPath = record.path
         let rootReal = RecordFiles.realPath(rootPath) ?? rootPath
         try checkPaths()
+        // Listed first (its error is reported where it was before): a subject the walk reached
+        // as a regular file through real directories resolves to itself inside the folder, so
+        // `realpath` (an lstat per path component) is needed only for the others.
+        let scanned: Result<[RecordEntry], BundleError>
+        do {
+            scanned = .success(try RecordFiles.scan(record))
+        } catch {
+            scanned = .failure(error)
+        }
+        var regular: Set<String> = []
+        if case .success(let entries) = scanned {
+            for entry in entries where entry.kind == .regular { regular.insert(entry.path) }
+        }
         var missing: [Subject] = []
         var present: [Subject] = []
         for subject in subjects {
+            if regular.contains(subject.name) {
+                present.append(subject)
+                continue
+            }
             guard let resolution = SubjectPath.resolve(subject.name, rootPath: rootPath, rootReal: rootReal) else {
                 missing.append(subject)
                 continue
@@ -24,9 +41,10 @@ struct SubjectCheck {
             present.append(subject)
         }
         let entries: [RecordEntry]
-        do {
-            entries = try RecordFiles.scan(record)
-        } catch {
+        switch scanned {
+        case .success(let listed):
+            entries = listed
+        case .failure(let error):
             throw .subjectMissing(path: "(record folder unreadable: \(error.description))")
         }
         let names = Set(subjects.map(\.name))
