@@ -84,6 +84,16 @@ public struct EvidenceLoader: Sendable {
         return Self.normaliseTrack(url.standardizedFileURL.deletingLastPathComponent().lastPathComponent)
     }
 
+    /// ``track(of:)`` for a path whose evidence is already loaded (`folder` is
+    /// `AuditContext.folder`: nil for a single log), without reading the folder again.
+    public func track(of url: URL, folder: RecordFolder?) -> String? {
+        guard let folder else { return nil }
+        if let declared = folder.track, let track = Self.normaliseTrack(declared) {
+            return track
+        }
+        return Self.normaliseTrack(url.standardizedFileURL.deletingLastPathComponent().lastPathComponent)
+    }
+
     /// Maps the spellings seen in records (`10min_16mb`, `non-record-unlimited-compute-16mb`,
     /// `track_non_record_16mb`) to rule-file names.
     public static func normaliseTrack(_ text: String) -> String? {

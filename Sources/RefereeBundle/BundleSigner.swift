@@ -24,6 +24,7 @@ public struct BundleSigner: Sendable {
     public func statement(for record: URL) throws(BundleError) -> InTotoStatement {
         try requireDirectory(record)
         var subjects: [Subject] = []
+        let rootPath = record.path
         for entry in try RecordFiles.scan(record) {
             switch entry.kind {
             case .regular, .symlinkInside:
@@ -35,7 +36,7 @@ public struct BundleSigner: Sendable {
             }
             let digest: String
             do {
-                digest = try SHA256.hex(fileAt: record.appendingPathComponent(entry.path))
+                digest = try SHA256.hex(filePath: RecordFiles.join(rootPath, entry.path))
             } catch {
                 throw BundleError.io(path: entry.path, reason: error.description)
             }

@@ -27,12 +27,18 @@ public enum RecordFiles {
     public static func scan(_ root: URL) throws(BundleError) -> [RecordEntry] {
         guard let rootReal = realPath(root.path) else { throw BundleError.notARecordFolder(path: root.path) }
         var entries: [RecordEntry] = []
-        try walk(root: root, rootReal: rootReal, relative: "", into: &entries)
+        try walk(rootPath: root.path, rootReal: rootReal, relative: "", into: &entries)
         return entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    private static func walk(root: URL, rootReal: String, relative: String, into entries: inout [RecordEntry]) throws(BundleError) {
-        let dir = relative.isEmpty ? root.path : root.path + "/" + relative
+    /// `relative` under the folder at `rootPath`: `appendingPathComponent(relative).path`
+    /// without a `URL` per file.
+    static func join(_ rootPath: String, _ relative: String) -> String {
+        rootPath.hasSuffix("/") ? rootPath + relative : rootPath + "/" + relative
+    }
+
+    private static func walk(rootPath: String, rootReal: String, relative: String, into entries: inout [RecordEntry]) throws(BundleError) {
+        let dir = relative.isEmpty ? rootPath : rootPath + "/" + relative
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: dir)
@@ -42,14 +48,14 @@ public enum RecordFiles {
         for name in names {
             if relative.isEmpty, BundleLayout.excludedTopLevelFiles.contains(name) { continue }
             let path = relative.isEmpty ? name : relative + "/" + name
-            let full = root.path + "/" + path
+            let full = rootPath + "/" + path
             var info = stat()
             guard lstat(full, &info) == 0 else {
                 throw BundleError.io(path: full, reason: "cannot stat: \(String(cString: strerror(errno)))")
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                try walk(root: root, rootReal: rootReal, relative: path, into: &entries)
+                try walk(rootPath: rootPath, rootReal: rootReal, relative: path, into: &entries)
             case S_IFREG:
                 entries.append(RecordEntry(path: path, kind: .regular))
             case S_IFLNK:
@@ -103,7 +109,11 @@ public enum SubjectPath {
     /// Where `name` resolves under `root`: nil when nothing is there, otherwise the resolved
     /// absolute path and whether it lies inside the folder.
     static func resolve(_ name: String, root: URL, rootReal: String) -> (resolved: String, inside: Bool)? {
-        guard let resolved = RecordFiles.realPath(root.path + "/" + name) else { return nil }
+        resolve(name, rootPath: root.path, rootReal: rootReal)
+    }
+
+    static func resolve(_ name: String, rootPath: String, rootReal: String) -> (resolved: String, inside: Bool)? {
+        guard let resolved = RecordFiles.realPath(rootPath + "/" + name) else { return nil }
         return (resolved, RecordFiles.isInside(resolved, rootReal))
     }
 }

@@ -8,12 +8,30 @@ struct SubjectCheck {
     var subjects: [Subject]
 
     func run() throws(VerificationFailure) {
-        let rootReal = RecordFiles.realPath(record.path) ?? record.path
+        let rootPath = record.path
+        let rootReal = RecordFiles.realPath(rootPath) ?? rootPath
         try checkPaths()
+        // Listed first (its error is reported where it was before): a subject the walk reached
+        // as a regular file through real directories resolves to itself inside the folder, so
+        // `realpath` (an lstat per path component) is needed only for the others.
+        let scanned: Result<[RecordEntry], BundleError>
+        do {
+            scanned = .success(try RecordFiles.scan(record))
+        } catch {
+            scanned = .failure(error)
+        }
+        var regular: Set<String> = []
+        if case .success(let entries) = scanned {
+            for entry in entries where entry.kind == .regular { regular.insert(entry.path) }
+        }
         var missing: [Subject] = []
         var present: [Subject] = []
         for subject in subjects {
-            guard let resolution = SubjectPath.resolve(subject.name, root: record, rootReal: rootReal) else {
+            if regular.contains(subject.name) {
+                present.append(subject)
+                continue
+            }
+            guard let resolution = SubjectPath.resolve(subject.name, rootPath: rootPath, rootReal: rootReal) else {
                 missing.append(subject)
                 continue
             }
@@ -23,16 +41,17 @@ struct SubjectCheck {
             present.append(subject)
         }
         let entries: [RecordEntry]
-        do {
-            entries = try RecordFiles.scan(record)
-        } catch {
+        switch scanned {
+        case .success(let listed):
+            entries = listed
+        case .failure(let error):
             throw .subjectMissing(path: "(record folder unreadable: \(error.description))")
         }
         let names = Set(subjects.map(\.name))
         let extras = entries.filter { !names.contains($0.path) }
         if let gone = missing.first {
             let renamedTo = extras.first { entry in
-                entry.kind == .regular && (try? SHA256.hex(fileAt: record.appendingPathComponent(entry.path))) == gone.sha256
+                entry.kind == .regular && (try? SHA256.hex(filePath: RecordFiles.join(rootPath, entry.path))) == gone.sha256
             }
             if let renamedTo { throw .subjectRenamed(from: gone.name, to: renamedTo.path) }
             throw .subjectMissing(path: gone.name)
@@ -41,7 +60,7 @@ struct SubjectCheck {
             let signed = subject.sha256 ?? ""
             let found: String
             do {
-                found = try SHA256.hex(fileAt: record.appendingPathComponent(subject.name))
+                found = try SHA256.hex(filePath: RecordFiles.join(rootPath, subject.name))
             } catch {
                 throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(error.description))")
             }

@@ -15,23 +15,61 @@ public struct Line: Sendable {
     public var offset: UInt64
 }
 
+/// One line as raw bytes, lent to the closure given to ``LineReader/nextLine(_:)``.
+///
+/// `bytes` points into the reader's buffer: it is valid only inside that closure and must not
+/// be kept (copy what you need). The bytes are the line without its `\n` (and without a `\r`
+/// before it, unless the line was truncated), at most `maxLineBytes` of them, not validated as
+/// UTF-8.
+public struct RawLine {
+    @inlinable
+    public init(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, offset: UInt64) {
+        self.number = number
+        self.bytes = bytes
+        self.truncated = truncated
+        self.offset = offset
+    }
+
+    /// 1-based line number.
+    public var number: Int
+    /// The kept bytes of the line (see the type's documentation for their lifetime).
+    public var bytes: UnsafeBufferPointer<UInt8>
+    /// True when the line was longer than the cap and `bytes` holds only its start.
+    public var truncated: Bool
+    /// Byte offset of the line's first byte in the file.
+    public var offset: UInt64
+}
+
 /// Streams a file line by line with bounded memory, whatever the file holds.
 ///
 /// Lines end at `\n` (a preceding `\r` is dropped). A line longer than `maxLineBytes` is cut:
 /// its start is returned with `truncated = true` and the rest is skipped without being stored,
 /// so a 100 MB line costs `maxLineBytes` of memory, not 100 MB. NUL bytes and invalid UTF-8
 /// never stop reading.
+///
+/// Two ways to read: as a `Sequence` of ``Line`` (a `String` per line), or without any copy
+/// through ``nextLine(_:)``, which lends each line's bytes in place inside the read buffer.
 public struct LineReader: Sequence, IteratorProtocol {
     public static let defaultMaxLineBytes = 64 * 1024
+    @usableFromInline static let chunkSize = 1 << 20
 
-    private let handle: FileHandle
-    private let maxLineBytes: Int
-    private var buffer: [UInt8] = []
-    private var bufferStart = 0
-    private var eof = false
-    private var lineNumber = 0
-    private var fileOffset: UInt64 = 0
-    private let chunkSize = 1 << 20
+    @usableFromInline internal let handle: FileHandle
+    @usableFromInline internal let maxLineBytes: Int
+    /// Read buffer; its unread bytes are `buffer[start..<end]`.
+    @usableFromInline internal var buffer: [UInt8]
+    @usableFromInline internal var start = 0
+    @usableFromInline internal var end = 0
+    /// Bytes from `start` already searched for a newline.
+    @usableFromInline internal var scanned = 0
+    /// The kept start of a line longer than the buffer (rare), while it is being read.
+    @usableFromInline internal var spill: [UInt8] = []
+    @usableFromInline internal var spilling = false
+    @usableFromInline internal var spillTruncated = false
+    @usableFromInline internal var spillOffset: UInt64 = 0
+    @usableFromInline internal var eof = false
+    @usableFromInline internal var lineNumber = 0
+    /// File offset of `buffer[start]`.
+    @usableFromInline internal var fileOffset: UInt64 = 0
 
     /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot.
     public init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
@@ -40,71 +78,160 @@ public struct LineReader: Sequence, IteratorProtocol {
         } catch {
             throw CoreError.io(path: url.path, reason: "cannot open for reading (\(error.localizedDescription))")
         }
-        self.maxLineBytes = maxLineBytes
+        self.maxLineBytes = Swift.max(0, maxLineBytes)
+        // Uninitialised: only the bytes read are ever looked at (no 1 MiB memset per file).
+        buffer = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { _, count in count = Self.chunkSize }
     }
 
-    private mutating func fill() -> Bool {
+    /// Reads more bytes after `end`; false at end of file (a read error counts as the end, as
+    /// it did when the reader used `FileHandle.read`).
+    @usableFromInline
+    mutating func fill() -> Bool {
         if eof { return false }
-        let chunk = (try? handle.read(upToCount: chunkSize)) ?? nil
-        guard let chunk, !chunk.isEmpty else {
+        if start > 0 {
+            let count = end - start
+            if count > 0 {
+                buffer.withUnsafeMutableBytes { p in
+                    let base = p.baseAddress!
+                    _ = memmove(base, base + start, count)
+                }
+            }
+            end = count
+            start = 0
+        }
+        if end == buffer.count {
+            // A line longer than the buffer: keep its start (up to the cap) and drop the rest.
+            if !spilling {
+                spilling = true
+                spillTruncated = false
+                spillOffset = fileOffset
+            }
+            appendSpill(count: end)
+            fileOffset += UInt64(end)
+            end = 0
+            scanned = 0
+        }
+        let fd = handle.fileDescriptor
+        while true {
+            let n = buffer.withUnsafeMutableBytes { p in read(fd, p.baseAddress! + end, p.count - end) }
+            if n > 0 {
+                end += n
+                return true
+            }
+            if n < 0, errno == EINTR { continue }
             eof = true
             return false
         }
-        if bufferStart > 0 {
-            buffer.removeSubrange(0..<bufferStart)
-            bufferStart = 0
+    }
+
+    /// Appends `buffer[0..<count]` to the spilled line, up to the cap.
+    @usableFromInline
+    mutating func appendSpill(count: Int) {
+        let room = maxLineBytes - spill.count
+        if room <= 0 {
+            if count > 0 { spillTruncated = true }
+            return
         }
-        buffer.append(contentsOf: chunk)
-        return true
+        if count > room {
+            spill.append(contentsOf: buffer[0..<room])
+            spillTruncated = true
+        } else {
+            spill.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    /// Lends the next line to `body` and returns its result; nil at the end of the file.
+    /// `body` must not keep `RawLine.bytes` (it points into the reader's buffer).
+    @inlinable
+    public mutating func nextLine<R>(_ body: (RawLine) -> R) -> R? {
+        while true {
+            let from = start + scanned
+            let nl: Int? = from < end ? buffer.withUnsafeBytes { p in
+                guard let hit = memchr(p.baseAddress! + from, 0x0A, end - from) else { return nil }
+                return p.baseAddress!.distance(to: UnsafeRawPointer(hit))
+            } : nil
+            if let nl {
+                let s = start
+                let length = nl - s
+                start = nl + 1
+                scanned = 0
+                lineNumber += 1
+                let offset = spilling ? spillOffset : fileOffset
+                fileOffset += UInt64(length + 1)
+                if spilling {
+                    return takeSpill(from: s, to: nl, offset: offset, body)
+                }
+                return lend(from: s, to: nl, offset: offset, body)
+            }
+            scanned = end - start
+            if !fill() {
+                // End of file: a last line without a terminator.
+                if spilling {
+                    let s = start
+                    let e = end
+                    lineNumber += 1
+                    fileOffset += UInt64(e - s)
+                    start = e
+                    scanned = 0
+                    return takeSpill(from: s, to: e, offset: spillOffset, body)
+                }
+                guard end > start else { return nil }
+                let s = start
+                let e = end
+                lineNumber += 1
+                let offset = fileOffset
+                fileOffset += UInt64(e - s)
+                start = e
+                scanned = 0
+                return lend(from: s, to: e, offset: offset, body)
+            }
+        }
+    }
+
+    @inlinable
+    func lend<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
+        let number = lineNumber
+        let cap = maxLineBytes
+        return buffer.withUnsafeBufferPointer { p in
+            var line = UnsafeBufferPointer(rebasing: p[s..<e])
+            var truncated = false
+            if line.count > cap {
+                line = UnsafeBufferPointer(rebasing: line[0..<cap])
+                truncated = true
+            } else if line.last == 0x0D {
+                line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)])
+            }
+            return body(RawLine(number: number, bytes: line, truncated: truncated, offset: offset))
+        }
+    }
+
+    @usableFromInline
+    mutating func takeSpill<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
+        // Move the line's tail to the buffer's front so appendSpill can take it from there.
+        let count = e - s
+        if s > 0, count > 0 {
+            buffer.withUnsafeMutableBytes { p in
+                _ = memmove(p.baseAddress!, p.baseAddress! + s, count)
+            }
+        }
+        appendSpill(count: count)
+        // The moved tail overwrote nothing unread: unread bytes start at `start` >= e > count.
+        spilling = false
+        let truncated = spillTruncated
+        let number = lineNumber
+        var kept = spill
+        spill = []
+        if !truncated, kept.last == 0x0D { kept.removeLast() }
+        return kept.withUnsafeBufferPointer { p in
+            body(RawLine(number: number, bytes: p, truncated: truncated, offset: offset))
+        }
     }
 
     public mutating func next() -> Line? {
-        var kept: [UInt8] = []
-        var truncated = false
-        var sawAny = false
-        let start = fileOffset
-        while true {
-            if bufferStart >= buffer.count {
-                buffer.removeAll(keepingCapacity: true)
-                bufferStart = 0
-                if !fill() { break }
-            }
-            sawAny = true
-            let slice = buffer[bufferStart...]
-            if let nl = slice.firstIndex(of: 0x0A) {
-                append(buffer[bufferStart..<nl], to: &kept, truncated: &truncated)
-                fileOffset += UInt64(nl - bufferStart + 1)
-                bufferStart = nl + 1
-                return makeLine(kept, truncated: truncated, offset: start)
-            }
-            append(slice, to: &kept, truncated: &truncated)
-            fileOffset += UInt64(buffer.count - bufferStart)
-            bufferStart = buffer.count
+        nextLine { raw in
+            let strict = String(validating: raw.bytes, as: UTF8.self)
+            let text = strict ?? String(decoding: raw.bytes, as: UTF8.self)
+            return Line(number: raw.number, text: text, truncated: raw.truncated, invalidUTF8: strict == nil, offset: raw.offset)
         }
-        if !sawAny || (kept.isEmpty && !truncated && fileOffset == start) { return nil }
-        return makeLine(kept, truncated: truncated, offset: start)
-    }
-
-    private func append(_ bytes: ArraySlice<UInt8>, to kept: inout [UInt8], truncated: inout Bool) {
-        let room = maxLineBytes - kept.count
-        if room <= 0 {
-            if !bytes.isEmpty { truncated = true }
-            return
-        }
-        if bytes.count > room {
-            kept.append(contentsOf: bytes.prefix(room))
-            truncated = true
-        } else {
-            kept.append(contentsOf: bytes)
-        }
-    }
-
-    private mutating func makeLine(_ bytes: [UInt8], truncated: Bool, offset: UInt64) -> Line {
-        lineNumber += 1
-        var bytes = bytes
-        if !truncated, bytes.last == 0x0D { bytes.removeLast() }
-        let strict = String(validating: bytes, as: UTF8.self)
-        let text = strict ?? String(decoding: bytes, as: UTF8.self)
-        return Line(number: lineNumber, text: text, truncated: truncated, invalidUTF8: strict == nil, offset: offset)
     }
 }

@@ -28,7 +28,12 @@ public enum SHA256 {
     /// ``fileBufferSize`` chunks; throws ``CryptoError/io(path:reason:)`` when the file cannot
     /// be opened, is not a regular file, or a read fails.
     public static func hex(fileAt url: URL) throws(CryptoError) -> String {
-        try FileHash(fileAt: url).hex
+        try FileHash(filePath: url.path).hex
+    }
+
+    /// ``hex(fileAt:)`` for a file-system path (no `URL` to build per file when hashing many).
+    public static func hex(filePath path: String) throws(CryptoError) -> String {
+        try FileHash(filePath: path).hex
     }
 }
 
@@ -42,7 +47,11 @@ public struct FileHash: Hashable, Sendable {
 
     /// Streams the file at `url` through SHA-256 (see ``SHA256/hex(fileAt:)``).
     public init(fileAt url: URL) throws(CryptoError) {
-        let path = url.path
+        try self.init(filePath: url.path)
+    }
+
+    /// Streams the file at `path` through SHA-256 (see ``SHA256/hex(fileAt:)``).
+    public init(filePath path: String) throws(CryptoError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CryptoError.io(path: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -53,11 +62,14 @@ public struct FileHash: Hashable, Sendable {
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif
         let hasher = try SHA256Hasher()
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: SHA256.fileBufferSize, alignment: 64)
+        // A small file gets a small buffer: 4 MiB per file would cost an mmap, page faults
+        // and an munmap each, most of the time of hashing thousands of small files.
+        let bufferSize = Int(min(Int64(SHA256.fileBufferSize), max(Int64(info.st_size) + 1, 64 << 10)))
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
         defer { buffer.deallocate() }
         var total: UInt64 = 0
         while true {
-            let n = read(fd, buffer, SHA256.fileBufferSize)
+            let n = read(fd, buffer, bufferSize)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CryptoError.io(path: path, reason: "read failed after \(total) bytes: \(String(cString: strerror(errno)))")

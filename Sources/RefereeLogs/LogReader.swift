@@ -20,6 +20,17 @@ public struct LogReader: Sendable {
 
     /// Reads `url`; `displayPath` is the path reported in locations (defaults to `url.path`).
     public func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
+        var runs: [RunLog] = []
+        var file = try read(url, displayPath: displayPath) { runs.append($0) }
+        file.runs = runs
+        return file
+    }
+
+    /// Reads `url` and hands each run to `eachRun` as soon as it is complete, in file order,
+    /// keeping none: the reader's memory is bounded by the largest single run (its capped step
+    /// curve and eval lines), however many runs the file appends, and its time is linear in the
+    /// file's size. The `LogFile` returned has `runs` empty; its notes and counts are complete.
+    public func read(_ url: URL, displayPath: String? = nil, eachRun: (RunLog) -> Void) throws(LogError) -> LogFile {
         let path = displayPath ?? url.path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -28,7 +39,7 @@ public struct LogReader: Sendable {
         guard !isDir.boolValue else {
             throw LogError.notEvidence(path: path, reason: "is a directory, expected a log file")
         }
-        let reader: LineReader
+        var reader: LineReader
         do {
             reader = try LineReader(url: url, maxLineBytes: maxLineBytes)
         } catch {
@@ -37,13 +48,17 @@ public struct LogReader: Sendable {
         var parser = LogParser(path: path, maxLineBytes: maxLineBytes)
         var lineCount = 0
         var byteCount: UInt64 = 0
-        for line in reader {
-            lineCount = line.number
+        while let number = reader.nextLine({ line in
             parser.feed(line)
+            return line.number
+        }) {
+            lineCount = number
+            if !parser.runs.isEmpty { parser.takeRuns().forEach(eachRun) }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
         byteCount = size ?? 0
         parser.finish(lastLine: lineCount)
-        return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: parser.runs, notes: parser.fileNotes)
+        parser.takeRuns().forEach(eachRun)
+        return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: [], notes: parser.fileNotes)
     }
 }

@@ -15,6 +15,41 @@ public enum AuditJSONReport {
         (try? CanonicalJSON.encode(Document(audits))) ?? Data("{}\n".utf8)
     }
 
+    /// Writes the document ``render(_:)`` gives, one record at a time, so that auditing many
+    /// paths holds one record in memory, not all of them: the bytes of `record` calls, in order,
+    /// followed by those of `end()`, equal `render` of the same audits (tested).
+    public struct Stream: Sendable {
+        private var count = 0
+
+        public init() {}
+
+        /// The bytes that add `audit` to the document.
+        public mutating func record(_ audit: RecordAudit) -> Data {
+            let encoded = (try? CanonicalJSON.encoder().encode(Record(audit))) ?? Data("{}".utf8)
+            var out = [UInt8](count == 0 ? "{\n  \"records\" : [\n".utf8 : ",\n".utf8)
+            out.reserveCapacity(encoded.count + encoded.count / 4 + 32)
+            // Nest the pretty-printed record two levels deep (JSON strings hold no raw newline);
+            // blank lines (inside empty arrays) stay blank, as the encoder writes them.
+            let indent: [UInt8] = Array("    ".utf8)
+            var lineStart = true
+            encoded.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                for byte in bytes {
+                    if lineStart, byte != 0x0A { out.append(contentsOf: indent) }
+                    out.append(byte)
+                    lineStart = byte == 0x0A
+                }
+            }
+            count += 1
+            return Data(out)
+        }
+
+        /// The bytes that close the document.
+        public func end() -> Data {
+            if count == 0 { return render([]) }
+            return Data("\n  ],\n  \"schema\" : \"\(AuditJSONReport.schema)\"\n}\n".utf8)
+        }
+    }
+
     struct Document: Encodable {
         var schema = AuditJSONReport.schema
         var records: [Record]

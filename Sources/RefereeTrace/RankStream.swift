@@ -8,8 +8,11 @@ struct RankStream {
     let rank: Int
     let file: String
     private var reader: LineReader
-    private var previousHash = TraceLineParser.zeroHash
+    /// SHA-256 of the previous line; nil when that line could not be hashed (truncated or not
+    /// UTF-8), so no `prev` matches it. Starts as 32 zero bytes (`prev` of seq 0: 64 zeros).
+    private var previousHash: SHA256Digest? = .zero
     private var expectedSeq = 0
+    private let hasher: SHA256LineHasher
     /// The next event, read ahead so streams can be merged by time.
     private(set) var head: TraceEvent?
 
@@ -17,19 +20,49 @@ struct RankStream {
         self.rank = rank
         self.file = displayPath
         self.reader = try LineReader(url: url)
+        do {
+            hasher = try SHA256LineHasher()
+        } catch {
+            throw CoreError.io(path: displayPath, reason: "cannot start SHA-256 (\(error))")
+        }
+    }
+
+    /// What one line gave, computed while its bytes are lent by the reader.
+    private struct LineItem {
+        var number: Int
+        var truncated: Bool
+        var invalidUTF8: Bool
+        var blank: Bool
+        var hash: SHA256Digest?
+        /// The event when the fast path read it; else the line's text for ``TraceLineParser``.
+        var event: TraceEvent?
+        var text: String?
     }
 
     /// Advances `head` to the next well-formed event, recording malformed lines and chain
     /// breaks into `facts` on the way. `head` is nil at the end of the file.
     mutating func advance(into facts: inout TraceFacts) {
         head = nil
-        while let line = reader.next() {
+        let hasher = self.hasher
+        let file = self.file
+        while let line = reader.nextLine({ raw -> LineItem in
+            let bytes = raw.bytes
+            var item = LineItem(number: raw.number, truncated: raw.truncated, invalidUTF8: false, blank: true, hash: nil)
+            item.blank = bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+            if !Self.isASCII(bytes), String(validating: bytes, as: UTF8.self) == nil { item.invalidUTF8 = true }
+            if !item.truncated && !item.invalidUTF8 {
+                item.hash = hasher.digest(UnsafeRawBufferPointer(bytes))
+                if !item.blank {
+                    item.event = TraceLineFastPath.parse(bytes, at: SourceLocation(file: file, line: raw.number))
+                    if item.event == nil { item.text = String(decoding: bytes, as: UTF8.self) }
+                }
+            }
+            return item
+        }) {
             facts.lineCount += 1
             let location = SourceLocation(file: file, line: line.number)
-            let bytes = Data(line.text.utf8)
-            let hash = (line.truncated || line.invalidUTF8) ? "unhashable" : SHA256.hex(bytes)
-            defer { previousHash = hash }
-            if line.text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            defer { previousHash = line.hash }
+            if line.blank {
                 facts.malformed.append(TraceFinding(location, "empty line (each line must be one JSON event)"))
                 facts.chainBreaks.append(TraceFinding(location, "empty line inside the chain"))
                 continue
@@ -39,7 +72,13 @@ struct RankStream {
                 facts.malformed.append(TraceFinding(location, why))
                 continue
             }
-            switch TraceLineParser.parse(line.text, at: location) {
+            let parsed: TraceLineParser.Parsed
+            if let event = line.event {
+                parsed = .event(event)
+            } else {
+                parsed = TraceLineParser.parse(line.text ?? "", at: location)
+            }
+            switch parsed {
             case .problem(let finding):
                 facts.malformed.append(finding)
                 facts.chainBreaks.append(TraceFinding(location, "unreadable line breaks the chain (\(finding.message))"))
@@ -51,12 +90,30 @@ struct RankStream {
         }
     }
 
+    /// True when every byte is below 0x80 (eight bytes at a time).
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= bytes.count {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            acc |= UInt64(base[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
+    }
+
     private mutating func checkChain(_ event: TraceEvent, into facts: inout TraceFacts) {
         var problems: [String] = []
         if event.seq != expectedSeq {
             problems.append("seq \(event.seq) where \(expectedSeq) was expected (a line is missing, duplicated or reordered)")
         }
-        if event.prev.lowercased() != previousHash {
+        // `prev` matches when it spells the previous line's digest in hex, in either case.
+        if previousHash == nil || SHA256Digest(hex: event.prev) != previousHash {
             problems.append(expectedSeq == 0 && event.seq == 0
                 ? "prev of the first line must be 64 zeros"
                 : "prev does not match the SHA-256 of the previous line (a line was edited, removed or inserted)")

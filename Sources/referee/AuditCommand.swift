@@ -34,29 +34,86 @@ struct AuditCommand: ParsableCommand {
         if paths.isEmpty { throw ValidationError("give at least one log file or record folder") }
     }
 
+    /// Audits the paths one after the other and streams each report as it is made: every
+    /// rules file is parsed once, every path's evidence is read once, and memory holds one
+    /// audit at a time (all of them only for `--format junit`, whose header counts them all).
+    /// The output is spooled to an unlinked temporary file and copied to stdout at the end, so a
+    /// bad path (exit 2) still prints nothing, as before.
     func run() throws {
-        var audits: [RecordAudit] = []
-        var ruleSets: [RuleSet] = []
-        for path in paths {
+        let loader = EvidenceLoader()
+        let againstRecord = try against.map { try loader.againstRecord(URL(fileURLWithPath: $0)) }
+        var cache: [String: RuleSet] = [:]
+        let spool = try OutputSpool()
+        var json = AuditJSONReport.Stream()
+        var junit: [RecordAudit] = []
+        var failed = false
+        for (index, path) in paths.enumerated() {
             let url = URL(fileURLWithPath: path)
-            let ruleSet = try rules.ruleSet(for: url)
-            let audit = try Auditor(rules: ruleSet).audit(path: url, against: against.map { URL(fileURLWithPath: $0) }, displayPath: path)
-            audits.append(audit)
-            ruleSets.append(ruleSet)
+            var context = try loader.context(for: url, displayPath: path)
+            context.against = againstRecord
+            let ruleSet = try rules.ruleSet(for: url, folder: context.folder, cache: &cache)
+            let audit = Auditor(rules: ruleSet).audit(context)
+            if audit.verdict == .fail { failed = true }
+            switch format {
+            case .text:
+                if index > 0 { spool.write("\n") }
+                spool.write(AuditTextReport(rules: ruleSet).render(audit))
+            case .json:
+                spool.write(json.record(audit))
+            case .junit:
+                junit.append(audit)
+            case .github:
+                spool.write(GitHubAnnotations.render([audit]))
+            }
         }
         switch format {
-        case .text:
-            let parts = zip(audits, ruleSets).map { AuditTextReport(rules: $1).render($0) }
-            print(parts.joined(separator: "\n"), terminator: "")
-        case .json:
-            FileHandle.standardOutput.write(AuditJSONReport.render(audits))
-        case .junit:
-            print(JUnitReport.render(audits), terminator: "")
-        case .github:
-            print(GitHubAnnotations.render(audits), terminator: "")
+        case .json: spool.write(json.end())
+        case .junit: spool.write(JUnitReport.render(junit))
+        case .text, .github: break
         }
-        if audits.contains(where: { $0.verdict == .fail }) {
+        spool.copyToStandardOutput()
+        if failed {
             throw ExitCode.ruleFailed
+        }
+    }
+}
+
+/// An unlinked temporary file that collects a command's output until it is complete.
+final class OutputSpool {
+    private let file: UnsafeMutablePointer<FILE>
+
+    init() throws {
+        guard let f = tmpfile() else { throw ValidationError("cannot create a temporary file for the output") }
+        file = f
+    }
+
+    deinit { fclose(file) }
+
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+
+    func write(_ data: Data) {
+        data.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+
+    func copyToStandardOutput() {
+        fflush(file)
+        rewind(file)
+        fflush(nil)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { p in
+                var done = 0
+                while done < n {
+                    let w = Foundation.write(1, p.baseAddress! + done, n - done)
+                    if w <= 0 { if w < 0, errno == EINTR { continue }; return }
+                    done += w
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RefereeAudit
 import RefereeBundle
+import RefereeLogs
 
 /// `--track ID | --rules FILE`, shared by every command that audits: which rule set applies to a
 /// path, and the audit that `sign`, `verify` and `gate` run on a record.
@@ -28,12 +29,34 @@ struct RulesOptions: ParsableArguments {
         return try RuleSet.builtin(track: trackName(for: url))
     }
 
+    /// The rules for a path whose evidence is loaded (`folder`: `AuditContext.folder`), each
+    /// rules file parsed once however many paths share it (`cache` is keyed by track or file).
+    func ruleSet(for url: URL, folder: RecordFolder?, cache: inout [String: RuleSet]) throws -> RuleSet {
+        let key = rulesFile.map { "file:" + $0 } ?? (track ?? EvidenceLoader().track(of: url, folder: folder) ?? "track_10min_16mb")
+        if let cached = cache[key] { return cached }
+        let set: RuleSet
+        if let rulesFile {
+            set = try RuleSet.load(URL(fileURLWithPath: rulesFile))
+        } else {
+            set = try RuleSet.builtin(track: key)
+        }
+        cache[key] = set
+        return set
+    }
+
     /// The audit a bundle signs and verification re-runs, with paths relative to the record.
     /// Rules are loaded when the audit runs, so a verify whose rules cannot load still checks
     /// the signature and files, then reports precisely that the audit could not run.
     func auditProvider(for record: URL) -> AuditProvider {
         let options = self
-        return { url in try Self.audit(url, rules: options.ruleSet(for: record)) }
+        return { url in
+            // The folder is read once: its evidence gives the track as well.
+            let context = try EvidenceLoader().context(for: url, displayPath: "")
+            let same = url.standardizedFileURL.path == record.standardizedFileURL.path
+            var cache: [String: RuleSet] = [:]
+            let rules = same ? try options.ruleSet(for: record, folder: context.folder, cache: &cache) : try options.ruleSet(for: record)
+            return Auditor(rules: rules).audit(context)
+        }
     }
 
     /// The record audit behind every bundle (`referee run` signs with the same one).

@@ -104,3 +104,47 @@ def test_helper_needs_no_numpy():
     code = "import sys, referee_probe; sys.exit(1 if 'numpy' in sys.modules else 0)"
     env = {"PYTHONPATH": os.path.dirname(referee_probe.__file__), "PATH": os.environ.get("PATH", "")}
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+
+
+def test_fast_lines_equal_json_dumps(tmp_path):
+    # score/update lines are formatted by hand; they must be byte for byte json.dumps's.
+    t = Trace(str(tmp_path), rank=7)
+    t.score(1, 50, 12.5, 180, 0.99999, 1.00001)
+    t.score(50, 51, -0.0, 0, 1e-300, 1.0000000000000002)
+    t.score(51, 10**12, 123456789.123456789, 2**40, 0.1 + 0.2, 3.0)
+    t.update("cache", 1, 50)
+    t.update("ttt", 50, 10**12)
+    t.update("other", 2, 3)
+    lines = read_lines(tmp_path / "rank7.jsonl")
+    check_chain(lines)
+    for line in lines:
+        obj = json.loads(line)
+        assert json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False).encode() == line
+    with pytest.raises(ValueError):
+        t.score(1, 2, 0.0, 0, float("inf"), 1.0)
+    assert len(read_lines(tmp_path / "rank7.jsonl")) == 6
+
+
+def test_fsync_policy(tmp_path, monkeypatch):
+    # Kept open; fsync after each phase event, at most once a second otherwise, and at close.
+    syncs = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(referee_probe.os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd)))
+    clock = [1000.0]
+    monkeypatch.setattr(referee_probe.time, "monotonic", lambda: clock[0])
+    t = Trace(str(tmp_path))
+    t.phase("eval_start", val_tokens=100, world_size=1)
+    assert len(syncs) == 1
+    for i in range(100):
+        t.score(1 + i, 2 + i, 0.5, 1, 1.0, 1.0)
+    assert len(syncs) == 1  # no time passed: every line written, none fsync'ed
+    assert len(read_lines(tmp_path / "rank0.jsonl")) == 101  # but all in the file already
+    clock[0] += 1.5
+    t.score(200, 201, 0.5, 1, 1.0, 1.0)
+    assert len(syncs) == 2
+    t.update("ttt", 200, 201)
+    t.close()
+    assert len(syncs) == 3
+    t.phase("eval_end")
+    assert len(syncs) == 4
+    check_chain(read_lines(tmp_path / "rank0.jsonl"))

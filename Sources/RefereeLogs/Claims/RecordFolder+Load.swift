@@ -75,8 +75,13 @@ extension RecordFolder {
         var files: [String] = []
         let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let u as URL in walker {
-            guard (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let p = u.standardizedFileURL.path
+            // lstat, as the `.isRegularFileKey` resource value does (a symlink is not a regular
+            // file), without building a resource-value dictionary per file.
+            let raw = u.path
+            var info = stat()
+            guard lstat(raw, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            // Enumerated paths are the standardised root plus plain names: already standard.
+            let p = raw.hasPrefix(base) ? raw : u.standardizedFileURL.path
             files.append(p.hasPrefix(base) ? String(p.dropFirst(base.count)) : u.lastPathComponent)
         }
         return files.sorted()
@@ -87,7 +92,15 @@ extension RecordFolder {
         guard let h = try? FileHandle(forReadingFrom: url) else { return false }
         defer { try? h.close() }
         guard let data = try? h.read(upToCount: 1 << 20) else { return false }
+        let needles = ["val_bpb", "train_loss", "val_loss", "step:", "train_time"]
+        let ascii: Bool? = data.withUnsafeBytes { raw -> Bool? in
+            guard raw.allSatisfy({ $0 < 0x80 }) else { return nil }
+            // ASCII text: a byte search finds exactly what `String.contains` finds.
+            let scanner = LineScanner(borrowing: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
+            return needles.contains { scanner.contains($0) }
+        }
+        if let ascii { return ascii }
         let text = String(decoding: data, as: UTF8.self)
-        return ["val_bpb", "train_loss", "val_loss", "step:", "train_time"].contains { text.contains($0) }
+        return needles.contains { text.contains($0) }
     }
 }

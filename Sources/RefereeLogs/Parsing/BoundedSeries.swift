@@ -14,18 +14,25 @@ struct BoundedSeries<Element> {
         self.cap = max(cap, 2)
     }
 
+    /// Appends left before the next kept one: `(stride - seen % stride) % stride`, kept as a
+    /// countdown so that the hot path divides nothing.
+    private var countdown = 0
+
     mutating func append(_ e: Element) {
-        if seen % stride == 0 {
+        if countdown == 0 {
             kept.append(e)
             tail = nil
+            countdown = stride - 1
         } else {
             tail = e
+            countdown -= 1
         }
         seen += 1
         if kept.count > cap {
             kept = kept.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
             stride *= 2
             thinned = true
+            countdown = (stride - seen % stride) % stride
         }
     }
 

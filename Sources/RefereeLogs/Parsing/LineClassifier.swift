@@ -4,28 +4,31 @@ import RefereeCore
 enum LineClassifier {
     /// Splits a `1776142360.538 message` unix-timestamp prefix (seconds) from the message.
     static func splitTimestamp(_ text: String) -> (timestamp: Double?, message: Substring) {
+        var text = text
+        let (stamp, start) = text.withUTF8 { splitTimestamp($0) }
         let utf8 = text.utf8
-        var i = utf8.startIndex
-        var digits = 0
-        while i != utf8.endIndex, let b = Optional(utf8[i]), b >= 0x30 && b <= 0x39 {
-            digits += 1
-            i = utf8.index(after: i)
-        }
-        guard digits >= 9, digits <= 11, i != utf8.endIndex, utf8[i] == 0x2E else { return (nil, text[...]) }
-        i = utf8.index(after: i)
-        var frac = 0
-        while i != utf8.endIndex, let b = Optional(utf8[i]), b >= 0x30 && b <= 0x39 {
-            frac += 1
-            i = utf8.index(after: i)
-        }
-        guard frac >= 1, frac <= 9 else { return (nil, text[...]) }
+        return (stamp, text[utf8.index(utf8.startIndex, offsetBy: start)...])
+    }
+
+    /// The byte version of ``splitTimestamp(_:)-…``: the timestamp and where the message starts.
+    static func splitTimestamp(_ bytes: UnsafeBufferPointer<UInt8>) -> (timestamp: Double?, messageStart: Int) {
+        let n = bytes.count
+        var i = 0
+        while i < n, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
+        let digits = i
+        guard digits >= 9, digits <= 11, i < n, bytes[i] == 0x2E else { return (nil, 0) }
+        i += 1
+        let fracStart = i
+        while i < n, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
+        let frac = i - fracStart
+        guard frac >= 1, frac <= 9 else { return (nil, 0) }
         let stampEnd = i
-        if i != utf8.endIndex {
-            guard utf8[i] == 0x20 else { return (nil, text[...]) }
-            i = utf8.index(after: i)
+        if i < n {
+            guard bytes[i] == 0x20 else { return (nil, 0) }
+            i += 1
         }
-        let stamp = Double(String(text[text.startIndex..<stampEnd]))
-        return (stamp, text[i...])
+        let stamp = LineScanner(borrowing: UnsafeBufferPointer(rebasing: bytes[0..<stampEnd])).number(at: 0)?.value
+        return (stamp, i)
     }
 
     /// The `=` × 100 line scripts print around their header.
@@ -38,8 +41,15 @@ enum LineClassifier {
     static func looksLikeSourceStart(_ s: LineScanner) -> Bool {
         guard let first = s.bytes.first else { return false }
         if first == 0x22 || first == 0x27 || first == 0x23 || first == 0x40 { return true }  // " ' # @
-        for p in ["import ", "from ", "def ", "class ", "async def "] where s.hasPrefix(p) { return true }
-        return s.hasPrefix("    ") && s.bytes.count > 4 && s.bytes[4] != 0x20
+        switch first {
+        case 0x69: return s.hasPrefix("import ")  // i
+        case 0x66: return s.hasPrefix("from ")  // f
+        case 0x64: return s.hasPrefix("def ")  // d
+        case 0x63: return s.hasPrefix("class ")  // c
+        case 0x61: return s.hasPrefix("async def ")  // a
+        case 0x20: return s.hasPrefix("    ") && s.bytes.count > 4 && s.bytes[4] != 0x20
+        default: return false
+        }
     }
 
     /// A line that can only be the first line of a Python file: a docstring opening at column 0,
@@ -85,6 +95,11 @@ enum LineClassifier {
 
     /// What an eval label says about the evaluation.
     static func kind(ofLabel label: String) -> EvalKind {
+        if label.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (every real label): the same tests on bytes, without Foundation's search.
+            var copy = label
+            return copy.withUTF8 { kind(ofASCIILabel: $0) }
+        }
         let l = label.lowercased()
         if l.isEmpty { return .progress }
         if l.hasPrefix("step:") || l.hasPrefix("step ") { return .inTraining }
@@ -100,9 +115,30 @@ enum LineClassifier {
         return .final
     }
 
+    /// ``kind(ofLabel:)`` for an ASCII label (lower-cased here byte by byte).
+    private static func kind(ofASCIILabel raw: UnsafeBufferPointer<UInt8>) -> EvalKind {
+        if raw.isEmpty { return .progress }
+        let lower = raw.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return lower.withUnsafeBufferPointer { p -> EvalKind in
+            let l = LineScanner(borrowing: p)
+            if l.hasPrefix("step:") || l.hasPrefix("step ") { return .inTraining }
+            if let f = p.first, f >= 0x30 && f <= 0x39, l.stepCounter(at: 0) != nil { return .inTraining }
+            if l.contains("diagnostic") { return .diagnostic }
+            if l.contains("pre-quant") || l.contains("pre_quant") || l.contains("prequant") || l.contains("pre quant")
+                || l.contains("pre_ttt") || l.contains("pre-ttt") || l.contains("post_ema") || l.contains("post-ema") {
+                return .preQuantization
+            }
+            if l.contains("progress") || l.contains("chunk") || l.contains("partial") || l.contains("running") || l.hasSuffix(":start") {
+                return .progress
+            }
+            return .final
+        }
+    }
+
     /// A GPU row of an `nvidia-smi` table: `|   0  NVIDIA H100 80GB HBM3   On  |  …`.
     static func gpuRow(_ s: LineScanner) -> (index: Int, model: String)? {
         guard s.bytes.first == 0x7C else { return nil }  // |
+        guard firstCellEndsWithOnOff(s.bytes) else { return nil }
         let text = s.text
         let cells = text.split(separator: "|", omittingEmptySubsequences: true)
         guard let cell = cells.first else { return nil }
@@ -111,6 +147,25 @@ enum LineClassifier {
         let name = words[1..<(words.count - 1)].joined(separator: " ")
         guard name.contains("NVIDIA") || name.contains("Tesla") || name.contains("GeForce") || name.contains("H100") || name.contains("A100") else { return nil }
         return (index, name)
+    }
+
+    /// A necessary condition of ``gpuRow(_:)``, on bytes: the first non-empty `|` cell's last
+    /// space-separated word is `On` or `Off` (most table lines fail it without any `String`).
+    private static func firstCellEndsWithOnOff(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < b.count {
+            while i < b.count, b[i] == 0x7C { i += 1 }
+            let start = i
+            while i < b.count, b[i] != 0x7C { i += 1 }
+            guard i > start else { continue }
+            var e = i
+            while e > start, b[e - 1] == 0x20 { e -= 1 }
+            var w = e
+            while w > start, b[w - 1] != 0x20 { w -= 1 }
+            let word = UnsafeBufferPointer(rebasing: b[w..<e])
+            return word.elementsEqual("On".utf8) || word.elementsEqual("Off".utf8)
+        }
+        return false
     }
 
     /// A seed from logged hyperparameters: `seed:1337`, `  seed: 42`, `seed=42` (key=value lists

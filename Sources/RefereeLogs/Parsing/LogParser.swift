@@ -1,3 +1,4 @@
+import Foundation
 import RefereeCore
 
 /// The streaming state machine behind ``LogReader``: feed lines in order, then `finish`.
@@ -13,7 +14,10 @@ struct LogParser {
 
     let path: String
     let maxLineBytes: Int
+    /// Finished runs not yet taken by ``takeRuns()``.
     private(set) var runs: [RunLog] = []
+    /// Runs finished so far (taken or not): the next run's index.
+    private var runCount = 0
     private(set) var fileNotes: [String] = []
     private var current: RunBuilder?
     private var candidate: [HeldLine] = []
@@ -33,45 +37,98 @@ struct LogParser {
         self.maxLineBytes = maxLineBytes
     }
 
+    private mutating func append(_ run: RunLog) {
+        runs.append(run)
+        runCount += 1
+    }
+
+    /// Hands over the runs finished so far (a streaming reader keeps none of them).
+    mutating func takeRuns() -> [RunLog] {
+        defer { runs = [] }
+        return runs
+    }
+
     private func loc(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 
     mutating func feed(_ line: Line) {
-        if line.truncated { lineNote("over-cap", "\(loc(line.number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
-        if line.invalidUTF8 { lineNote("utf8", "\(loc(line.number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
-        let (timestamp, message) = LineClassifier.splitTimestamp(line.text)
-        let scanner = LineScanner(message)
-        if scanner.bytes.contains(0) { lineNote("nul", "\(loc(line.number)): NUL bytes in the line (binary content)") }
+        var text = line.text
+        text.withUTF8 { bytes in
+            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: line.invalidUTF8)
+        }
+    }
+
+    /// Feeds a line lent by ``LineReader/nextLine(_:)``: ASCII lines (nearly all of them) are
+    /// scanned in place; others are validated, and repaired (U+FFFD) when not valid UTF-8.
+    mutating func feed(_ line: RawLine) {
+        let bytes = line.bytes
+        if Self.isASCII(bytes) {
+            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: false)
+            return
+        }
+        let strict = String(validating: bytes, as: UTF8.self)
+        var text = strict ?? String(decoding: bytes, as: UTF8.self)
+        text.withUTF8 { utf8 in
+            feed(number: line.number, bytes: utf8, truncated: line.truncated, invalidUTF8: strict == nil)
+        }
+    }
+
+    /// True when every byte is below 0x80 (eight bytes at a time).
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= n {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < n {
+            acc |= UInt64(base[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
+    }
+
+    private mutating func feed(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, invalidUTF8: Bool) {
+        if truncated { lineNote("over-cap", "\(loc(number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
+        if invalidUTF8 { lineNote("utf8", "\(loc(number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
+        let (timestamp, messageStart) = LineClassifier.splitTimestamp(bytes)
+        let scanner = LineScanner(borrowing: UnsafeBufferPointer(rebasing: bytes[messageStart...]))
+        if let base = scanner.bytes.baseAddress, memchr(base, 0, scanner.bytes.count) != nil {
+            lineNote("nul", "\(loc(number)): NUL bytes in the line (binary content)")
+        }
         if !candidate.isEmpty {
             if LineClassifier.isSeparator(scanner) {
                 confirmSource()
-                process(number: line.number, timestamp: timestamp, scanner: scanner)
+                process(number: number, timestamp: timestamp, scanner: scanner)
                 return
             }
             if LineClassifier.isRunOutput(scanner) || candidate.count >= Self.maxSourceLines || candidateBytes >= Self.maxSourceBytes {
                 replayCandidate()
             } else {
-                hold(line, timestamp: timestamp, message: message)
+                hold(number: number, truncated: truncated, timestamp: timestamp, scanner: scanner)
                 return
             }
         }
         if LineClassifier.looksLikeSourceStart(scanner) {
-            hold(line, timestamp: timestamp, message: message)
+            hold(number: number, truncated: truncated, timestamp: timestamp, scanner: scanner)
             return
         }
-        process(number: line.number, timestamp: timestamp, scanner: scanner)
+        process(number: number, timestamp: timestamp, scanner: scanner)
     }
 
     /// Ends the stream: held lines are replayed, the open run is finished.
     mutating func finish(lastLine: Int) {
         if !candidate.isEmpty { replayCandidate() }
         if let current {
-            runs.append(current.finished(lastLine: lastLine))
+            append(current.finished(lastLine: lastLine))
             self.current = nil
         }
         for (kind, count) in noteCounts.sorted(by: { $0.key < $1.key }) where count > Self.maxNotesPerKind {
             fileNotes.append("\(path): \(count - Self.maxNotesPerKind) more line(s) of kind \(kind) not listed")
         }
-        if runs.isEmpty {
+        if runCount == 0 {
             fileNotes.append("\(path): no training run found (no seed, step, eval or size line)")
         }
     }
@@ -83,9 +140,10 @@ struct LogParser {
         fileNotes.append(text)
     }
 
-    private mutating func hold(_ line: Line, timestamp: Double?, message: Substring) {
-        candidate.append(HeldLine(number: line.number, timestamp: timestamp, message: String(message), truncated: line.truncated))
-        candidateBytes += message.utf8.count + 1
+    private mutating func hold(number: Int, truncated: Bool, timestamp: Double?, scanner: LineScanner) {
+        let message = String(decoding: scanner.bytes, as: UTF8.self)
+        candidate.append(HeldLine(number: number, timestamp: timestamp, message: message, truncated: truncated))
+        candidateBytes += scanner.bytes.count + 1
     }
 
     private mutating func replayCandidate() {
@@ -114,7 +172,7 @@ struct LogParser {
         candidate = []
         candidateBytes = 0
         if let c = current, c.isSubstantive {
-            runs.append(c.finished(lastLine: first - 1))
+            append(c.finished(lastLine: first - 1))
             current = nil
         }
         ensureRun(at: first)
@@ -124,7 +182,7 @@ struct LogParser {
     /// Makes sure a run is open (starting at `line`, or line 1 for the file's first run).
     private mutating func ensureRun(at line: Int) {
         guard current == nil else { return }
-        var b = RunBuilder(file: path, runIndex: runs.count, firstLine: runs.isEmpty ? 1 : line)
+        var b = RunBuilder(file: path, runIndex: runCount, firstLine: runCount == 0 ? 1 : line)
         if let t = pendingTimestamp { b.timestamp(t) }
         pendingTimestamp = nil
         current = b
@@ -134,9 +192,9 @@ struct LogParser {
     private mutating func splitForHeader(at line: Int) {
         guard var old = current, let lastFact = old.lastSubstantiveLine else { return }
         let start = min(lastFact + 1, line)
-        var next = RunBuilder(file: path, runIndex: runs.count + 1, firstLine: start)
+        var next = RunBuilder(file: path, runIndex: runCount + 1, firstLine: start)
         old.handOverHeader(from: start, to: &next)
-        runs.append(old.finished(lastLine: start - 1))
+        append(old.finished(lastLine: start - 1))
         current = next
     }
 
@@ -209,10 +267,12 @@ struct LogParser {
         } else {
             return nil
         }
-        let trainLoss = s.number(after: "train_loss")?.value ?? s.number(after: "loss")?.value
-        let valLoss = s.number(after: "val_loss")
-        let valBPB = s.number(after: "val_bpb")
-        let trainTime = s.milliseconds(after: "train_time") ?? s.milliseconds(after: "t")
+        let keys = s.stepKeys()
+        let trainLoss = keys.trainLoss?.value ?? keys.loss?.value
+        let valLoss = keys.valLoss
+        let valBPB = keys.valBPB
+        let trainTime = keys.trainTime.flatMap { LineScanner.milliseconds($0, unitAt: $0.end, in: s.bytes) }
+            ?? keys.t.flatMap { LineScanner.milliseconds($0, unitAt: $0.end, in: s.bytes) }
         guard trainLoss != nil || valLoss != nil || valBPB != nil || trainTime != nil else { return nil }
         let point = StepPoint(step: counter.step, totalSteps: counter.total, trainLoss: trainLoss, valLoss: valLoss?.value,
                               valBPB: valBPB?.value, trainTimeMs: trainTime, line: line)

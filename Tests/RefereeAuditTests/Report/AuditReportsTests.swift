@@ -55,6 +55,17 @@ private func sampleAudit() -> RecordAudit {
         #expect(recordsAt < schemaAt)
     }
 
+    @Test("the streamed JSON document equals the rendered one", arguments: [0, 1, 3])
+    func jsonStreamEqualsRender(count: Int) {
+        var audits = (0..<count).map { _ in sampleAudit() }
+        for i in audits.indices { audits[i].path = "record \(i) \"quoted\"\n" }
+        var stream = AuditJSONReport.Stream()
+        var streamed = Data()
+        for audit in audits { streamed.append(stream.record(audit)) }
+        streamed.append(stream.end())
+        #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: AuditJSONReport.render(audits), as: UTF8.self))
+    }
+
     @Test func junitIsWellFormedWithFailuresAndSkips() throws {
         var audit = sampleAudit()
         audit.path = "rec <&> \"quoted\"\u{01}"

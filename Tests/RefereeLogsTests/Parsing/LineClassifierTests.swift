@@ -68,4 +68,29 @@ import Testing
         #expect(!LineClassifier.looksLikeSourceStart(s("  seed: 42")))
         #expect(!LineClassifier.looksLikeSourceStart(s("step:1/2 train_loss:1.0")))
     }
+
+    /// The byte-level pre-checks (first cell ends with On/Off; ASCII labels) decide as the
+    /// String versions did.
+    @Test("gpu rows through the byte pre-check", arguments: [
+        ("||  1 Tesla V100 On|", 1, "Tesla V100"),
+        ("|  2  NVIDIA A100-SXM4-80GB   Off  |", 2, "NVIDIA A100-SXM4-80GB"),
+        ("|   |  0 NVIDIA H100 On |", nil, nil),
+        ("|  0  NVIDIA H100 Onx |", nil, nil),
+        ("|  0  NVIDIA H100\tOn |", nil, nil),
+        ("|", nil, nil),
+    ] as [(String, Int?, String?)])
+    func gpuRowPrecheck(_ line: String, _ index: Int?, _ model: String?) {
+        let row = LineClassifier.gpuRow(s(line))
+        #expect(row?.index == index)
+        #expect(row?.model == model)
+    }
+
+    @Test("labels in any case", arguments: [
+        ("Final_INT8_ZLIB_Roundtrip_Exact", EvalKind.final), ("PRE-QUANT eval", .preQuantization), ("Diagnostic X", .diagnostic),
+        ("TTT Chunk 3", .progress), ("Step 5", .inTraining), ("12/100", .inTraining), ("eval:START", .progress), ("", .progress),
+        ("fïnal pre_ttt", .preQuantization), ("ÉVAL", .final),
+    ])
+    func labelKinds(_ label: String, _ kind: EvalKind) {
+        #expect(LineClassifier.kind(ofLabel: label) == kind)
+    }
 }
