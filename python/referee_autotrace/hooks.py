@@ -121,6 +121,14 @@ class Tracked(torch.Tensor):
             rec.busy = False
 
 
+def _plain(t):
+    """``t`` as a plain torch.Tensor (same storage and device; a Tracked tensor loses its class)."""
+    if isinstance(t, Tracked):
+        with _DISABLE():
+            return t.as_subclass(torch.Tensor)
+    return t
+
+
 def _prov(t):
     return getattr(t, "_rt_prov", None) if isinstance(t, Tracked) else None
 
@@ -146,7 +154,7 @@ def _flat_args(args, kwargs):
 def _cpu_arg(a):
     if isinstance(a, torch.Tensor):
         with _DISABLE():
-            return torch.Tensor(a).cpu() if isinstance(a, Tracked) else a.detach().cpu()
+            return _plain(a).detach().cpu()
     if isinstance(a, (list, tuple)):
         return type(a)(_cpu_arg(b) for b in a)
     return a
@@ -299,9 +307,9 @@ class Recorder:
         index = kwargs.get("index", args[2] if len(args) > 2 else None)
         dim = kwargs.get("dim", args[1] if len(args) > 1 else -1)
         with _DISABLE():
-            lse = torch.logsumexp(torch.Tensor(table).detach().double(), dim=dim, keepdim=True)
+            lse = torch.logsumexp(_plain(table).detach().double(), dim=dim, keepdim=True)
             psum = torch.exp(lse).expand_as(index) if lse.dim() == index.dim() else None
-            nll = -torch.Tensor(ret).detach()
+            nll = -_plain(ret).detach()
         call = self.new_call(index, nll, psum)
         idx = np.arange(len(call.pos)).reshape(tuple(index.shape))
         return wrap(ret, Prov([(call, idx)], elementwise=True))
@@ -575,7 +583,7 @@ def install(recorder):
                 else:
                     kw = dict(kwargs, reduction="none")
                     with torch.no_grad(), _DISABLE():
-                        per = orig(torch.Tensor(input).detach() if isinstance(input, Tracked) else input.detach(),
+                        per = orig(_plain(input).detach(),
                                    target, *args[:3], **kw)
                 psum = None
                 if kind == "nll_loss":  # log-probabilities given: measure their normalisation
