@@ -39,8 +39,8 @@ if [ -z "${SKIP_BASELINE:-}" ]; then
 fi
 if [ -n "${JOBS:-}" ]; then
   SHARED="$SHARED" DATA_PATH="$DATA" TOKENIZER_PATH="$TOK" NPROC="$NPROC" ONLY="$JOBS" \
-    MAX_WALLCLOCK_SECONDS="${TTT_WALL:-40}" bash scripts/gpu-autotrace.sh "$WORK/autotrace" > "$OUT/autotrace.txt" 2>&1
+    MAX_WALLCLOCK_SECONDS="${TTT_WALL:-40}" timeout "${JOBS_TIMEOUT:-3000}" bash scripts/gpu-autotrace.sh "$WORK/autotrace" > "$OUT/autotrace.txt" 2>&1
   echo "gpu-autotrace exit $?" >> "$OUT/autotrace.txt"
-  (cd "$WORK" && tar -czf "$OUT/autotrace.tar.gz" autotrace)
+  (cd "$WORK" && find autotrace -name '*.pt' -o -name '*.ptz' | xargs rm -f; tar -czf "$OUT/autotrace.tar.gz" autotrace)
 fi
 ls -la "$OUT"
