@@ -20,7 +20,8 @@ public enum HTMLReport {
 
         """
         h += "<h1>\(esc(d.name))</h1>\n"
-        h += "<p class=\"meta\">\(esc(d.author)) (@\(esc(d.githubID))) · \(esc(d.date)) · track <code>\(esc(a.track))</code> · \(esc(r.hardware ?? "hardware not in the logs"))</p>\n"
+        h += "<p class=\"meta\">\(esc(d.author)) (@\(esc(d.githubID))) · \(esc(d.date)) · track <code>\(esc(a.track))</code> · \(esc(page.measuredHardware ?? r.hardware ?? "hardware not in the logs"))</p>\n"
+        if let data = page.datasetStatement { h += "<p class=\"data\" id=\"data\">Data: \(esc(data))</p>\n" }
         h += "<p class=\"verdict \(a.verdict.rawValue)\" id=\"verdict\">Verdict: \(esc(plainVerdict(a.verdict)))</p>\n"
         h += "<p class=\"score\">val_bpb <strong>\(opt(r.meanBPB))</strong> (mean of \(r.seeds.count) run\(r.seeds.count == 1 ? "" : "s")\(r.stdBPB.map { ", std \(Fixed.format($0, 8))" } ?? "")) · val_loss \(opt(r.meanValLoss)) nats</p>\n"
         h += "<p>\(esc(d.blurb))</p>\n"

@@ -102,8 +102,9 @@ public struct RecordPage: Sendable {
 
     /// Hardware as Referee saw it (environment.json and the launcher), else nil.
     public var measuredHardware: String? {
-        guard let m = evidence.measured, let models = m.gpuModels, !models.isEmpty else { return nil }
+        guard let m = evidence.measured, let models = m.gpuModels else { return nil }
         let world = m.nprocPerNode ?? 1
+        if models.isEmpty { return "\(world) process\(world == 1 ? "" : "es"), no GPU seen by Referee" }
         let kinds = Dictionary(grouping: models, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)× \($0.key)" }.joined(separator: ", ")
         return "\(world) process\(world == 1 ? "" : "es") on \(kinds) (seen by Referee)"
     }

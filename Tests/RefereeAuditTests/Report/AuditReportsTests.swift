@@ -79,6 +79,9 @@ private func sampleAudit() -> RecordAudit {
         #expect(delegate.count["failure"] == 2)
         #expect(delegate.count["skipped"] == 2)
         #expect(delegate.count["system-out"] == 2)
+        // Every testcase names what its finding rested on.
+        #expect(delegate.count["property"] == 2 * 5 + 8)
+        #expect(xml.components(separatedBy: "<property name=\"evidence\" value=\"logged\"/>").count - 1 == 8)
         #expect(delegate.suiteNames.first == "rec <&> \"quoted\"\u{FFFD}")
         #expect(xml.contains("<testsuites name=\"referee audit\" tests=\"8\" failures=\"2\" errors=\"0\" skipped=\"2\">"))
     }
