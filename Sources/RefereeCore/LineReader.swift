@@ -33,13 +33,11 @@ public struct LineReader: Sequence, IteratorProtocol {
     private var fileOffset: UInt64 = 0
     private let chunkSize = 1 << 20
 
-    /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot.
+    /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot, or when it
+    /// is not a regular file (a FIFO, device or socket, also through a symlink: see
+    /// ``EvidenceFile``), without ever blocking.
     public init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
-        do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw CoreError.io(path: url.path, reason: "cannot open for reading (\(error.localizedDescription))")
-        }
+        handle = try EvidenceFile.openHandle(url)
         self.maxLineBytes = maxLineBytes
     }
 

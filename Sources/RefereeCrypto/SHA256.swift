@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import COpenSSL
 
 /// SHA-256 through libcrypto's EVP interface: of in-memory bytes, incrementally, or of a file
@@ -42,12 +43,16 @@ public struct FileDigest: Hashable, Sendable {
     /// Streams the file at `url` through SHA-256 (see ``SHA256/hex(fileAt:)``).
     public init(fileAt url: URL) throws(CryptoError) {
         let path = url.path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CryptoError.io(path: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))") }
+        // Opened without blocking and refused unless a regular file (a FIFO subject would
+        // otherwise block `open` forever).
+        let fd: Int32
+        do {
+            fd = try EvidenceFile.openDescriptor(url)
+        } catch {
+            if case .io(_, let reason) = error { throw CryptoError.io(path: path, reason: reason) }
+            throw CryptoError.io(path: path, reason: error.description)
+        }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CryptoError.io(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CryptoError.io(path: path, reason: "not a regular file") }
         #if os(Linux)
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif

@@ -82,8 +82,8 @@ enum TraceLineParser {
 
     /// An integer field: an integral number (JSON `3` or `3.0`), nil for anything else.
     static func int(_ value: Any?) -> Int? {
-        guard let d = double(value), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-        return Int(d)
+        guard let d = double(value), abs(d) < 9.0e15 else { return nil }
+        return Int(exactly: d)
     }
 
     /// A number field, from either parser (`Int`/`Double` from ``FlatJSON``, `NSNumber` from

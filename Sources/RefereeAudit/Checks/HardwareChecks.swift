@@ -8,7 +8,7 @@ enum HardwareChecks {
     ]
 
     static func gpus(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        let count = Int(rule.threshold("gpu_count", default: 8))
+        let count = Int(saturating: rule.threshold("gpu_count", default: 8))
         let model = rule.parameters["gpu_model"] ?? "H100"
         let runs = context.distinctRuns
         guard !runs.isEmpty else { return rule.unverifiable("no run found in the logs") }

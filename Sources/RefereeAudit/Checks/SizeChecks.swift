@@ -23,11 +23,11 @@ enum SizeChecks {
             }
             if largest == nil || size.bytes > largest!.bytes { largest = size }
             if Double(size.bytes) > cap {
-                over.append(Evidence("\(Fmt.bytes(size.bytes)) bytes, \(Fmt.bytes(size.bytes - Int(cap))) over the cap", at: size.location))
+                over.append(Evidence("\(Fmt.bytes(size.bytes)) bytes, \(Fmt.bytes(size.bytes.addingSaturating(-Int(saturating: cap)))) over the cap", at: size.location))
             }
         }
         if !over.isEmpty {
-            return rule.fail("\(over.count) run(s) over the \(Fmt.bytes(Int(cap)))-byte cap", over + missing)
+            return rule.fail("\(over.count) run(s) over the \(Fmt.bytes(Int(saturating: cap)))-byte cap", over + missing)
         }
         if !missing.isEmpty {
             return rule.unverifiable("\(missing.count) of \(runs.count) run(s) log no artifact size", missing)
