@@ -41,7 +41,8 @@ public enum TraceDiscovery {
         let url = recordRoot.appendingPathComponent(ProbeReport.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
-            let data = try Data(contentsOf: url)
+            let data = try EvidenceFile.readAll(url)
+            try StrictJSON.requireUnambiguous(data, path: ProbeReport.fileName)
             return try JSONDecoder().decode(ProbeReport.self, from: data)
         } catch {
             var report = ProbeReport(directory: recordRoot.path)

@@ -40,8 +40,16 @@ enum TraceLineParser {
             .problem(TraceFinding(location, why))
         }
         let bytes = Array(text.utf8)
-        guard let o = FlatJSON.parse(bytes)
-                ?? (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+        var object = FlatJSON.parse(bytes)
+        if object == nil {
+            // The slow path: FlatJSON declined (escapes, nesting, a duplicate key or bad text).
+            // Foundation would silently keep one of two equal keys, so check first.
+            if let problem = StrictJSON.check(bytes), problem.message.hasPrefix("duplicate key") {
+                return bad(problem.message)
+            }
+            object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        }
+        guard let o = object else {
             return bad("expected one JSON object per line")
         }
         guard let v = int(o["v"]), v == 1 else { return bad("expected \"v\": 1 (protocol version)") }
