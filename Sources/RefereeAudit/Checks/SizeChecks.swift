@@ -17,6 +17,14 @@ enum SizeChecks {
         var missing: [Evidence] = []
         var largest: ByteCount? = nil
         for ref in runs {
+            if let text = ref.run.sizes.rejectedArtifactSize {
+                // Never converted to Int (1e30 would trap): a number past the cap fails, any other
+                // non-count (negative, fractional) leaves the size unknown.
+                let at = ref.run.sizes.rejectedArtifactSizeLocation ?? ref.wholeFile
+                let message = "\(ref.label): artifact size \(text) is not a byte count (expected an integer from 0 to 9e15)"
+                if let value = Double(text), value > cap { over.append(Evidence(message, at: at)) } else { missing.append(Evidence(message, at: at)) }
+                continue
+            }
             guard let size = ref.run.sizes.artifactBytes else {
                 missing.append(Evidence("\(ref.label): no artifact size line (code + compressed model)", at: ref.wholeFile))
                 continue
