@@ -56,6 +56,11 @@ let package = Package(
         .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTrace", "RefereeAudit", "RefereeLogs", "RefereeCore", "RefereeTestSupport"]),
         .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeTestSupport"]),
+        // Hostile input: a regression test per defect of issue 13 and seeded fuzzing of every parser.
+        .testTarget(name: "RefereeHostileTests", dependencies: [
+            "RefereeCore", "RefereeLogs", "RefereeData", "RefereeTrace", "RefereeAudit", "RefereeCrypto",
+            "RefereeBundle", "RefereeTestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

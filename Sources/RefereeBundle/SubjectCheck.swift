@@ -49,7 +49,11 @@ struct SubjectCheck {
             }
             if found != signed { throw .digestMismatch(path: subject.name, signed: signed, found: found) }
         }
-        if let extra = extras.first { throw .unlistedFile(path: extra.path) }
+        // A non-ASCII name is shown with its scalars escaped, so an NFD twin of a signed NFC
+        // name does not read as the signed file.
+        if let extra = extras.first {
+            throw .unlistedFile(path: extra.path.unicodeScalars.allSatisfy(\.isASCII) ? extra.path : SubjectPath.escaped(extra.path))
+        }
     }
 
     private func checkPaths() throws(VerificationFailure) {
