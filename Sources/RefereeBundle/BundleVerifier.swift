@@ -50,6 +50,12 @@ public struct BundleVerifier: Sendable {
         } catch {
             throw .envelopeMalformed(reason: error.description)
         }
+        return try Self.decodeEnvelope(data)
+    }
+
+    /// The envelope in `data` (the bytes of referee.bundle.json): refused when the JSON is
+    /// ambiguous (a duplicate key) or is not an envelope.
+    static func decodeEnvelope(_ data: Data) throws(VerificationFailure) -> DSSEEnvelope {
         if let problem = StrictJSON.check(data) {
             throw .envelopeMalformed(reason: "\(BundleLayout.bundleFileName) \(problem.description)")
         }
