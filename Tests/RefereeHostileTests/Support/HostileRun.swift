@@ -4,7 +4,10 @@ import RefereeTestSupport
 /// Runs the built `referee` binary under a deadline: a hostile input that makes it hang must
 /// fail the test, not hang the suite. Output goes to files (no pipe can fill up).
 enum HostileRun {
-    static let binary = TestPaths.repoRoot.appendingPathComponent(".build/debug/referee")
+    /// `.build/debug/referee`, or `$REFEREE_HOSTILE_BINARY` (to show these tests fail on a build
+    /// without the defences, e.g. main's).
+    static let binary = ProcessInfo.processInfo.environment["REFEREE_HOSTILE_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? TestPaths.repoRoot.appendingPathComponent(".build/debug/referee")
     static var available: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
 
     struct Outcome {
