@@ -9,7 +9,7 @@
 #   trace-desc-1m  the same ranges in descending order (was > 60 s with a sorted array)
 #   trace-9e15     2,000 score events spanning ±9e15 positions (was a trap)
 #   dev-zero       rank0.jsonl -> /dev/zero (was a hang)
-# Prints one line per case: exit status, wall seconds, peak RSS in MiB.
+# Prints one line per case: exit status, wall seconds, CPU seconds (user+sys), peak RSS in MiB.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN="${1:-}"
@@ -31,8 +31,8 @@ import resource, subprocess, sys, time
 t = time.monotonic()
 r = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 wall = time.monotonic() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{sys.argv[1]:<14} exit {r.returncode:<3} {wall:8.2f} s {rss:8.1f} MiB")
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{sys.argv[1]:<14} exit {r.returncode:<3} wall {wall:7.2f} s  user+sys {u.ru_utime + u.ru_stime:7.2f} s  peak RSS {u.ru_maxrss / 1024:7.1f} MiB")
 PY
 }
 trace() {  # trace FILE ORDER COUNT

@@ -154,15 +154,36 @@ public enum FuzzTargets {
     }
 
     /// The duplicate-key checker itself: whatever Foundation accepts, it accepts too unless it
-    /// names a duplicate key or the depth cap.
+    /// names a duplicate key or the depth cap, or the text has a trailing comma (`[11,]`, which
+    /// Foundation accepts and RFC 8259 and Python's `json` refuse; found by this target).
     public static func strictJSON(_ bytes: [UInt8]) -> String? {
         let strict = StrictJSON.check(bytes)
         guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0), bytes.first != 0xEF else { return nil }
         let foundation = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
-        if foundation, let strict, !strict.message.hasPrefix("duplicate key"), !strict.message.hasPrefix("nesting deeper") {
-            return "Foundation accepts what StrictJSON refuses: \(strict)"
+        guard foundation, let strict, !strict.message.hasPrefix("duplicate key"), !strict.message.hasPrefix("nesting deeper") else {
+            return nil
         }
-        return nil
+        if StrictJSON.check(withoutTrailingCommas(bytes)) == nil { return nil }
+        return "Foundation accepts what StrictJSON refuses: \(strict)"
+    }
+
+    /// `bytes` with every `,` that is followed (after blanks) by `]` or `}` removed, outside strings.
+    static func withoutTrailingCommas(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var inString = false, escaped = false
+        for (i, b) in bytes.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+                out.append(b)
+                continue
+            }
+            if b == 0x22 { inString = true }
+            if b == 0x2C, let next = bytes[(i + 1)...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), next == 0x5D || next == 0x7D {
+                continue
+            }
+            out.append(b)
+        }
+        return out
     }
 
     /// IntervalSet against a plain set of positions, ranges read from the bytes.

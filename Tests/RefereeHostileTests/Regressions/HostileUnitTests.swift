@@ -83,6 +83,13 @@ import RefereeTestSupport
         #expect(StrictJSON.check(Array(json.utf8)) == nil)
     }
 
+    /// Found by the `strict_json` fuzz target: Foundation accepts `[11,]`; Python's json and RFC
+    /// 8259 do not, so Referee must not read a file a leaderboard cannot.
+    @Test(arguments: ["[11,]", #"{"a": 1,}"#, "[1,\n]"])
+    func trailingCommasAreRefused(json: String) {
+        #expect(StrictJSON.check(Array(json.utf8)) != nil)
+    }
+
     @Test func deepNestingIsRefusedWithoutRecursion() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(StrictJSON.check(Array(deep.utf8))?.message.hasPrefix("nesting deeper") == true)
