@@ -116,6 +116,20 @@ import RefereeTestSupport
         #expect(finding.description.contains("rank0.jsonl:7") && finding.message.contains("duplicate key \"start\""))
     }
 
+    /// Found while checking the parsers for recursion: `--rules` with 200,000 nested `[` on one
+    /// line overflowed the stack (SIGSEGV) in the TOML parser's recursive descent.
+    @Test func deeplyNestedTOMLIsAnErrorNotAStackOverflow() {
+        let text = "track = " + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + "\n"
+        #expect(throws: AuditError.self) { _ = try RuleSet.parse(text, path: "deep.toml", digest: "") }
+        let fine = "track = " + String(repeating: "[", count: 10) + String(repeating: "]", count: 10) + "\n"
+        #expect(throws: AuditError.self) { _ = try RuleSet.parse(fine, path: "ok.toml", digest: "") } // schema, not depth
+        do {
+            _ = try RuleSet.parse(text, path: "deep.toml", digest: "")
+        } catch {
+            #expect(error.description.contains("deep.toml:1") && error.description.contains("nested at most 64 deep"), "\(error)")
+        }
+    }
+
     // MARK: Special files
 
     @Test func evidenceFileRefusesFIFOsAndDevicesWithoutBlocking() throws {
