@@ -61,6 +61,11 @@ let package = Package(
         .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeSandbox", "RefereeTestSupport"]),
         .testTarget(name: "RefereeSandboxTests", dependencies: ["RefereeSandbox", "RefereeTestSupport"]),
+        // Hostile input: a regression test per defect of issue 13 and seeded fuzzing of every parser.
+        .testTarget(name: "RefereeHostileTests", dependencies: [
+            "RefereeCore", "RefereeLogs", "RefereeData", "RefereeTrace", "RefereeAudit", "RefereeCrypto",
+            "RefereeBundle", "RefereeTestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

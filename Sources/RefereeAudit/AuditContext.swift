@@ -43,16 +43,31 @@ public struct AuditContext: Sendable {
 }
 
 /// A file of the record read whole (scripts are small), with its SHA-256.
+///
+/// Memory stays bounded whatever the record holds: a file over ``maxKeptBytes`` (a 1 GB
+/// "helper script") is hashed as a stream and its bytes are not kept (`bytes` is empty,
+/// `isKept` false); only its size and digest take part in checks.
 public struct CommittedFile: Hashable, Sendable {
+    /// Larger scripts are hashed but not held in memory. A script that size could never fit in
+    /// a 16 MB artifact anyway.
+    public static let maxKeptBytes = 16 << 20
+
     /// Path as reported in evidence.
     public var path: String
+    /// The file's bytes, empty when it is larger than ``maxKeptBytes``.
     public var bytes: [UInt8]
-    /// SHA-256 hex of `bytes`.
+    /// SHA-256 hex of the whole file.
     public var sha256: String
-    public init(path: String, bytes: [UInt8], sha256: String) {
+    /// Size of the whole file in bytes.
+    public var byteCount: Int
+    /// False when the file was too large to keep and `bytes` is empty.
+    public var isKept: Bool { bytes.count == byteCount }
+
+    public init(path: String, bytes: [UInt8], sha256: String, byteCount: Int? = nil) {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
+        self.byteCount = byteCount ?? bytes.count
     }
 }
 

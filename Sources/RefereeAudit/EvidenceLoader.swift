@@ -51,7 +51,13 @@ public struct EvidenceLoader: Sendable {
         }
         var scripts: [CommittedFile] = []
         for relative in folder.scripts {
-            let data = try read(folder.root.appendingPathComponent(relative), shown: join(relative))
+            let file = folder.root.appendingPathComponent(relative)
+            let digest = try fileDigest(file, shown: join(relative))
+            guard digest.byteCount <= UInt64(CommittedFile.maxKeptBytes) else {
+                scripts.append(CommittedFile(path: join(relative), bytes: [], sha256: digest.hex, byteCount: Int(digest.byteCount)))
+                continue
+            }
+            let data = try read(file, shown: join(relative))
             scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: SHA256.hex(data)))
         }
         var context = AuditContext(
@@ -118,18 +124,22 @@ public struct EvidenceLoader: Sendable {
 
     private func read(_ url: URL, shown: String) throws(AuditError) -> Data {
         do {
-            return try Data(contentsOf: url, options: .alwaysMapped)
+            return try EvidenceFile.readAll(url, limit: CommittedFile.maxKeptBytes)
         } catch {
-            throw AuditError.badEvidence(path: shown, reason: "cannot read (\(error.localizedDescription))")
+            throw AuditError.badEvidence(path: shown, reason: Self.reason(error.description, path: url.path))
         }
     }
 
     /// Streams the file through SHA-256 (a mapped read would page a 1 GB log into memory).
     private func digest(_ url: URL, shown: String) throws(AuditError) -> String {
+        try fileDigest(url, shown: shown).hex
+    }
+
+    private func fileDigest(_ url: URL, shown: String) throws(AuditError) -> FileHash {
         do {
-            return try SHA256.hex(fileAt: url)
+            return try FileHash(fileAt: url)
         } catch {
-            throw AuditError.badEvidence(path: shown, reason: "cannot read (\(error))")
+            throw AuditError.badEvidence(path: shown, reason: "cannot read (\(Self.reason(error.description, path: url.path)))")
         }
     }
 }

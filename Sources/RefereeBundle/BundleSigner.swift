@@ -25,7 +25,11 @@ public struct BundleSigner: Sendable {
         try requireDirectory(record)
         var subjects: [Subject] = []
         let rootPath = record.path
-        for entry in try RecordFiles.scan(record) {
+        let entries = try RecordFiles.scan(record)
+        if let (a, b) = RecordFiles.equivalentPair(entries) {
+            throw BundleError.unsignableFile(path: b, reason: "its name is Unicode-equivalent to \(SubjectPath.escaped(a)) (as \(SubjectPath.escaped(b))): two names that differ only by normalisation (NFC/NFD) are one file to many tools; rename or remove one")
+        }
+        for entry in entries {
             switch entry.kind {
             case .regular, .symlinkInside:
                 break
@@ -118,8 +122,17 @@ public struct BundleSigner: Sendable {
     static func readProvenance(_ url: URL) throws(BundleError) -> JSONValue? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let value: JSONValue
+        let data: Data
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))
+            data = try EvidenceFile.readAll(url)
+        } catch {
+            throw BundleError.badProvenance(path: url.path, reason: error.description)
+        }
+        if let problem = StrictJSON.check(data) {
+            throw BundleError.badProvenance(path: url.path, reason: problem.description)
+        }
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             throw BundleError.badProvenance(path: url.path, reason: "does not parse as JSON (\(error.localizedDescription))")
         }

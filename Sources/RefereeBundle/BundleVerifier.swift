@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import RefereeAudit
 import RefereeCrypto
 
@@ -56,8 +57,23 @@ public struct BundleVerifier: Sendable {
         var info = stat()
         guard lstat(url.path, &info) == 0 else { throw .bundleMissing }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .envelopeMalformed(reason: "not a regular file") }
+        let data: Data
         do {
-            return try JSONDecoder().decode(DSSEEnvelope.self, from: Data(contentsOf: url))
+            data = try EvidenceFile.readAll(url)
+        } catch {
+            throw .envelopeMalformed(reason: error.description)
+        }
+        return try Self.decodeEnvelope(data)
+    }
+
+    /// The envelope in `data` (the bytes of referee.bundle.json): refused when the JSON is
+    /// ambiguous (a duplicate key) or is not an envelope.
+    static func decodeEnvelope(_ data: Data) throws(VerificationFailure) -> DSSEEnvelope {
+        if let problem = StrictJSON.check(data) {
+            throw .envelopeMalformed(reason: "\(BundleLayout.bundleFileName) \(problem.description)")
+        }
+        do {
+            return try JSONDecoder().decode(DSSEEnvelope.self, from: data)
         } catch let error as DecodingError {
             throw .envelopeMalformed(reason: Self.describe(error))
         } catch {
@@ -109,6 +125,9 @@ public struct BundleVerifier: Sendable {
 
     static func parseStatement(_ envelope: DSSEEnvelope, payload: Data) throws(VerificationFailure) -> InTotoStatement {
         guard envelope.payloadType == BundleLayout.payloadType else { throw .wrongPayloadType(envelope.payloadType) }
+        if let problem = StrictJSON.check(payload) {
+            throw .payloadNotStatement(reason: "payload \(problem.description)")
+        }
         let statement: InTotoStatement
         do {
             statement = try JSONDecoder().decode(InTotoStatement.self, from: payload)

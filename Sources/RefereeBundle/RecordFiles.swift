@@ -31,6 +31,19 @@ public enum RecordFiles {
         return entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
+    /// The first two paths among `entries` that differ as bytes but are canonically equivalent
+    /// Unicode (`café` NFC and NFD): nil when there are none. Such a pair cannot be signed:
+    /// tools that normalise names (macOS, Swift `String`) take them for one file.
+    public static func equivalentPair(_ entries: [RecordEntry]) -> (String, String)? {
+        var seen: [String: String] = [:]
+        for entry in entries {
+            if let other = seen.updateValue(entry.path, forKey: entry.path), Array(other.utf8) != Array(entry.path.utf8) {
+                return (other, entry.path)
+            }
+        }
+        return nil
+    }
+
     /// `relative` under the folder at `rootPath`: `appendingPathComponent(relative).path`
     /// without a `URL` per file.
     static func join(_ rootPath: String, _ relative: String) -> String {
@@ -104,6 +117,16 @@ public enum SubjectPath {
         }
         if BundleLayout.excludedTopLevelFiles.contains(name) { return "names the bundle or its public key, which are never subjects" }
         return nil
+    }
+
+    /// `name` with every non-ASCII scalar written `\u{…}`, so two Unicode-equivalent names
+    /// read differently in a message.
+    public static func escaped(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if scalar.isASCII { out.unicodeScalars.append(scalar) } else { out += "\\u{\(String(scalar.value, radix: 16))}" }
+        }
+        return out
     }
 
     /// Where `name` resolves under `root`: nil when nothing is there, otherwise the resolved

@@ -47,8 +47,10 @@ struct SubjectCheck {
         case .failure(let error):
             throw .subjectMissing(path: "(record folder unreadable: \(error.description))")
         }
-        let names = Set(subjects.map(\.name))
-        let extras = entries.filter { !names.contains($0.path) }
+        // Names compare as bytes: Swift `String` equality is canonical equivalence, under which
+        // an unsigned NFD `café.txt` beside the signed NFC one would count as listed.
+        let names = Set(subjects.map { Array($0.name.utf8) })
+        let extras = entries.filter { !names.contains(Array($0.path.utf8)) }
         if let gone = missing.first {
             let renamedTo = extras.first { entry in
                 entry.kind == .regular && (try? SHA256.hex(filePath: RecordFiles.join(rootPath, entry.path))) == gone.sha256
@@ -66,17 +68,27 @@ struct SubjectCheck {
             }
             if found != signed { throw .digestMismatch(path: subject.name, signed: signed, found: found) }
         }
-        if let extra = extras.first { throw .unlistedFile(path: extra.path) }
+        // A non-ASCII name is shown with its scalars escaped, so an NFD twin of a signed NFC
+        // name does not read as the signed file.
+        if let extra = extras.first {
+            throw .unlistedFile(path: extra.path.unicodeScalars.allSatisfy(\.isASCII) ? extra.path : SubjectPath.escaped(extra.path))
+        }
     }
 
     private func checkPaths() throws(VerificationFailure) {
-        var seen: Set<String> = []
+        var seen: Set<[UInt8]> = []
+        var equivalent: [String: String] = [:]
         for subject in subjects {
             if let problem = SubjectPath.problem(subject.name) {
                 throw .unsafeSubjectPath(path: subject.name, reason: problem)
             }
-            guard seen.insert(subject.name).inserted else {
+            guard seen.insert(Array(subject.name.utf8)).inserted else {
                 throw .unsafeSubjectPath(path: subject.name, reason: "listed twice")
+            }
+            // `String` keys merge canonically equivalent spellings (NFC/NFD): two such subjects
+            // name what many file systems and tools take for one file.
+            if let other = equivalent.updateValue(subject.name, forKey: subject.name) {
+                throw .unsafeSubjectPath(path: subject.name, reason: "Unicode-equivalent to another subject (\(SubjectPath.escaped(other))): names must differ by more than normalisation")
             }
             guard let digest = subject.sha256, digest.utf8.count == 64,
                   digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {

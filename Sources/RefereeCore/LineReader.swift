@@ -71,13 +71,11 @@ public struct LineReader: Sequence, IteratorProtocol {
     /// File offset of `buffer[start]`.
     @usableFromInline internal var fileOffset: UInt64 = 0
 
-    /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot.
+    /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot, or when it
+    /// is not a regular file (a FIFO, device or socket, also through a symlink: see
+    /// ``EvidenceFile``), without ever blocking.
     public init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
-        do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw CoreError.io(path: url.path, reason: "cannot open for reading (\(error.localizedDescription))")
-        }
+        handle = try EvidenceFile.openHandle(url)
         self.maxLineBytes = Swift.max(0, maxLineBytes)
         // Uninitialised: only the bytes read are ever looked at (no 1 MiB memset per file).
         buffer = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { _, count in count = Self.chunkSize }

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 
 /// Key files on disk: a private key `KEY` (PEM PKCS#8, mode 0600) and its public key
 /// `KEY.pub` (PEM SubjectPublicKeyInfo, mode 0644).
@@ -37,9 +38,11 @@ public enum KeyFiles {
     static func read(_ url: URL) throws(CryptoError) -> Data {
         let handle: FileHandle
         do {
-            handle = try FileHandle(forReadingFrom: url)
+            // Refuses a FIFO or device (`--key /dev/stdin`, a FIFO pub.pem) without blocking.
+            handle = try EvidenceFile.openHandle(url)
         } catch {
-            throw CryptoError.io(path: url.path, reason: "cannot read key file (\(error.localizedDescription))")
+            if case .io(_, let reason) = error { throw CryptoError.io(path: url.path, reason: "cannot read key file: \(reason)") }
+            throw CryptoError.io(path: url.path, reason: "cannot read key file (\(error))")
         }
         defer { try? handle.close() }
         let data: Data

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import COpenSSL
 
 /// SHA-256 through libcrypto's EVP interface: of in-memory bytes, incrementally, or of a file
@@ -50,14 +51,20 @@ public struct FileHash: Hashable, Sendable {
         try self.init(filePath: url.path)
     }
 
-    /// Streams the file at `path` through SHA-256 (see ``SHA256/hex(fileAt:)``).
+    /// Streams the file at `path` through SHA-256 (see ``SHA256/hex(fileAt:)``). Opened without
+    /// blocking and refused unless a regular file (a FIFO subject would otherwise block `open`
+    /// forever).
     public init(filePath path: String) throws(CryptoError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CryptoError.io(path: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))") }
+        let fd: Int32
+        do {
+            fd = try EvidenceFile.openDescriptor(URL(fileURLWithPath: path))
+        } catch {
+            if case .io(_, let reason) = error { throw CryptoError.io(path: path, reason: reason) }
+            throw CryptoError.io(path: path, reason: error.description)
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CryptoError.io(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CryptoError.io(path: path, reason: "not a regular file") }
+        _ = fstat(fd, &info)
         #if os(Linux)
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif

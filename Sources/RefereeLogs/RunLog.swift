@@ -79,6 +79,10 @@ public struct SizeReport: Codable, Hashable, Sendable {
     /// Artifact size when the log prints megabytes only (`artifact:15.92MB …`); never a byte count.
     public var artifactMB: Double?
     public var artifactMBLocation: SourceLocation?
+    /// An artifact size line whose number is no byte count (`budget:1e30/16000000`: negative,
+    /// fractional or ≥ 9e15), as printed; nil when none. Never converted to an integer.
+    public var rejectedArtifactSize: String?
+    public var rejectedArtifactSizeLocation: SourceLocation?
     public init(codeBytes: ByteCount? = nil, codeBytesCompressed: ByteCount? = nil, modelBytes: ByteCount? = nil, artifactBytes: ByteCount? = nil) {
         self.codeBytes = codeBytes
         self.codeBytesCompressed = codeBytesCompressed

@@ -210,7 +210,8 @@ struct EntryPointRunner: Sendable {
     static func readOutputs(_ dir: URL, positions: [Int], targets: Int) -> EvalOutputs {
         var out = EvalOutputs(nll: nil, dists: [:], problems: [])
         let nllURL = dir.appendingPathComponent("nll.f64")
-        if let data = try? Data(contentsOf: nllURL) {
+        // Outputs of the submission: read only as regular files (a FIFO here must not hang the probe).
+        if let data = try? EvidenceFile.readAll(nllURL, limit: max(16 * targets, 1 << 20)) {
             if data.count == 8 * targets {
                 let bytes = [UInt8](data)
                 out.nll = (0..<targets).map { i in
@@ -225,11 +226,16 @@ struct EntryPointRunner: Sendable {
             out.problems.append("no nll.f64 written")
         }
         let distURL = dir.appendingPathComponent("dists.jsonl")
-        guard let text = try? String(contentsOf: distURL, encoding: .utf8) else {
+        guard let distData = try? EvidenceFile.readAll(distURL, limit: 1 << 30),
+              let text = String(data: distData, encoding: .utf8) else {
             if !positions.isEmpty { out.problems.append("no dists.jsonl written") }
             return out
         }
         for (i, line) in text.split(separator: "\n").enumerated() {
+            if let problem = StrictJSON.check(Data(line.utf8)), problem.message.hasPrefix("duplicate key") {
+                out.problems.append("dists.jsonl:\(i + 1): \(problem.message)")
+                continue
+            }
             guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
                   let pos = (o["pos"] as? NSNumber)?.intValue,
                   let probs = o["probs"] as? [Any] else {

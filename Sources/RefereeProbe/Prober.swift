@@ -23,10 +23,10 @@ public enum Prober {
         // 1. Freeze the artifact: hash it before any random draw.
         if let artifact = findArtifact(in: submission) {
             report.artifact = artifact.lastPathComponent
-            guard let data = try? Data(contentsOf: artifact) else {
-                throw ProbeError.io(path: artifact.path, reason: "cannot read the artifact")
+            guard let digest = try? SHA256.hex(fileAt: artifact) else {
+                throw ProbeError.io(path: artifact.path, reason: "cannot read the artifact (missing, or not a regular file)")
             }
-            report.artifactSHA256 = SHA256.hex(data)
+            report.artifactSHA256 = digest
         } else {
             report.problems.append("no artifact file found in \(submission.path) (looked for *.ptz, *.pt, *.npz, *.safetensors, artifact*, final_model*); the entry point must find its own")
         }

@@ -84,6 +84,8 @@ enum FlatJSON {
                 default: value = number()
                 }
                 guard let value else { return nil }
+                // A duplicate key: decline, so the caller's strict path reports it.
+                guard object[key] == nil else { return nil }
                 object[key] = value
                 skipSpace()
                 guard i < n else { return nil }

@@ -1,3 +1,5 @@
+import RefereeCore
+
 /// A half-open range of target positions `[start, end)`.
 public struct PositionRange: Codable, Hashable, Sendable, CustomStringConvertible {
     public var start: Int
@@ -7,30 +9,120 @@ public struct PositionRange: Codable, Hashable, Sendable, CustomStringConvertibl
         self.end = end
     }
     /// Number of positions in the range (0 when empty or reversed).
-    public var count: Int { Swift.max(0, end - start) }
+    /// Saturates at `Int.max` rather than trapping on ranges wider than `Int` can count.
+    public var count: Int {
+        guard end > start else { return 0 }
+        let (n, overflow) = end.subtractingReportingOverflow(start)
+        return overflow ? .max : n
+    }
     public var description: String { "[\(start), \(end))" }
 }
 
 /// A set of positions stored as sorted, disjoint, non-adjacent ranges.
 ///
-/// Insertions and queries cost a binary search plus the ranges they touch, so a trace whose
-/// scores extend a few growing ranges (the normal case, one per rank) stays fast with millions
-/// of events. Memory grows with the number of disjoint ranges, not with positions.
+/// The ranges live in a treap (a binary search tree balanced by pseudo-random priorities, in
+/// flat arrays), so an insertion costs O(log n) plus the ranges it merges and a query O(log n),
+/// whatever the order ranges arrive in: a million ranges in descending order cost the same as
+/// in ascending order (a sorted array would shift every element on each insertion at the front,
+/// O(n²)). Memory grows with the number of disjoint ranges, not with positions.
 public struct IntervalSet: Hashable, Sendable {
-    /// The ranges, sorted by start, disjoint and non-adjacent.
-    public private(set) var ranges: [PositionRange] = []
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    private var left: [Int32] = []
+    private var right: [Int32] = []
+    private var priority: [UInt64] = []
+    private var freeList: [Int32] = []
+    private var root: Int32 = -1
+    private var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Number of disjoint ranges held.
+    public private(set) var count = 0
 
     public init() {}
 
-    /// Index of the first range whose end is ≥ `position` (a range ending exactly at
-    /// `position` is adjacent and merges with an insertion starting there).
-    private func firstIndex(endAtLeast position: Int) -> Int {
-        var lo = 0, hi = ranges.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ranges[mid].end < position { lo = mid + 1 } else { hi = mid }
+    /// The ranges, sorted by start, disjoint and non-adjacent (an in-order walk, O(n)).
+    public var ranges: [PositionRange] {
+        var out: [PositionRange] = []
+        out.reserveCapacity(count)
+        var stack: [Int32] = []
+        var node = root
+        while node >= 0 || !stack.isEmpty {
+            while node >= 0 {
+                stack.append(node)
+                node = left[Int(node)]
+            }
+            let n = stack.removeLast()
+            out.append(PositionRange(starts[Int(n)], ends[Int(n)]))
+            node = right[Int(n)]
         }
-        return lo
+        return out
+    }
+
+    public static func == (a: IntervalSet, b: IntervalSet) -> Bool { a.ranges == b.ranges }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ranges) }
+
+    private mutating func nextPriority() -> UInt64 {
+        // splitmix64: deterministic, so the same insertions build the same tree.
+        rng &+= 0x9E37_79B9_7F4A_7C15
+        var z = rng
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private mutating func makeNode(_ r: PositionRange) -> Int32 {
+        let p = nextPriority()
+        if let n = freeList.popLast() {
+            let i = Int(n)
+            starts[i] = r.start; ends[i] = r.end; left[i] = -1; right[i] = -1; priority[i] = p
+            return n
+        }
+        starts.append(r.start); ends.append(r.end); left.append(-1); right.append(-1); priority.append(p)
+        return Int32(starts.count - 1)
+    }
+
+    /// Splits `node` into the ranges with `end < key` (or `start <= key` when `byStart`) and the rest.
+    private mutating func split(_ node: Int32, key: Int, byStart: Bool) -> (Int32, Int32) {
+        guard node >= 0 else { return (-1, -1) }
+        let i = Int(node)
+        let goesLeft = byStart ? starts[i] <= key : ends[i] < key
+        if goesLeft {
+            let (a, b) = split(right[i], key: key, byStart: byStart)
+            right[i] = a
+            return (node, b)
+        } else {
+            let (a, b) = split(left[i], key: key, byStart: byStart)
+            left[i] = b
+            return (a, node)
+        }
+    }
+
+    /// Joins two treaps where every range of `a` precedes every range of `b`.
+    private mutating func merge(_ a: Int32, _ b: Int32) -> Int32 {
+        if a < 0 { return b }
+        if b < 0 { return a }
+        if priority[Int(a)] > priority[Int(b)] {
+            right[Int(a)] = merge(right[Int(a)], b)
+            return a
+        } else {
+            left[Int(b)] = merge(a, left[Int(b)])
+            return b
+        }
+    }
+
+    /// Frees every node of the subtree `node`, appending its ranges in order to `out`.
+    private mutating func drain(_ node: Int32, into out: inout [PositionRange]) {
+        var stack: [Int32] = []
+        var n = node
+        while n >= 0 || !stack.isEmpty {
+            while n >= 0 {
+                stack.append(n)
+                n = left[Int(n)]
+            }
+            let m = stack.removeLast()
+            out.append(PositionRange(starts[Int(m)], ends[Int(m)]))
+            freeList.append(m)
+            n = right[Int(m)]
+        }
     }
 
     /// Adds `[start, end)` and returns the parts that were already in the set (positions
@@ -38,35 +130,53 @@ public struct IntervalSet: Hashable, Sendable {
     @discardableResult
     public mutating func insert(_ range: PositionRange) -> [PositionRange] {
         guard range.count > 0 else { return [] }
-        let i = firstIndex(endAtLeast: range.start)
-        var j = i
+        // before: ranges ending before range.start (not even adjacent); touched: the rest that
+        // start at or before range.end (overlapping or adjacent); after: the remainder.
+        let (before, rest) = split(root, key: range.start, byStart: false)
+        let (touchedRoot, after) = split(rest, key: range.end, byStart: true)
+        var touched: [PositionRange] = []
+        drain(touchedRoot, into: &touched)
         var overlaps: [PositionRange] = []
         var merged = range
-        while j < ranges.count, ranges[j].start <= range.end {
-            let r = ranges[j]
+        for r in touched {
             let lo = Swift.max(r.start, range.start), hi = Swift.min(r.end, range.end)
             if hi > lo { overlaps.append(PositionRange(lo, hi)) }
             merged.start = Swift.min(merged.start, r.start)
             merged.end = Swift.max(merged.end, r.end)
-            j += 1
         }
-        ranges.replaceSubrange(i..<j, with: [merged])
+        count += 1 - touched.count
+        let node = makeNode(merged)
+        root = merge(merge(before, node), after)
         return overlaps
+    }
+
+    /// The range with the smallest end greater than `position`, nil when none.
+    private func firstRange(endAbove position: Int) -> PositionRange? {
+        var node = root
+        var best: Int32 = -1
+        while node >= 0 {
+            let i = Int(node)
+            if ends[i] > position {
+                best = node
+                node = left[i]
+            } else {
+                node = right[i]
+            }
+        }
+        return best >= 0 ? PositionRange(starts[Int(best)], ends[Int(best)]) : nil
     }
 
     /// The first sub-range of `range` that is not in the set, nil when all of it is.
     public func firstMissing(in range: PositionRange) -> PositionRange? {
         guard range.count > 0 else { return nil }
         var cursor = range.start
-        var k = firstIndex(endAtLeast: range.start + 1)
         while cursor < range.end {
-            if k < ranges.count, ranges[k].start <= cursor {
-                cursor = ranges[k].end
-                k += 1
+            guard let r = firstRange(endAbove: cursor) else { return PositionRange(cursor, range.end) }
+            if r.start <= cursor {
+                cursor = r.end
                 continue
             }
-            let next = k < ranges.count ? Swift.min(ranges[k].start, range.end) : range.end
-            return PositionRange(cursor, next)
+            return PositionRange(cursor, Swift.min(r.start, range.end))
         }
         return nil
     }
@@ -81,14 +191,14 @@ public struct IntervalSet: Hashable, Sendable {
             if r.start >= range.end { break }
             if r.start > cursor {
                 let gap = PositionRange(cursor, r.start)
-                total += gap.count
+                total = total.addingSaturating(gap.count)
                 if out.count < limit { out.append(gap) }
             }
             cursor = Swift.max(cursor, r.end)
         }
         if cursor < range.end {
             let gap = PositionRange(cursor, range.end)
-            total += gap.count
+            total = total.addingSaturating(gap.count)
             if out.count < limit { out.append(gap) }
         }
         return (out, total)
@@ -98,8 +208,8 @@ public struct IntervalSet: Hashable, Sendable {
     public func positions(outside range: PositionRange) -> Int {
         var n = 0
         for r in ranges {
-            if r.start < range.start { n += Swift.min(r.end, range.start) - r.start }
-            if r.end > range.end { n += r.end - Swift.max(r.start, range.end) }
+            if r.start < range.start { n = n.addingSaturating(Swift.min(r.end, range.start) - r.start) }
+            if r.end > range.end { n = n.addingSaturating(r.end - Swift.max(r.start, range.end)) }
         }
         return n
     }

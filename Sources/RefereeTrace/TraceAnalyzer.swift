@@ -91,7 +91,7 @@ private struct MergeState {
             facts.scoreEvents += 1
             facts.nllSum += nll
             facts.bytesSum += bytes
-            facts.tokenSum += range.count
+            facts.tokenSum = facts.tokenSum.addingSaturating(range.count)
             if facts.psumMin.map({ lo < $0 }) ?? true {
                 facts.psumMin = lo
                 facts.psumMinLocation = event.location

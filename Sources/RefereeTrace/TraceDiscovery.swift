@@ -41,10 +41,22 @@ public enum TraceDiscovery {
         let url = recordRoot.appendingPathComponent(ProbeReport.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
-            let data = try Data(contentsOf: url)
-            return try JSONDecoder().decode(ProbeReport.self, from: data)
+            return probes(from: try EvidenceFile.readAll(url), directory: recordRoot.path)
         } catch {
             var report = ProbeReport(directory: recordRoot.path)
+            report.problems.append("\(ProbeReport.fileName): not a probe report (\(error))")
+            return report
+        }
+    }
+
+    /// The probe report in `data` (the bytes of a probes.json); a report whose `problems` say
+    /// what is wrong when the bytes are not one (duplicate keys included).
+    public static func probes(from data: Data, directory: String) -> ProbeReport {
+        do {
+            try StrictJSON.requireUnambiguous(data, path: ProbeReport.fileName)
+            return try JSONDecoder().decode(ProbeReport.self, from: data)
+        } catch {
+            var report = ProbeReport(directory: directory)
             report.problems.append("\(ProbeReport.fileName): not a probe report (\(error))")
             return report
         }

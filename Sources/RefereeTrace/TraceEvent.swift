@@ -40,8 +40,16 @@ enum TraceLineParser {
             .problem(TraceFinding(location, why))
         }
         let bytes = Array(text.utf8)
-        guard let o = FlatJSON.parse(bytes)
-                ?? (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+        var object = FlatJSON.parse(bytes)
+        if object == nil {
+            // The slow path: FlatJSON declined (escapes, nesting, a duplicate key or bad text).
+            // Foundation would silently keep one of two equal keys, so check first.
+            if let problem = StrictJSON.check(bytes), problem.message.hasPrefix("duplicate key") {
+                return bad(problem.message)
+            }
+            object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        }
+        guard let o = object else {
             return bad("expected one JSON object per line")
         }
         guard let v = int(o["v"]), v == 1 else { return bad("expected \"v\": 1 (protocol version)") }
@@ -82,8 +90,8 @@ enum TraceLineParser {
 
     /// An integer field: an integral number (JSON `3` or `3.0`), nil for anything else.
     static func int(_ value: Any?) -> Int? {
-        guard let d = double(value), d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-        return Int(d)
+        guard let d = double(value), abs(d) < 9.0e15 else { return nil }
+        return Int(exactly: d)
     }
 
     /// A number field, from either parser (`Int`/`Double` from ``FlatJSON``, `NSNumber` from

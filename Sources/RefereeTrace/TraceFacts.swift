@@ -31,7 +31,7 @@ public struct FindingList: Codable, Hashable, Sendable {
 
     public mutating func append(_ finding: TraceFinding) {
         count += 1
-        positions += finding.range?.count ?? 0
+        positions = positions.addingSaturating(finding.range?.count ?? 0)
         if items.count < Self.keep { items.append(finding) }
     }
 

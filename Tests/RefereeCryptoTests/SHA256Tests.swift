@@ -64,7 +64,7 @@ import RefereeTestSupport
             _ = try SHA256.hex(fileAt: dir)
             Issue.record("hashing a directory succeeded")
         } catch {
-            #expect(error == .io(path: dir.path, reason: "not a regular file"))
+            #expect(error == .io(path: dir.path, reason: "is a directory, not a regular file (Referee reads only regular files as evidence)"))
         }
     }
 

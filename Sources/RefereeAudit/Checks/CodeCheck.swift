@@ -69,6 +69,10 @@ enum CodeCheck {
                 matches.append(Evidence("sha256 \(loggedDigest.prefix(16))… equals \(script.path)", at: at))
                 continue
             }
+            guard script.isKept else {
+                mismatches.append(Evidence("\(ref.label): logged code is \(Fmt.bytes(logged.count)) bytes, \(script.path) is \(Fmt.bytes(script.byteCount)) bytes (sha256 \(script.sha256.prefix(16))…, log \(loggedDigest.prefix(16))…)", at: at))
+                continue
+            }
             if trimmingNewlines(logged) == trimmingNewlines(script.bytes) {
                 matches.append(Evidence("equals \(script.path) up to trailing newlines", at: at))
                 continue

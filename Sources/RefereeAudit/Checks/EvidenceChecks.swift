@@ -11,7 +11,7 @@ enum EvidenceChecks {
     ]
 
     static func logsPresent(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        let minimum = Int(rule.threshold("min_logs", default: 1))
+        let minimum = Int(saturating: rule.threshold("min_logs", default: 1))
         if context.logs.isEmpty {
             let files = context.folder?.allFiles.joined(separator: ", ") ?? context.path
             return rule.fail("no training log found (files: \(files.isEmpty ? "none" : files))", [Evidence("record without logs", at: SourceLocation(file: context.path, line: 0))])

@@ -17,7 +17,7 @@ enum HardwareChecks {
     /// The GPUs Referee saw (environment.json) and the world size of the launcher it started
     /// (run.json `launcher`, `nproc_per_node`).
     static func measuredGPUs(_ context: AuditContext, _ rule: Rule, _ measured: MeasuredRecord, models: [String]) -> RuleResult {
-        let count = Int(rule.threshold("gpu_count", default: 8))
+        let count = Int(saturating: rule.threshold("gpu_count", default: 8))
         let model = rule.parameters["gpu_model"] ?? "H100"
         let at = measured.environmentPath.map { SourceLocation(file: $0, line: 0) }
         let world = measured.nprocPerNode ?? 1
@@ -36,7 +36,7 @@ enum HardwareChecks {
     }
 
     static func loggedGPUs(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        let count = Int(rule.threshold("gpu_count", default: 8))
+        let count = Int(saturating: rule.threshold("gpu_count", default: 8))
         let model = rule.parameters["gpu_model"] ?? "H100"
         let runs = context.distinctRuns
         guard !runs.isEmpty else { return rule.unverifiable("no run found in the logs") }

@@ -41,7 +41,12 @@ enum StatsChecks {
             return rule.unverifiable("a t-test needs at least 2 runs with val_loss on each side (this record: \(losses.count), \(against.path): \(against.valLosses.count))", evidence)
         }
         guard let test = WelchTest(new: losses, old: against.valLosses, margin: margin) else {
-            return rule.unverifiable("both sides have zero variance: the t-test is undefined", evidence)
+            let all = losses + against.valLosses
+            if let extreme = all.first(where: { !$0.isFinite || abs($0) > 1e100 }) {
+                let side = losses.contains(extreme) ? "this record" : against.path
+                return rule.unverifiable("val_loss \(extreme) in \(side) is out of range for a t-test (the variance overflows)", evidence)
+            }
+            return rule.unverifiable("both sides have zero variance (or the statistics overflow): the t-test is undefined", evidence)
         }
         let summary = "improvement \(Fmt.fixed(test.improvement, 5)) nats over \(against.path) (mean \(Fmt.fixed(test.old.mean, 5)) → \(Fmt.fixed(test.new.mean, 5))), margin \(margin), Welch t = \(Fmt.fixed(test.t, 3)), df = \(Fmt.fixed(test.degreesOfFreedom, 2)), p = \(formatP(test.pValue)) (in nats: no val_bpb values for \(against.path))"
         return test.pValue < maxP ? rule.pass(summary + " < \(maxP)", evidence) : rule.fail(summary + " ≥ \(maxP)", evidence)

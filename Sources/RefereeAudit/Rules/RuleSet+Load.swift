@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import RefereeCrypto
 
 extension RuleSet {
@@ -12,9 +13,9 @@ extension RuleSet {
     public static func load(_ url: URL) throws(AuditError) -> RuleSet {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try EvidenceFile.readAll(url, limit: 4 << 20)
         } catch {
-            throw AuditError.badRules(path: url.path, line: nil, expected: "a readable rules file (\(error.localizedDescription))")
+            throw AuditError.badRules(path: url.path, line: nil, expected: "a readable rules file (\(error.description))")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw AuditError.badRules(path: url.path, line: nil, expected: "UTF-8 text")

@@ -85,6 +85,11 @@ private struct LineScanner {
     var index = 0
     let line: Int
     let path: String
+    /// Arrays and inline tables open around the current value (recursion depth).
+    var depth = 0
+    /// Deepest nesting accepted: the parser recurses once per level, so a line of 200,000 `[`
+    /// would overflow the stack (a crash, not an error) without a cap.
+    static let maxDepth = 64
 
     init(chars: [Character], line: Int, path: String) {
         self.chars = chars
@@ -153,8 +158,11 @@ private struct LineScanner {
         switch c {
         case "\"": return .string(try basicString())
         case "'": return .string(try literalString())
-        case "[": return try array()
-        case "{": return try inlineTable()
+        case "[", "{":
+            guard depth < Self.maxDepth else { throw error("arrays and inline tables nested at most \(Self.maxDepth) deep") }
+            depth += 1
+            defer { depth -= 1 }
+            return c == "[" ? try array() : try inlineTable()
         case "t", "f": return try boolean()
         default: return try number()
         }

@@ -3,11 +3,12 @@ import Foundation
 /// Special functions for the Student-t distribution, with no dependencies.
 public enum StudentT {
     /// P(T ≤ t) for a Student-t variable with `df` (> 0, may be fractional) degrees of freedom.
+    /// NaN when `t` is NaN or `df` is not a positive number (never traps: `df` comes from
+    /// evidence, and ±1e308 losses make it NaN).
     ///
     /// Uses P(|T| > |t|) = I_{df/(df+t²)}(df/2, 1/2), the regularised incomplete beta function.
     public static func cdf(_ t: Double, df: Double) -> Double {
-        precondition(df > 0, "degrees of freedom must be positive")
-        if t.isNaN { return .nan }
+        guard df > 0, !t.isNaN else { return .nan }
         if t == .infinity { return 1 }
         if t == -.infinity { return 0 }
         let x = df / (df + t * t)

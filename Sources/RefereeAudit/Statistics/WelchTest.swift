@@ -36,9 +36,11 @@ public struct WelchTest: Codable, Hashable, Sendable {
     public var degreesOfFreedom: Double
     public var pValue: Double
 
-    /// Nil when either side has fewer than 2 values, or both have zero variance (no test possible).
+    /// Nil when either side has fewer than 2 values, or both have zero variance (no test possible),
+    /// or a value or a statistic is not finite (values so large that the variance overflows).
     public init?(new newValues: [Double], old oldValues: [Double], margin: Double) {
         guard newValues.count >= 2, oldValues.count >= 2 else { return nil }
+        guard margin.isFinite, (newValues + oldValues).allSatisfy(\.isFinite) else { return nil }
         new = SampleStats(newValues)
         old = SampleStats(oldValues)
         self.margin = margin
@@ -46,10 +48,11 @@ public struct WelchTest: Codable, Hashable, Sendable {
         let vn = new.variance / Double(new.count)
         let vo = old.variance / Double(old.count)
         let se2 = vn + vo
-        guard se2 > 0 else { return nil }
+        guard se2 > 0, se2.isFinite else { return nil }
         t = (improvement - margin) / se2.squareRoot()
         let dfDenominator = vn * vn / Double(new.count - 1) + vo * vo / Double(old.count - 1)
         degreesOfFreedom = se2 * se2 / dfDenominator
+        guard t.isFinite, degreesOfFreedom.isFinite, degreesOfFreedom > 0 else { return nil }
         pValue = 1 - StudentT.cdf(t, df: degreesOfFreedom)
     }
 }

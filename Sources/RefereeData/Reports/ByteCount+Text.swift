@@ -40,6 +40,7 @@ enum TextTable {
 /// Formats with 6 decimals without Foundation's locale-dependent formatting.
 func format6(_ value: Double) -> String {
     let scaled = (value * 1_000_000).rounded()
+    guard scaled.isFinite, abs(scaled) < 9e18 else { return String(value) }
     let whole = Int(scaled) / 1_000_000
     let frac = abs(Int(scaled) % 1_000_000)
     let fracText = String(frac)

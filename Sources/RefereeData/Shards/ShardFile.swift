@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 
 /// A read-only POSIX file descriptor with positioned reads that report `DataError`s.
 struct ShardFile {
@@ -7,8 +8,13 @@ struct ShardFile {
 
     init(path: String) throws(DataError) {
         self.path = path
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        // Regular files only, checked without blocking (a FIFO shard must not hang `data bytes`).
+        do {
+            fd = try EvidenceFile.openDescriptor(URL(fileURLWithPath: path))
+        } catch {
+            guard case .io(_, let reason) = error else { throw DataError.unreadable(path: path, reason: error.description) }
+            throw DataError.unreadable(path: path, reason: reason)
+        }
     }
 
     func close() { _ = Foundation.close(fd) }

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 
 /// A SentencePiece `.model` file: its vocabulary and the specs Referee reports.
 ///
@@ -23,9 +24,10 @@ public struct TokenizerModel: Sendable, Equatable {
     public init(contentsOf url: URL) throws(DataError) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try EvidenceFile.readAll(url, limit: 256 << 20)
         } catch {
-            throw DataError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
+            guard case .io(_, let reason) = error else { throw DataError.unreadable(path: url.path, reason: error.description) }
+            throw DataError.unreadable(path: url.path, reason: reason)
         }
         try self.init(bytes: [UInt8](data), path: url.path)
     }

@@ -67,29 +67,58 @@ extension RecordFolder {
         return raw
     }
 
+    /// Every regular file under `root` (symlinks to regular files inside the folder included,
+    /// symlinked folders not followed), relative and sorted by bytes. Throws
+    /// ``LogError/notEvidence(path:reason:)`` naming the entry when the folder holds a FIFO,
+    /// socket or device, or a symlink that leaves the folder or reaches anything but a regular
+    /// file or folder: a record is regular files only, and nothing in it is ever opened blindly.
     private static func listFiles(_ root: URL) throws(LogError) -> [String] {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: []) else {
-            throw LogError.unreadable(path: root.path, reason: "cannot list the folder")
+        guard let rootReal = EvidenceFile.realPath(root.path) else {
+            throw LogError.unreadable(path: root.path, reason: "cannot resolve the folder")
         }
         var files: [String] = []
-        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        for case let u as URL in walker {
-            // lstat, as the `.isRegularFileKey` resource value does (a symlink is not a regular
-            // file), without building a resource-value dictionary per file.
-            let raw = u.path
-            var info = stat()
-            guard lstat(raw, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            // Enumerated paths are the standardised root plus plain names: already standard.
-            let p = raw.hasPrefix(base) ? raw : u.standardizedFileURL.path
-            files.append(p.hasPrefix(base) ? String(p.dropFirst(base.count)) : u.lastPathComponent)
+        var pending: [String] = [""]
+        while let relative = pending.popLast() {
+            let dir = relative.isEmpty ? root.path : root.path + "/" + relative
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: dir)
+            } catch {
+                throw LogError.unreadable(path: dir, reason: "cannot list the folder")
+            }
+            for name in names {
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                let full = root.path + "/" + rel
+                if let problem = EvidenceFile.problem(atPath: full, insideRealRoot: rootReal) {
+                    throw LogError.notEvidence(path: full, reason: problem)
+                }
+                var info = stat()
+                guard lstat(full, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(rel)
+                case S_IFREG: files.append(rel)
+                case S_IFLNK:
+                    var target = stat()
+                    if stat(full, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG { files.append(rel) }
+                default: break
+                }
+            }
         }
-        return files.sorted()
+        // Two names that differ only by Unicode normalisation (NFC/NFD `café.log`) are one
+        // key wherever Swift compares Strings, and one file on macOS: refuse the ambiguity.
+        var seen: [String: String] = [:]
+        for rel in files {
+            if let other = seen.updateValue(rel, forKey: rel), Array(other.utf8) != Array(rel.utf8) {
+                throw LogError.notEvidence(path: root.path + "/" + rel,
+                    reason: "its name is Unicode-equivalent to \(other.debugDescription) (differs only by normalisation, NFC/NFD); rename or remove one")
+            }
+        }
+        return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// True when the first MiB of the file carries a training-log key.
     static func looksLikeLog(_ url: URL) -> Bool {
-        guard let h = try? FileHandle(forReadingFrom: url) else { return false }
+        guard let h = try? EvidenceFile.openHandle(url) else { return false }
         defer { try? h.close() }
         guard let data = try? h.read(upToCount: 1 << 20) else { return false }
         let needles = ["val_bpb", "train_loss", "val_loss", "step:", "train_time"]

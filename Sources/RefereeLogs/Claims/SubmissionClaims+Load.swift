@@ -14,9 +14,18 @@ extension SubmissionClaims {
         let path = url.path
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try EvidenceFile.readAll(url)
         } catch {
-            throw LogError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+            if case .io(_, let reason) = error { throw LogError.unreadable(path: path, reason: reason) }
+            throw LogError.unreadable(path: path, reason: error.description)
+        }
+        return try parse(data, path: path)
+    }
+
+    /// Parses the bytes of a submission.json (see ``load(_:)``); `path` names it in errors.
+    public static func parse(_ data: Data, path: String) throws(LogError) -> SubmissionClaims {
+        if let problem = StrictJSON.check(data) {
+            throw LogError.malformedJSON(path: path, line: problem.line, expected: "unambiguous JSON (\(problem.message))")
         }
         let root: JSONValue
         switch JSONValue.parse(data) {

@@ -296,8 +296,8 @@ struct LineScanner {
 
     /// An integer after `key` (see ``number(after:)``), nil when the value has a fraction.
     func integer(after key: String) -> Int? {
-        guard let n = number(after: key), n.value == n.value.rounded(), abs(n.value) < 9e15 else { return nil }
-        return Int(n.value)
+        guard let n = number(after: key), abs(n.value) < 9e15 else { return nil }
+        return Int(exactly: n.value)
     }
 
     /// A duration after `key` in milliseconds: `600038ms`, `455.1s` or `0.8m`.

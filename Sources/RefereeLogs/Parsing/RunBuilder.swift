@@ -123,6 +123,10 @@ struct RunBuilder {
         case .artifactMB(let mb):
             run.sizes.artifactMB = mb
             run.sizes.artifactMBLocation = loc(line)
+        case .unrepresentable(let text):
+            run.sizes.rejectedArtifactSize = text
+            run.sizes.rejectedArtifactSizeLocation = loc(line)
+            note("\(loc(line)): size \(text) is not a byte count (expected an integer from 0 to 9e15); the line is ignored")
         }
     }
 

@@ -13,6 +13,16 @@ enum SizeFact: Equatable {
     case unqualifiedTotal(Int)
     /// `artifact:15.92MB …`: megabytes only.
     case artifactMB(Double)
+    /// A size line whose number is no byte count (negative, fractional or ≥ 9e15, e.g.
+    /// `budget:1e30/16000000`): kept as the number's text so the run gets a note naming the
+    /// line, and never converted to `Int` (which would trap).
+    case unrepresentable(String)
+
+    /// The byte count `n` stands for, nil unless it is an integer in `0 ..< 9e15`.
+    static func byteCount(_ n: LineScanner.Number) -> Int? {
+        guard n.value >= 0, n.value < 9e15 else { return nil }
+        return Int(exactly: n.value)
+    }
 
     /// Parses every size fact on the line (the ternary `artifact:` line carries two).
     static func parse(_ s: LineScanner) -> [SizeFact] {
@@ -29,9 +39,8 @@ enum SizeFact: Equatable {
             guard let n = bytesBeforeWordBytes(s) else { return [] }
             return s.hasPrefix("Total submission size:") ? [.unqualifiedTotal(n)] : [.artifact(n)]
         }
-        if s.hasPrefix("budget:"), let n = s.number(at: 7), s.bytes.count > n.end, s.bytes[n.end] == 0x2F,
-           n.value == n.value.rounded(), n.value >= 0 {
-            return [.artifact(Int(n.value))]
+        if s.hasPrefix("budget:"), let n = s.number(at: 7), s.bytes.count > n.end, s.bytes[n.end] == 0x2F {
+            return [byteCount(n).map(SizeFact.artifact) ?? .unrepresentable(String(decoding: UnsafeBufferPointer(rebasing: s.bytes[7..<n.end]), as: UTF8.self))]
         }
         if s.hasPrefix("artifact:") {
             var facts: [SizeFact] = []
@@ -49,9 +58,9 @@ enum SizeFact: Equatable {
         guard let colon = s.bytes.firstIndex(of: 0x3A) else { return nil }
         var i = colon + 1
         while i < s.bytes.count, s.bytes[i] == 0x20 { i += 1 }
-        guard let n = s.number(at: i), n.value == n.value.rounded(), n.value >= 0, n.value < 9e15 else { return nil }
+        guard let n = s.number(at: i), let count = byteCount(n) else { return nil }
         let rest = String(decoding: s.bytes[n.end...], as: UTF8.self)
         guard rest.hasPrefix(" bytes") || rest.hasPrefix(" B") else { return nil }
-        return Int(n.value)
+        return count
     }
 }

@@ -1,3 +1,4 @@
+import RefereeCore
 import RefereeAudit
 
 /// The caps a record is held to, read from the rule set (defaults: the organisers' numbers).
@@ -24,7 +25,7 @@ public struct Budgets: Codable, Hashable, Sendable {
         self.init()
         for rule in rules.rules {
             if rule.id.hasPrefix("size."), let v = rule.thresholds["max_bytes"] {
-                maxBytes = Int(v)
+                maxBytes = Int(saturating: v)
             } else if rule.id.hasPrefix("time.train"), let v = rule.thresholds["max_train_seconds"] ?? rule.thresholds["max_seconds"] {
                 maxTrainSeconds = v
                 trainGraceSeconds = rule.thresholds["grace_seconds"] ?? 0

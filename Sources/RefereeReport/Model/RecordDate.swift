@@ -1,3 +1,4 @@
+import RefereeCore
 import Foundation
 import RefereeLogs
 
@@ -31,7 +32,8 @@ public enum RecordDate {
 
     /// `YYYY-MM-DD` of a unix time in UTC.
     static func utcDay(_ seconds: Double) -> String {
-        var days = Int((seconds / 86_400).rounded(.down))
+        // Clamped to ±1e9 days: a hostile timestamp must not trap (nor overflow below).
+        var days = Int(saturating: max(-1e9, min(1e9, (seconds / 86_400).rounded(.down))))
         // Civil-from-days (Howard Hinnant), proleptic Gregorian, no calendar or locale involved.
         days += 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097

@@ -26,6 +26,7 @@ public enum Statistics {
         }
         guard new.count >= 2, let oldValue = old.first, let sd = sampleStd(new), sd > 0, let m = mean(new) else { return nil }
         let t = ((oldValue - margin) - m) / (sd / Double(new.count).squareRoot())
+        guard t.isFinite else { return nil }
         return 1 - StudentT.cdf(t, df: Double(new.count - 1))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 
 /// `run.json`: what Referee measured while running a record. Times are unix seconds from
 /// Referee's own clock (the same stamps as the log prefixes); durations are seconds. Keys are
@@ -179,7 +180,9 @@ public enum RecordJSON {
         return data
     }
 
+    /// Refuses JSON with a duplicate key (``StrictJSON``) before decoding.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        if let problem = StrictJSON.check(data) { throw problem }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(type, from: data)

@@ -1,0 +1,7 @@
+// libFuzzer entry of the `log_line` target (scripts/fuzz.sh compiles it with FuzzTargets.swift).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func refereeFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    if let broken = FuzzTargets.logLine(bytes) { fatalError("log_line: " + broken) }
+    return 0
+}

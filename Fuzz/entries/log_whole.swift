@@ -1,0 +1,7 @@
+// libFuzzer entry of the `log_whole` target (scripts/fuzz.sh compiles it with FuzzTargets.swift).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func refereeFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    if let broken = FuzzTargets.logWhole(bytes) { fatalError("log_whole: " + broken) }
+    return 0
+}
