@@ -19,6 +19,14 @@ enum StatsChecks {
         let losses = scored.compactMap(\.score.eval.valLoss)
         let bpbs = scored.map(\.score.eval.valBPB)
         let evidence = scored.map { Evidence("\($0.ref.label): val_bpb \(Fmt.fixed($0.score.eval.valBPB, 8)), val_loss \($0.score.eval.valLoss.map { Fmt.fixed($0, 8) } ?? "absent")", at: $0.score.eval.location) }
+        // Values whose squares overflow make every statistic meaningless: say which one.
+        let all = [("this record", losses + bpbs), (against.path, against.valLosses + against.valBPBs)]
+        for (side, values) in all {
+            if let extreme = values.first(where: { !$0.isFinite || abs($0) > 1e100 }) {
+                let at = side == "this record" ? (scored.first { $0.score.eval.valLoss == extreme || $0.score.eval.valBPB == extreme }.map { " at \($0.score.eval.location)" } ?? "") : ""
+                return rule.unverifiable("val_loss or val_bpb \(extreme) in \(side)\(at) is out of range for a t-test (the variance overflows)", evidence)
+            }
+        }
         guard bpbs.count >= 2, against.valBPBs.count >= 2 else {
             return natsTest(rule, losses: losses, against: against, margin: margin, maxP: maxP, evidence: evidence)
         }

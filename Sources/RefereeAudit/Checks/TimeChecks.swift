@@ -72,6 +72,36 @@ enum TimeChecks {
     }
 
     static func eval(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        if let measured = measuredEval(context, rule) { return measured.resting(on: .measured) }
+        return loggedEval(context, rule)
+    }
+
+    /// Evaluation as Referee measured it: from the declared artifact's final write to the end of
+    /// the process, both on Referee's clock (run.json), against `max_seconds` plus
+    /// `shutdown_seconds` (interpreter and launcher exit). Nil when run.json does not say.
+    static func measuredEval(_ context: AuditContext, _ rule: Rule) -> RuleResult? {
+        guard let measured = context.measured else { return nil }
+        let timed = measured.seeds.compactMap { seed -> (MeasuredRecord.Seed, Double)? in
+            guard let written = seed.artifact?.finalWriteAt, let end = seed.timestamps?.end else { return nil }
+            return (seed, end - written)
+        }
+        guard !timed.isEmpty, timed.count == measured.seeds.count else { return nil }
+        let cap = rule.threshold("max_seconds", default: 600)
+        let allowance = rule.threshold("shutdown_seconds", default: 30)
+        let at = context.runJSON
+        let logged = context.distinctRuns.compactMap { EvalTiming($0.run).totalMs }.max()
+        let loggedText = logged.map { "; the log says \(Fmt.seconds(ms: $0))" } ?? ""
+        let over = timed.filter { $0.1 > cap + allowance }
+        if !over.isEmpty {
+            return rule.fail("\(over.count) seed(s) evaluated longer than \(Fmt.seconds(ms: cap * 1000)) + \(Fmt.seconds(ms: allowance * 1000)) on Referee's clock",
+                             over.map { Evidence("\($0.0.label): \(Fmt.seconds(ms: $0.1 * 1000)) from the artifact's final write to the end of the run", at: at) })
+        }
+        let longest = timed.map(\.1).max() ?? 0
+        return rule.pass("longest evaluation \(Fmt.seconds(ms: longest * 1000)) from the artifact's final write to the end of the run = \(Fmt.percent(longest * 1000, of: cap * 1000)) of the cap (Referee's clock)\(loggedText)",
+                         [Evidence("run.json artifact.final_write_at → timestamps.end", at: at)])
+    }
+
+    static func loggedEval(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let capMs = rule.threshold("max_seconds", default: 600) * 1000
         let runs = context.distinctRuns
         guard !runs.isEmpty else { return rule.unverifiable("no run found in the logs") }

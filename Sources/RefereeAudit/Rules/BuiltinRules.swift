@@ -64,7 +64,10 @@ source = ["openai/parameter-golf README, FAQ (10 minutes of training on 8xH100)"
 id = "time.eval"
 statement = "Evaluation takes at most 600 s: every eval pass on the scoring path is summed."
 severity = "error"
-thresholds = { max_seconds = 600 }
+# Measured (a record made by `referee run`): Referee's clock from the declared artifact's final
+# write to the end of the run (run.json), against max_seconds + shutdown_seconds (the interpreter's
+# and the launcher's exit). Logged (records made elsewhere): the eval times the log prints.
+thresholds = { max_seconds = 600, shutdown_seconds = 30 }
 source = "openai/parameter-golf README, FAQ (10 more minutes of evaluation); PR #1868 compliance re-run"
 
 [[rule]]
@@ -285,7 +288,10 @@ source = "openai/parameter-golf README, FAQ (artifact size); PR #1978 (artifacts
 id = "time.eval"
 statement = "Evaluation takes at most 600 s: every eval pass on the scoring path is summed (reported only)."
 severity = "warning"
-thresholds = { max_seconds = 600 }
+# Measured (a record made by `referee run`): Referee's clock from the declared artifact's final
+# write to the end of the run (run.json), against max_seconds + shutdown_seconds (the interpreter's
+# and the launcher's exit). Logged (records made elsewhere): the eval times the log prints.
+thresholds = { max_seconds = 600, shutdown_seconds = 30 }
 source = "openai/parameter-golf README, FAQ (10 more minutes of evaluation); PR #1868 compliance re-run"
 
 [[rule]]

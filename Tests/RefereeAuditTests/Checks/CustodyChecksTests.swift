@@ -87,3 +87,26 @@ struct ProbeReportFixture {
         return r
     }
 }
+
+/// time.eval on Referee's clock: from the artifact's final write to the end of the run, whatever
+/// eval time the log prints.
+struct MeasuredEvalTimeTests {
+    static func rule() -> Rule {
+        Rule(id: "time.eval", statement: "", severity: .error, thresholds: ["max_seconds": 600, "shutdown_seconds": 30], source: "test")
+    }
+
+    static func context(end: Double) throws -> AuditContext {
+        let json = #"{"seeds": [{"seed": 1, "artifact": {"sha256": "a", "final_write_at": 1000.0}, "timestamps": {"start": 900.0, "end": \#(end)}}]}"#
+        let measured = try JSONDecoder().decode(MeasuredRecord.self, from: Data(json.utf8))
+        return AuditContext(path: "rec", folder: nil, logs: [], claims: nil, logDigests: [:], measured: measured)
+    }
+
+    @Test func aLongEvaluationFailsWhateverTheLogSays() throws {
+        let ok = TimeChecks.eval(try Self.context(end: 1000 + 620), Self.rule())
+        #expect(ok.status == .pass && ok.source == .measured)
+        // 700 s after the artifact: over 600 + 30 on Referee's clock (no log line is consulted).
+        let over = TimeChecks.eval(try Self.context(end: 1000 + 700), Self.rule())
+        #expect(over.status == .fail && over.source == .measured)
+        #expect(over.message.contains("Referee's clock"))
+    }
+}
