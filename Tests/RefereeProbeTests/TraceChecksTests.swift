@@ -26,6 +26,20 @@ import RefereeTrace
         CheckRegistry.checks[id].map { $0(context, rule(id, thresholds)).status }
     }
 
+    /// A trace that scores nothing (an evaluator whose losses autotrace could not see) proves no
+    /// order or normalisation property: those rules are unverifiable, coverage fails.
+    @Test func aTraceWithoutScoresProvesNothing() throws {
+        let dir = try TestPaths.tempDir("trace-no-scores")
+        let line = #"{"ev":"phase","name":"eval_start","prev":"0000000000000000000000000000000000000000000000000000000000000000","rank":0,"seq":0,"t":1770000000.0,"v":1,"val_tokens":21,"world_size":1}"#
+        try Data((line + "\n").utf8).write(to: dir.appendingPathComponent("rank0.jsonl"))
+        let facts = try TraceAnalyzer.analyse(directory: dir, seed: 7, displayRoot: dir)
+        let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], traces: [facts])
+        for id in ["causal.score-before-update", "causal.single-pass", "trace.chain", "norm.sums-to-one"] {
+            #expect(Self.status(id, context) == .unverifiable, "\(id)")
+        }
+        #expect(Self.status("trace.coverage", context) == .fail)
+    }
+
     /// Expected status of each rule above, per fixture (p pass, f fail).
     @Test(arguments: [
         ("honest", "ppppp"),

@@ -31,6 +31,13 @@ enum TraceChecks {
         var evidence: [Evidence] = missingSeedTraces(context)
         var unverifiable: [String] = []
         for facts in context.traces {
+            // A trace that scores nothing observed nothing: no order, normalisation or chain
+            // property of it says anything about the evaluation (an autotrace run whose evaluator
+            // computes its losses outside PyTorch looks like this). Coverage still fails on it.
+            if facts.scoreEvents == 0 && rule.id != "trace.coverage" {
+                unverifiable.append("\(label(facts)): the trace holds no score event, so nothing was observed to check")
+                continue
+            }
             let (failures, missing) = judge(facts)
             evidence += failures
             if let missing { unverifiable.append("\(label(facts)): \(missing)") }
