@@ -182,7 +182,6 @@ static void close_all_but(const int *keep, int count) {
             }
         }
         from = to + 1;
-        if (i < count && (unsigned)keep[i] == ~0U) break;
     }
 }
 
