@@ -33,7 +33,7 @@ public struct Auditor: Sendable {
             result.severity = rule.severity
             return result
         }
-        return RecordAudit(
+        var audit = RecordAudit(
             path: context.path,
             track: rules.track,
             rulesVersion: rules.version,
@@ -42,6 +42,8 @@ public struct Auditor: Sendable {
             runs: context.allRuns.map(RunSummary.init),
             results: results
         )
+        audit.measuredScore = context.measuredScore
+        return audit
     }
 }
 

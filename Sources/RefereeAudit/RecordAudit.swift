@@ -42,8 +42,13 @@ public struct RecordAudit: Codable, Hashable, Sendable {
     public var track: String
     public var rulesVersion: String
     public var rulesDigest: String
-    /// Mean score over distinct runs, nil when no run has a score.
+    /// Mean score over distinct runs, nil when no run has a score (the logged score lines).
     public var score: Double?
+    /// Referee's own val_bpb for a record made by `referee run`: the mean over its seeds of
+    /// Σ nll of the trace / (ln 2 × the validation bytes Referee counted over the shards it
+    /// supplied). Nil unless run.json counts the bytes and every seed has a trace with scores.
+    /// `trace.matches-log` compares each seed's logged score with it.
+    public var measuredScore: Double? = nil
     public var runs: [RunSummary]
     public var results: [RuleResult]
     public var verdict: Verdict

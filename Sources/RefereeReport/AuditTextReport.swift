@@ -27,7 +27,11 @@ public struct AuditTextReport: Sendable {
         var out = "\(audit.path)\n"
         let distinct = audit.runs.filter { $0.duplicateOf == nil }
         let score = audit.score.map { String(format: "%.8f", $0) } ?? "none"
-        out += "  verdict \(audit.verdict.rawValue.uppercased())   score \(score) (mean of \(distinct.filter { $0.score != nil }.count) distinct run(s))   track \(audit.track), rules \(audit.rulesVersion) (\(audit.rulesDigest.prefix(12)))\n\n"
+        out += "  verdict \(audit.verdict.rawValue.uppercased())   score \(score) (mean of \(distinct.filter { $0.score != nil }.count) distinct run(s))   track \(audit.track), rules \(audit.rulesVersion) (\(audit.rulesDigest.prefix(12)))\n"
+        if let measured = audit.measuredScore {
+            out += "  measured val_bpb \(String(format: "%.8f", measured)) (Referee's: Σ nll of the traces over the validation bytes it counted itself)\n"
+        }
+        out += "\n"
         out += runTable(audit.runs, record: audit.path)
         out += "\n"
         let rows = RuleRows.rows(audit.results)

@@ -67,6 +67,19 @@ extension AuditContext {
         return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
     }
 
+    /// Referee's own val_bpb (see ``RecordAudit/measuredScore``).
+    var measuredScore: Double? {
+        guard let bytes = measured?.data?.valBytes, bytes > 0, let measured else { return nil }
+        let seeds = measured.seedNumbers
+        guard !seeds.isEmpty else { return nil }
+        var values: [Double] = []
+        for seed in seeds {
+            guard let facts = traces.first(where: { $0.seed == seed }), facts.scoreEvents > 0 else { return nil }
+            values.append(facts.nllSum / (Foundation.log(2.0) * Double(bytes)))
+        }
+        return values.reduce(0, +) / Double(values.count)
+    }
+
     /// The location of submission.json as reported in evidence.
     var claimsLocation: SourceLocation? {
         claims.map { SourceLocation(file: $0.path, line: 0) }

@@ -110,3 +110,24 @@ struct MeasuredEvalTimeTests {
         #expect(over.message.contains("Referee's clock"))
     }
 }
+
+/// The record's val_bpb as Referee computes it: Σ nll of the traces over the bytes Referee
+/// counted, not the number the log prints.
+struct MeasuredScoreTests {
+    @Test func theMeasuredScoreUsesReferesByteCountNotTheLog() throws {
+        var liar = LiarRecord()
+        liar.loggedBPB = 0.5 // the log prints a better score than its own trace gives
+        let (context, results) = try liar.audit()
+        let audit = Auditor(rules: try LiarRecord.rules).audit(context)
+        let expected = 20.0 / (Foundation.log(2.0) * Double(liar.valBytes)) // Σ nll of the two events over Referee's 60 bytes
+        let measured = try #require(audit.measuredScore)
+        #expect(abs(measured - expected) < 1e-12)
+        #expect(abs((audit.score ?? 0) - 0.5) < 1e-12, "the logged mean stays the claim")
+        #expect(results["trace.matches-log"]?.status == .fail)
+        // Without Referee's byte count there is no measured score.
+        var unmeasured = LiarRecord()
+        unmeasured.valBytes = 0
+        let (context2, _) = try unmeasured.audit()
+        #expect(Auditor(rules: try LiarRecord.rules).audit(context2).measuredScore == nil)
+    }
+}
