@@ -12,14 +12,18 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Every path (the submission folder and its entry script, --data-path, --tokenizer-path, \
         --key, --out, the interpreter) is checked before the first seed starts; each unusable one \
-        is listed and the exit code is 2. Each seed runs in its own working directory (artifacts/seed<SEED>) with its output \
-        timestamped into train_seed<SEED>.log. Phase caps are enforced: at a cap the whole process \
-        group is stopped and the run is recorded as over budget. Then the first completed seed's \
-        artifact is probed (needs --data-path), the record is audited, submission.json and README.md \
-        are written, and the record is signed when --key is given. A seed that fails prints its log's \
-        path and last lines, and the closing summary names every failed seed. Exit codes: 0 every seed completed \
-        and nothing failed, 1 a seed failed, crashed or went over budget, or a rule failed, \
-        2 bad input, 130 interrupted.
+        is listed and the exit code is 2. Each seed runs in Referee's sandbox (Linux namespaces: \
+        a read-only file system but its own working folder, the record hidden, a PID namespace so \
+        that nothing it starts outlives it, loopback-only network; docs/runner.md), its output \
+        timestamped into train_seed<SEED>.log. Deadlines are fixed at the spawn on Referee's clock: \
+        at a cap every process of the seed is stopped and the run is recorded as over budget. \
+        Referee then copies the declared artifact (--artifact) and the traces into the record, \
+        hashing them, re-hashes everything once every process is dead, probes the first completed \
+        seed's artifact (needs --data-path), audits the record, writes submission.json and \
+        README.md, and signs it when --key is given. A seed that fails prints its log's path and \
+        last lines, and the closing summary names every failed seed. Exit codes: 0 every seed \
+        completed and nothing failed, 1 a seed failed, crashed or went over budget, or a rule \
+        failed, 2 bad input, 130 interrupted.
         """
     )
 
