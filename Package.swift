@@ -69,3 +69,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Swift 6 house style: existential types spelled `any`, and only explicitly imported modules'
+// members visible (the upcoming-feature flags of the model codebases).
+for target in package.targets where target.type != .system && target.name != "CRefereeShims" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,7 +1,7 @@
 import RefereeCore
 
 /// Errors that stop an audit (bad input or usage). Rule violations are ``RuleResult``s instead.
-public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A rules file could not be read or parsed.
     case badRules(path: String, line: Int?, expected: String)
     /// No rules for the track; `searched` says where it looked, in order.
@@ -9,7 +9,7 @@ public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An evidence path could not be read.
     case badEvidence(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badRules(let path, let line, let expected):
             return "\(path)\(line.map { ":\($0)" } ?? ""): \(expected)"

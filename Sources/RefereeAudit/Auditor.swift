@@ -3,17 +3,17 @@ import RefereeCore
 import RefereeLogs
 
 /// Audits log files and record folders against a rule set.
-public struct Auditor: Sendable {
-    public var rules: RuleSet
+package struct Auditor: Sendable {
+    package var rules: RuleSet
 
-    public init(rules: RuleSet) {
+    package init(rules: RuleSet) {
         self.rules = rules
     }
 
     /// Reads all evidence under `path` (a log file or a record folder) and runs every rule.
     /// `against` is an earlier record folder (or log) for `stats.significance`.
     /// Throws only for unreadable input; rule problems are results.
-    public func audit(path: URL, against: URL? = nil, displayPath: String? = nil) throws(AuditError) -> RecordAudit {
+    package func audit(path: URL, against: URL? = nil, displayPath: String? = nil) throws(AuditError) -> RecordAudit {
         let loader = EvidenceLoader()
         var context = try loader.context(for: path, displayPath: displayPath)
         if let against {
@@ -24,7 +24,7 @@ public struct Auditor: Sendable {
 
     /// Runs every rule of the rule set on an already-built context. A rule with no registered
     /// check is `unverifiable`.
-    public func audit(_ context: AuditContext) -> RecordAudit {
+    package func audit(_ context: AuditContext) -> RecordAudit {
         let results = rules.rules.map { rule -> RuleResult in
             guard let check = CheckRegistry.checks[rule.id] else {
                 return rule.unverifiable("no check is registered for this rule in this version of referee")

@@ -6,12 +6,12 @@ import RefereeTrace
 
 /// Builds an ``AuditContext`` from raw evidence on disk: the log reader, submission.json,
 /// SHA-256 of each log, committed scripts, traces and probes.
-public struct EvidenceLoader: Sendable {
-    public init() {}
+package struct EvidenceLoader: Sendable {
+    package init() {}
 
     /// Reads a single log file, or every piece of evidence of a record folder.
     /// `displayPath` (default: `url.path`) prefixes every path reported in evidence.
-    public func context(for url: URL, displayPath: String? = nil) throws(AuditError) -> AuditContext {
+    package func context(for url: URL, displayPath: String? = nil) throws(AuditError) -> AuditContext {
         let shown = displayPath ?? url.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -71,7 +71,7 @@ public struct EvidenceLoader: Sendable {
     }
 
     /// The per-run scores of an earlier record (distinct runs with a score line).
-    public func againstRecord(_ url: URL) throws(AuditError) -> AgainstRecord {
+    package func againstRecord(_ url: URL) throws(AuditError) -> AgainstRecord {
         let context = try context(for: url)
         let scored = context.scoredRuns.map(\.score.eval)
         return AgainstRecord(path: url.path, valLosses: scored.compactMap(\.valLoss), valBPBs: scored.map(\.valBPB))
@@ -79,7 +79,7 @@ public struct EvidenceLoader: Sendable {
 
     /// The track a record folder declares (its parent folder or submission.json), normalised to a
     /// rule-file name; nil for a single log or when nothing says.
-    public func track(of url: URL) -> String? {
+    package func track(of url: URL) -> String? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             return nil
@@ -92,7 +92,7 @@ public struct EvidenceLoader: Sendable {
 
     /// ``track(of:)`` for a path whose evidence is already loaded (`folder` is
     /// `AuditContext.folder`: nil for a single log), without reading the folder again.
-    public func track(of url: URL, folder: RecordFolder?) -> String? {
+    package func track(of url: URL, folder: RecordFolder?) -> String? {
         guard let folder else { return nil }
         if let declared = folder.track, let track = Self.normaliseTrack(declared) {
             return track
@@ -102,7 +102,7 @@ public struct EvidenceLoader: Sendable {
 
     /// Maps the spellings seen in records (`10min_16mb`, `non-record-unlimited-compute-16mb`,
     /// `track_non_record_16mb`) to rule-file names.
-    public static func normaliseTrack(_ text: String) -> String? {
+    package static func normaliseTrack(_ text: String) -> String? {
         let t = text.lowercased().replacingOccurrences(of: "-", with: "_")
         if t.contains("non_record") { return "track_non_record_16mb" }
         if t.contains("10min") { return "track_10min_16mb" }

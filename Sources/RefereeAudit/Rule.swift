@@ -1,26 +1,26 @@
 import Foundation
 
 /// How bad a failed rule is. `error` fails the record; `warning` is reported only.
-public enum Severity: String, Codable, Sendable, Comparable {
+package enum Severity: String, Codable, Sendable, Comparable {
     case warning, error
-    public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
+    package static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
 }
 
 /// One rule of a track, as written in `Rules/<track>.toml`.
-public struct Rule: Codable, Hashable, Sendable {
+package struct Rule: Codable, Hashable, Sendable {
     /// Stable id, e.g. `size.artifact-cap`. Ids are a public contract.
-    public var id: String
+    package var id: String
     /// One-line statement of the rule.
-    public var statement: String
-    public var severity: Severity
+    package var statement: String
+    package var severity: Severity
     /// Named numeric thresholds (e.g. `max_bytes = 16000000`).
-    public var thresholds: [String: Double]
+    package var thresholds: [String: Double]
     /// Where the organisers state it (README section, issue, PR).
-    public var source: String
+    package var source: String
     /// Named text parameters (e.g. `gpu_model = "H100"`), written in the rule's `parameters` table.
-    public var parameters: [String: String]
+    package var parameters: [String: String]
 
-    public init(id: String, statement: String, severity: Severity, thresholds: [String: Double], source: String, parameters: [String: String] = [:]) {
+    package init(id: String, statement: String, severity: Severity, thresholds: [String: Double], source: String, parameters: [String: String] = [:]) {
         self.id = id
         self.statement = statement
         self.severity = severity
@@ -30,26 +30,26 @@ public struct Rule: Codable, Hashable, Sendable {
     }
 
     /// The threshold `name`, or `fallback` when the rule file does not set it.
-    public func threshold(_ name: String, default fallback: Double) -> Double {
+    package func threshold(_ name: String, default fallback: Double) -> Double {
         thresholds[name] ?? fallback
     }
 }
 
 /// The rules of one track.
-public struct RuleSet: Codable, Hashable, Sendable {
-    public var track: String
+package struct RuleSet: Codable, Hashable, Sendable {
+    package var track: String
     /// The rule file's own `version` field.
-    public var version: String
+    package var version: String
     /// SHA-256 (hex) of the rule file's bytes, so a verdict names exactly what it was computed under.
-    public var digest: String
-    public var rules: [Rule]
+    package var digest: String
+    package var rules: [Rule]
 
-    public init(track: String, version: String, digest: String, rules: [Rule]) {
+    package init(track: String, version: String, digest: String, rules: [Rule]) {
         self.track = track
         self.version = version
         self.digest = digest
         self.rules = rules
     }
 
-    public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
+    package func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 }

@@ -2,7 +2,7 @@ import RefereeCore
 
 /// The outcome of one rule on one record. A rule whose evidence is absent is `unverifiable`,
 /// never `pass`.
-public enum RuleStatus: String, Codable, Sendable {
+package enum RuleStatus: String, Codable, Sendable {
     case pass, fail, unverifiable
 }
 
@@ -10,32 +10,32 @@ public enum RuleStatus: String, Codable, Sendable {
 /// environment.json, its own time stamps on log lines, the shards and tokenizer it supplied, the
 /// probes it ran). `logged`: what the submission printed or wrote (logs, traces, submission.json),
 /// used when the record has no measurement of that quantity (records made elsewhere).
-public enum EvidenceSource: String, Codable, Sendable {
+package enum EvidenceSource: String, Codable, Sendable {
     case measured, logged
 }
 
 /// A piece of evidence behind a result: where it was read and what it says.
-public struct Evidence: Codable, Hashable, Sendable {
-    public var location: SourceLocation?
-    public var detail: String
-    public init(_ detail: String, at location: SourceLocation? = nil) {
+package struct Evidence: Codable, Hashable, Sendable {
+    package var location: SourceLocation?
+    package var detail: String
+    package init(_ detail: String, at location: SourceLocation? = nil) {
         self.location = location
         self.detail = detail
     }
 }
 
 /// One rule's result on a record.
-public struct RuleResult: Codable, Hashable, Sendable {
-    public var id: String
-    public var status: RuleStatus
-    public var severity: Severity
-    public var message: String
-    public var evidence: [Evidence]
+package struct RuleResult: Codable, Hashable, Sendable {
+    package var id: String
+    package var status: RuleStatus
+    package var severity: Severity
+    package var message: String
+    package var evidence: [Evidence]
     /// Whether the decision rested on Referee's measurement or on what the submission logged
     /// (JSON `evidence_source`; absent in documents written before it existed, read as `logged`).
-    public var source: EvidenceSource
+    package var source: EvidenceSource
 
-    public init(id: String, status: RuleStatus, severity: Severity = .error, message: String, evidence: [Evidence] = [], source: EvidenceSource = .logged) {
+    package init(id: String, status: RuleStatus, severity: Severity = .error, message: String, evidence: [Evidence] = [], source: EvidenceSource = .logged) {
         self.id = id
         self.status = status
         self.severity = severity
@@ -46,7 +46,7 @@ public struct RuleResult: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case id, status, severity, message, evidence, source }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         status = try c.decode(RuleStatus.self, forKey: .status)
@@ -57,7 +57,7 @@ public struct RuleResult: Codable, Hashable, Sendable {
     }
 
     /// This result with its evidence source set.
-    public func resting(on source: EvidenceSource) -> RuleResult {
+    package func resting(on source: EvidenceSource) -> RuleResult {
         var copy = self
         copy.source = source
         return copy

@@ -2,7 +2,7 @@
 ///
 /// A record that fails verification is not an error: it is a ``VerificationFailure`` in the
 /// ``VerificationReport``.
-public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file could not be read or written.
     case io(path: String, reason: String)
     /// The record path does not exist or is not a directory.
@@ -16,7 +16,7 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A key could not be read, or libcrypto failed.
     case crypto(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .io(let path, let reason): return "\(path): \(reason)"
         case .notARecordFolder(let path): return "\(path): not a record folder (expected an existing directory)"

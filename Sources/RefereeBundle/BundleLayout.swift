@@ -1,19 +1,19 @@
 /// File names and type URIs of a signed record.
-public enum BundleLayout {
+package enum BundleLayout {
     /// The DSSE envelope, at the top of the record folder. Not a subject of itself.
-    public static let bundleFileName = "referee.bundle.json"
+    package static let bundleFileName = "referee.bundle.json"
     /// The signer's public key (PEM SubjectPublicKeyInfo), beside the bundle. Not a subject.
-    public static let publicKeyFileName = "referee.pub.pem"
+    package static let publicKeyFileName = "referee.pub.pem"
     /// Files at the top of the record that are never subjects.
-    public static let excludedTopLevelFiles: Set<String> = [bundleFileName, publicKeyFileName]
+    package static let excludedTopLevelFiles: Set<String> = [bundleFileName, publicKeyFileName]
     /// Optional provenance files the runner writes into the record; embedded verbatim.
-    public static let runFileName = "run.json"
-    public static let environmentFileName = "environment.json"
+    package static let runFileName = "run.json"
+    package static let environmentFileName = "environment.json"
 
     /// DSSE payload type of an in-toto statement.
-    public static let payloadType = "application/vnd.in-toto+json"
+    package static let payloadType = "application/vnd.in-toto+json"
     /// in-toto Statement v1 `_type`.
-    public static let statementType = "https://in-toto.io/Statement/v1"
+    package static let statementType = "https://in-toto.io/Statement/v1"
     /// Referee's predicate type (schema in docs/bundle.md).
-    public static let predicateType = "https://referee.dev/parameter-golf/record/v1"
+    package static let predicateType = "https://referee.dev/parameter-golf/record/v1"
 }

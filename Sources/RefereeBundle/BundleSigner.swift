@@ -4,16 +4,16 @@ import RefereeCore
 import RefereeCrypto
 
 /// Signs a record folder into `referee.bundle.json` + `referee.pub.pem`.
-public struct BundleSigner: Sendable {
-    public var key: Ed25519PrivateKey
-    public var tool: RecordPredicate.Tool
-    public var audit: AuditProvider
+package struct BundleSigner: Sendable {
+    package var key: Ed25519PrivateKey
+    package var tool: RecordPredicate.Tool
+    package var audit: AuditProvider
 
     /// - Parameters:
     ///   - key: the signing key.
     ///   - toolVersion: the Referee version recorded in the predicate.
     ///   - audit: runs the audit whose verdicts are signed.
-    public init(key: Ed25519PrivateKey, toolVersion: String, audit: @escaping AuditProvider) {
+    package init(key: Ed25519PrivateKey, toolVersion: String, audit: @escaping AuditProvider) {
         self.key = key
         self.tool = RecordPredicate.Tool(name: "referee", version: toolVersion)
         self.audit = audit
@@ -21,7 +21,7 @@ public struct BundleSigner: Sendable {
 
     /// Builds the statement of `record` (every file hashed, the audit run, provenance read)
     /// without writing anything.
-    public func statement(for record: URL) throws(BundleError) -> InTotoStatement {
+    package func statement(for record: URL) throws(BundleError) -> InTotoStatement {
         try requireDirectory(record)
         var subjects: [Subject] = []
         let rootPath = record.path
@@ -61,7 +61,7 @@ public struct BundleSigner: Sendable {
 
     /// The signed envelope of `statement`: canonical compact JSON payload, one Ed25519
     /// signature over its DSSE PAE.
-    public func envelope(for statement: InTotoStatement) throws(BundleError) -> DSSEEnvelope {
+    package func envelope(for statement: InTotoStatement) throws(BundleError) -> DSSEEnvelope {
         let payload: Data
         do {
             payload = try CanonicalJSON.encode(statement, pretty: false)
@@ -82,7 +82,7 @@ public struct BundleSigner: Sendable {
     /// atomically. Everything is computed before the first write, so a failure leaves no
     /// partial bundle; if the bundle cannot be written the previous public key is restored.
     @discardableResult
-    public func sign(_ record: URL) throws(BundleError) -> InTotoStatement {
+    package func sign(_ record: URL) throws(BundleError) -> InTotoStatement {
         let statement = try statement(for: record)
         let envelope = try envelope(for: statement)
         let bundleData: Data

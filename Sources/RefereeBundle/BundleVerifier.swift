@@ -7,33 +7,33 @@ import RefereeCrypto
 /// the signature (key id, then Ed25519 over the DSSE PAE); the payload type and statement;
 /// every subject path is safe and stays inside the folder; every subject exists with its
 /// digest; no file is unlisted; the re-run audit matches the signed verdicts.
-public struct BundleVerifier: Sendable {
+package struct BundleVerifier: Sendable {
     /// The signers the caller trusts (`--key`, repeatable, or `--keys DIR`): the bundle must be
     /// signed by one of them. When empty the record's own `referee.pub.pem` is used, which
     /// detects tampering but not a re-signed record (an integrity-only check: the report's
     /// `keyPinned` is false).
-    public var trustedKeys: [Ed25519PublicKey]
-    public var audit: AuditProvider
+    package var trustedKeys: [Ed25519PublicKey]
+    package var audit: AuditProvider
 
     /// The first trusted key (the one-key form of ``trustedKeys``).
-    public var trustedKey: Ed25519PublicKey? {
+    package var trustedKey: Ed25519PublicKey? {
         get { trustedKeys.first }
         set { trustedKeys = newValue.map { [$0] } ?? [] }
     }
 
-    public init(trustedKey: Ed25519PublicKey?, audit: @escaping AuditProvider) {
+    package init(trustedKey: Ed25519PublicKey?, audit: @escaping AuditProvider) {
         self.init(trustedKeys: trustedKey.map { [$0] } ?? [], audit: audit)
     }
 
     /// An allow-list of signers: the envelope's key id picks the key among `trustedKeys`.
-    public init(trustedKeys: [Ed25519PublicKey], audit: @escaping AuditProvider) {
+    package init(trustedKeys: [Ed25519PublicKey], audit: @escaping AuditProvider) {
         self.trustedKeys = trustedKeys
         self.audit = audit
     }
 
     /// Verifies `record`. Throws ``BundleError`` only when `record` is not a readable folder;
     /// every verification failure is in the report.
-    public func verify(_ record: URL) throws(BundleError) -> VerificationReport {
+    package func verify(_ record: URL) throws(BundleError) -> VerificationReport {
         try requireDirectory(record)
         var report = VerificationReport(record: record.path, keyID: nil, keyPinned: !trustedKeys.isEmpty, statement: nil, failure: nil)
         do {

@@ -1,15 +1,15 @@
 /// An in-toto Statement v1 (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md)
 /// whose predicate is a ``RecordPredicate``.
-public struct InTotoStatement: Codable, Hashable, Sendable {
+package struct InTotoStatement: Codable, Hashable, Sendable {
     /// Always ``BundleLayout/statementType``.
-    public var type: String
+    package var type: String
     /// Every file of the record, sorted by path bytes.
-    public var subject: [Subject]
+    package var subject: [Subject]
     /// Always ``BundleLayout/predicateType``.
-    public var predicateType: String
-    public var predicate: RecordPredicate
+    package var predicateType: String
+    package var predicate: RecordPredicate
 
-    public init(subject: [Subject], predicate: RecordPredicate) {
+    package init(subject: [Subject], predicate: RecordPredicate) {
         self.type = BundleLayout.statementType
         self.subject = subject
         self.predicateType = BundleLayout.predicateType
@@ -23,17 +23,17 @@ public struct InTotoStatement: Codable, Hashable, Sendable {
 }
 
 /// One file of the record: its path relative to the record folder (`/`-separated) and digest.
-public struct Subject: Codable, Hashable, Sendable {
+package struct Subject: Codable, Hashable, Sendable {
     /// Relative path, e.g. `train_seed42.log` or `traces/seed42/rank0.jsonl`.
-    public var name: String
+    package var name: String
     /// `{"sha256": "<64 lowercase hex>"}`.
-    public var digest: [String: String]
+    package var digest: [String: String]
 
-    public init(name: String, sha256: String) {
+    package init(name: String, sha256: String) {
         self.name = name
         self.digest = ["sha256": sha256]
     }
 
     /// The SHA-256 digest, when present.
-    public var sha256: String? { digest["sha256"] }
+    package var sha256: String? { digest["sha256"] }
 }

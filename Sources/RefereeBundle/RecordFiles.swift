@@ -1,12 +1,12 @@
 import Foundation
 
 /// One non-directory entry found under a record folder.
-public struct RecordEntry: Hashable, Sendable {
+package struct RecordEntry: Hashable, Sendable {
     /// Path relative to the record folder, `/`-separated.
-    public var path: String
-    public var kind: Kind
+    package var path: String
+    package var kind: Kind
 
-    public enum Kind: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable {
         /// A regular file.
         case regular
         /// A symlink whose target resolves to a regular file inside the folder.
@@ -23,8 +23,8 @@ public struct RecordEntry: Hashable, Sendable {
 ///
 /// The top-level ``BundleLayout/excludedTopLevelFiles`` (the bundle and the public key) are
 /// left out; everything else, hidden files included, is listed, sorted by path bytes.
-public enum RecordFiles {
-    public static func scan(_ root: URL) throws(BundleError) -> [RecordEntry] {
+package enum RecordFiles {
+    package static func scan(_ root: URL) throws(BundleError) -> [RecordEntry] {
         guard let rootReal = realPath(root.path) else { throw BundleError.notARecordFolder(path: root.path) }
         var entries: [RecordEntry] = []
         try walk(rootPath: root.path, rootReal: rootReal, relative: "", into: &entries)
@@ -34,7 +34,7 @@ public enum RecordFiles {
     /// The first two paths among `entries` that differ as bytes but are canonically equivalent
     /// Unicode (`café` NFC and NFD): nil when there are none. Such a pair cannot be signed:
     /// tools that normalise names (macOS, Swift `String`) take them for one file.
-    public static func equivalentPair(_ entries: [RecordEntry]) -> (String, String)? {
+    package static func equivalentPair(_ entries: [RecordEntry]) -> (String, String)? {
         var seen: [String: String] = [:]
         for entry in entries {
             if let other = seen.updateValue(entry.path, forKey: entry.path), Array(other.utf8) != Array(entry.path.utf8) {
@@ -103,10 +103,10 @@ public enum RecordFiles {
 }
 
 /// Checks on a subject path as written in a statement.
-public enum SubjectPath {
+package enum SubjectPath {
     /// Why `name` is not an acceptable relative subject path, or nil when it is.
     /// Rejects empty paths, absolute paths, `.`/`..`/empty components, backslashes and NULs.
-    public static func problem(_ name: String) -> String? {
+    package static func problem(_ name: String) -> String? {
         if name.isEmpty { return "empty path" }
         if name.hasPrefix("/") { return "absolute path" }
         if name.contains("\\") { return "contains a backslash (paths are /-separated)" }
@@ -121,7 +121,7 @@ public enum SubjectPath {
 
     /// `name` with every non-ASCII scalar written `\u{…}`, so two Unicode-equivalent names
     /// read differently in a message.
-    public static func escaped(_ name: String) -> String {
+    package static func escaped(_ name: String) -> String {
         var out = ""
         for scalar in name.unicodeScalars {
             if scalar.isASCII { out.unicodeScalars.append(scalar) } else { out += "\\u{\(String(scalar.value, radix: 16))}" }

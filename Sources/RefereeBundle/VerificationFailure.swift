@@ -2,7 +2,7 @@ import RefereeAudit
 
 /// The first reason a signed record does not verify. Each check has its own case and message;
 /// the CLI prints ``description`` and exits 1.
-public enum VerificationFailure: Error, Hashable, Sendable, CustomStringConvertible {
+package enum VerificationFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// No `referee.bundle.json` in the record.
     case bundleMissing
     /// The bundle is not a DSSE envelope in JSON.
@@ -44,7 +44,7 @@ public enum VerificationFailure: Error, Hashable, Sendable, CustomStringConverti
     /// The overall verdict differs.
     case verdictChanged(signed: Verdict, now: Verdict)
 
-    public var description: String {
+    package var description: String {
         let bundle = BundleLayout.bundleFileName
         switch self {
         case .bundleMissing:

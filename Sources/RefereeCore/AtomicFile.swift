@@ -4,8 +4,8 @@ import Foundation
 ///
 /// The data goes to a temporary file in the destination's folder, is fsync'd, then renamed over
 /// the destination. A failure removes the temporary file and leaves the destination untouched.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL, permissions: Int? = nil) throws(CoreError) {
+package enum AtomicFile {
+    package static func write(_ data: Data, to url: URL, permissions: Int? = nil) throws(CoreError) {
         let dir = url.deletingLastPathComponent()
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL, mode_t(permissions ?? 0o644))
@@ -36,7 +36,7 @@ public enum AtomicFile {
         ok = true
     }
 
-    public static func write(_ string: String, to url: URL, permissions: Int? = nil) throws(CoreError) {
+    package static func write(_ string: String, to url: URL, permissions: Int? = nil) throws(CoreError) {
         try write(Data(string.utf8), to: url, permissions: permissions)
     }
 }

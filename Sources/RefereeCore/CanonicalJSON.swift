@@ -2,8 +2,8 @@ import Foundation
 
 /// JSON encoding used for every file and report Referee writes: sorted keys, stable output,
 /// slashes unescaped, so that unchanged input gives byte-identical output.
-public enum CanonicalJSON {
-    public static func encoder(pretty: Bool = true) -> JSONEncoder {
+package enum CanonicalJSON {
+    package static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty
             ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -12,7 +12,7 @@ public enum CanonicalJSON {
     }
 
     /// Encodes `value` and appends a final newline when pretty-printing.
-    public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
+    package static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
         var data = try encoder(pretty: pretty).encode(value)
         if pretty { data.append(0x0A) }
         return data

@@ -1,9 +1,9 @@
 /// Errors of the shared plumbing (file access, line reading).
-public enum CoreError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum CoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file could not be opened, read, written or renamed.
     case io(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .io(let path, let reason): return "\(path): \(reason)"
         }

@@ -5,16 +5,16 @@ import Foundation
 /// Errors from lower modules often already start with the file they are about (`/abs/x.json:1:
 /// malformed JSON`); a caller that wraps one with its own `path:` would print
 /// `x.json: /abs/x.json:1: malformed JSON`. These helpers keep one location.
-public enum ErrorText {
+package enum ErrorText {
     /// `path: reason`, or `reason` alone when it already starts with `path` (as given, or made
     /// absolute) followed by `:`.
-    public static func located(_ path: String, _ reason: String) -> String {
+    package static func located(_ path: String, _ reason: String) -> String {
         startsWithLocation(reason, path) ? reason : "\(path): \(reason)"
     }
 
     /// `reason` without a leading `path:` (and a `line:` or `byte N:` right after it), for a
     /// caller that prints the path itself.
-    public static func droppingLocation(_ path: String, from reason: String) -> String {
+    package static func droppingLocation(_ path: String, from reason: String) -> String {
         for candidate in [path, absolute(path)] where reason.hasPrefix(candidate + ":") {
             var rest = reason.dropFirst(candidate.count + 1)
             if let colon = rest.firstIndex(of: ":"), rest[rest.startIndex..<colon].allSatisfy(\.isNumber), colon != rest.startIndex {

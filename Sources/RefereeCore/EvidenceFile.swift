@@ -8,13 +8,13 @@ import Foundation
 /// `O_NONBLOCK` (so opening a FIFO with no writer returns at once) and checked with `fstat` on
 /// the descriptor that is then read (no race between the check and the read); sockets fail to
 /// open at all (`ENXIO`). Regular files ignore `O_NONBLOCK`.
-public enum EvidenceFile {
+package enum EvidenceFile {
     /// The default cap of ``readAll(_:limit:)``: JSON and text evidence larger than this is
     /// refused rather than loaded (no honest submission.json, bundle or probes.json comes close).
-    public static let defaultReadLimit = 64 << 20
+    package static let defaultReadLimit = 64 << 20
 
     /// What a path is (after following symlinks when `follow` is true), in words for messages.
-    public static func kindDescription(mode: mode_t) -> String {
+    package static func kindDescription(mode: mode_t) -> String {
         switch mode & S_IFMT {
         case S_IFREG: return "a regular file"
         case S_IFDIR: return "a directory"
@@ -30,7 +30,7 @@ public enum EvidenceFile {
     /// Opens `url` read-only and returns the descriptor (the caller closes it) once `fstat`
     /// says it is a regular file. Throws ``CoreError/io(path:reason:)`` naming the file
     /// otherwise; never blocks.
-    public static func openDescriptor(_ url: URL) throws(CoreError) -> Int32 {
+    package static func openDescriptor(_ url: URL) throws(CoreError) -> Int32 {
         let path = url.path
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else {
@@ -57,19 +57,19 @@ public enum EvidenceFile {
     }
 
     /// A `FileHandle` on `url` once it is known to be a regular file (see ``openDescriptor(_:)``).
-    public static func openHandle(_ url: URL) throws(CoreError) -> FileHandle {
+    package static func openHandle(_ url: URL) throws(CoreError) -> FileHandle {
         FileHandle(fileDescriptor: try openDescriptor(url), closeOnDealloc: true)
     }
 
     /// Throws unless `url` is (or links to) a regular file. Opens and closes it, never blocks.
-    public static func requireRegular(_ url: URL) throws(CoreError) {
+    package static func requireRegular(_ url: URL) throws(CoreError) {
         close(try openDescriptor(url))
     }
 
     /// The whole content of the regular file at `url`, refused when it holds more than `limit`
     /// bytes (the size is checked before reading, and the read stops at `limit + 1` bytes in
     /// case the file grows meanwhile).
-    public static func readAll(_ url: URL, limit: Int = defaultReadLimit) throws(CoreError) -> Data {
+    package static func readAll(_ url: URL, limit: Int = defaultReadLimit) throws(CoreError) -> Data {
         let fd = try openDescriptor(url)
         defer { close(fd) }
         var info = stat()
@@ -97,7 +97,7 @@ public enum EvidenceFile {
     /// Why the entry at `path` (inside the folder whose resolved path is `rootReal`) may not be
     /// read as evidence, nil when it may: a regular file, or a symlink that resolves to a
     /// regular file inside the folder. Directories are not judged here (nil).
-    public static func problem(atPath path: String, insideRealRoot rootReal: String) -> String? {
+    package static func problem(atPath path: String, insideRealRoot rootReal: String) -> String? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return "cannot stat: \(String(cString: strerror(errno)))" }
         switch info.st_mode & S_IFMT {
@@ -119,7 +119,7 @@ public enum EvidenceFile {
     }
 
     /// `realpath(3)` of `path`, nil when it does not resolve.
-    public static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -4,7 +4,7 @@ import Foundation
 /// into it (a `true` is never a number, a number never a string), and opaque documents
 /// (`run.json`, `environment.json`) are embedded in a bundle's predicate through it and compared.
 /// Integers that fit in `Int64` stay `.int`; other numbers are `.double`.
-public indirect enum JSONValue: Codable, Hashable, Sendable {
+package indirect enum JSONValue: Codable, Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -13,7 +13,7 @@ public indirect enum JSONValue: Codable, Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -34,7 +34,7 @@ public indirect enum JSONValue: Codable, Hashable, Sendable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -48,7 +48,7 @@ public indirect enum JSONValue: Codable, Hashable, Sendable {
     }
 
     /// The value of a number (`.int` or `.double`) as a `Double`; nil for any other type.
-    public var number: Double? {
+    package var number: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d
@@ -58,13 +58,13 @@ public indirect enum JSONValue: Codable, Hashable, Sendable {
 
     /// The value of a number that is a whole number below 9e15 in magnitude (exact in a
     /// `Double`), as an `Int`; nil otherwise (`1.5`, a string, …).
-    public var integer: Int? {
+    package var integer: Int? {
         guard let d = number, d == d.rounded(), abs(d) < 9e15 else { return nil }
         return Int(d)
     }
 
     /// A short name of the type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -76,7 +76,7 @@ public indirect enum JSONValue: Codable, Hashable, Sendable {
     }
 
     /// Parses `data`; on malformed JSON returns the 1-based line of the error when the parser says.
-    public static func parse(_ data: Data) -> Result<JSONValue, JSONParseFailure> {
+    package static func parse(_ data: Data) -> Result<JSONValue, JSONParseFailure> {
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
@@ -110,7 +110,7 @@ public indirect enum JSONValue: Codable, Hashable, Sendable {
 }
 
 /// Why a JSON file could not be parsed: the 1-based line when the parser names one.
-public struct JSONParseFailure: Error, Sendable {
-    public var line: Int?
-    public var message: String
+package struct JSONParseFailure: Error, Sendable {
+    package var line: Int?
+    package var message: String
 }

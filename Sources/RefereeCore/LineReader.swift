@@ -1,18 +1,18 @@
 import Foundation
 
 /// One line of a text file as read by ``LineReader``.
-public struct Line: Sendable {
+package struct Line: Sendable {
     /// 1-based line number.
-    public var number: Int
+    package var number: Int
     /// The line's text without its terminator, decoded as UTF-8 with invalid bytes replaced
     /// by U+FFFD. At most `LineReader.maxLineBytes` bytes of the line are kept.
-    public var text: String
+    package var text: String
     /// True when the line was longer than the cap and `text` holds only its start.
-    public var truncated: Bool
+    package var truncated: Bool
     /// True when the kept bytes were not valid UTF-8.
-    public var invalidUTF8: Bool
+    package var invalidUTF8: Bool
     /// Byte offset of the line's first byte in the file.
-    public var offset: UInt64
+    package var offset: UInt64
 }
 
 /// One line as raw bytes, lent to the closure given to ``LineReader/nextLine(_:)``.
@@ -21,9 +21,9 @@ public struct Line: Sendable {
 /// be kept (copy what you need). The bytes are the line without its `\n` (and without a `\r`
 /// before it, unless the line was truncated), at most `maxLineBytes` of them, not validated as
 /// UTF-8.
-public struct RawLine {
+package struct RawLine {
     @inlinable
-    public init(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, offset: UInt64) {
+    package init(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, offset: UInt64) {
         self.number = number
         self.bytes = bytes
         self.truncated = truncated
@@ -31,13 +31,13 @@ public struct RawLine {
     }
 
     /// 1-based line number.
-    public var number: Int
+    package var number: Int
     /// The kept bytes of the line (see the type's documentation for their lifetime).
-    public var bytes: UnsafeBufferPointer<UInt8>
+    package var bytes: UnsafeBufferPointer<UInt8>
     /// True when the line was longer than the cap and `bytes` holds only its start.
-    public var truncated: Bool
+    package var truncated: Bool
     /// Byte offset of the line's first byte in the file.
-    public var offset: UInt64
+    package var offset: UInt64
 }
 
 /// Streams a file line by line with bounded memory, whatever the file holds.
@@ -49,8 +49,8 @@ public struct RawLine {
 ///
 /// Two ways to read: as a `Sequence` of ``Line`` (a `String` per line), or without any copy
 /// through ``nextLine(_:)``, which lends each line's bytes in place inside the read buffer.
-public struct LineReader: Sequence, IteratorProtocol {
-    public static let defaultMaxLineBytes = 64 * 1024
+package struct LineReader: Sequence, IteratorProtocol {
+    package static let defaultMaxLineBytes = 64 * 1024
     @usableFromInline static let chunkSize = 1 << 20
 
     @usableFromInline internal let handle: FileHandle
@@ -74,7 +74,7 @@ public struct LineReader: Sequence, IteratorProtocol {
     /// Opens `url` for reading; throws ``CoreError/io(path:reason:)`` when it cannot, or when it
     /// is not a regular file (a FIFO, device or socket, also through a symlink: see
     /// ``EvidenceFile``), without ever blocking.
-    public init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
+    package init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
         handle = try EvidenceFile.openHandle(url)
         self.maxLineBytes = Swift.max(0, maxLineBytes)
         // Uninitialised: only the bytes read are ever looked at (no 1 MiB memset per file).
@@ -141,7 +141,7 @@ public struct LineReader: Sequence, IteratorProtocol {
     /// Lends the next line to `body` and returns its result; nil at the end of the file.
     /// `body` must not keep `RawLine.bytes` (it points into the reader's buffer).
     @inlinable
-    public mutating func nextLine<R>(_ body: (RawLine) -> R) -> R? {
+    package mutating func nextLine<R>(_ body: (RawLine) -> R) -> R? {
         while true {
             let from = start + scanned
             let nl: Int? = from < end ? buffer.withUnsafeBytes { p in
@@ -225,7 +225,7 @@ public struct LineReader: Sequence, IteratorProtocol {
         }
     }
 
-    public mutating func next() -> Line? {
+    package mutating func next() -> Line? {
         nextLine { raw in
             let strict = String(validating: raw.bytes, as: UTF8.self)
             let text = strict ?? String(decoding: raw.bytes, as: UTF8.self)

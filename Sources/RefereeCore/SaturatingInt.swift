@@ -4,7 +4,7 @@ extension Int {
     /// `Int(_: Double)` traps on NaN, infinities and anything past ±9.22e18, which a hostile
     /// number in evidence (or a rule threshold) can reach; use this where a clamped value is the
     /// right answer, and `Int(exactly:)` where an out-of-range value must be reported instead.
-    public init(saturating value: Double) {
+    package init(saturating value: Double) {
         if value.isNaN {
             self = 0
         } else if value >= 9.223372036854775807e18 {
@@ -17,7 +17,7 @@ extension Int {
     }
 
     /// `self + other`, stuck at `Int.max` / `Int.min` instead of trapping on overflow.
-    public func addingSaturating(_ other: Int) -> Int {
+    package func addingSaturating(_ other: Int) -> Int {
         let (sum, overflow) = addingReportingOverflow(other)
         guard overflow else { return sum }
         return other > 0 ? .max : .min

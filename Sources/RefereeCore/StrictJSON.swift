@@ -9,26 +9,26 @@ import Foundation
 /// two spellings that Swift would merge (`"caf\u00e9"` and `"cafe\u0301"`, canonically
 /// equivalent) count as duplicates too. Runs in one pass with an explicit stack (no recursion),
 /// so nesting depth costs heap, not stack; depth is capped at ``maxDepth``.
-public enum StrictJSON {
+package enum StrictJSON {
     /// Deepest nesting accepted; deeper documents are refused (no evidence nests this deep).
-    public static let maxDepth = 512
+    package static let maxDepth = 512
 
     /// A problem found in the text, with its 1-based line.
-    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
-        public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
+    package struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        package var line: Int
+        package var message: String
+        package var description: String { "line \(line): \(message)" }
     }
 
     /// Nil when `bytes` is one well-formed JSON value with no duplicate key in any object;
     /// otherwise the first problem (a duplicate key is named: `duplicate key "val_bpb"`).
-    public static func check<C: Collection>(_ bytes: C) -> Problem? where C.Element == UInt8 {
+    package static func check<C: Collection>(_ bytes: C) -> Problem? where C.Element == UInt8 {
         var scanner = Scanner(bytes: Array(bytes))
         return scanner.run()
     }
 
     /// Throws ``CoreError/io(path:reason:)`` naming `path` and the line when ``check(_:)`` finds a problem.
-    public static func requireUnambiguous(_ data: Data, path: String) throws(CoreError) {
+    package static func requireUnambiguous(_ data: Data, path: String) throws(CoreError) {
         if let p = check(data) { throw CoreError.io(path: "\(path):\(p.line)", reason: "ambiguous or malformed JSON: \(p.message)") }
     }
 

@@ -2,7 +2,7 @@
 ///
 /// A failed signature check is not an error: ``Ed25519PublicKey/isValidSignature(_:for:)``
 /// returns `false`.
-public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A libcrypto call failed; `detail` holds OpenSSL's error queue.
     case openssl(operation: String, detail: String)
     /// A key file could not be parsed or holds the wrong kind of key.
@@ -12,7 +12,7 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A key file would be overwritten; keys are never replaced silently.
     case exists(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .openssl(let operation, let detail): return "OpenSSL \(operation) failed: \(detail)"
         case .badKey(let path, let reason): return "\(path): \(reason)"

@@ -5,11 +5,11 @@ import COpenSSL
 ///
 /// Ed25519 signs a message whole (no streaming): sign a small manifest of digests, never a
 /// large file.
-public struct Ed25519PrivateKey: Sendable {
+package struct Ed25519PrivateKey: Sendable {
     let handle: PKeyHandle
 
     /// A fresh key from OpenSSL's CSPRNG.
-    public static func generate() throws(CryptoError) -> Ed25519PrivateKey {
+    package static func generate() throws(CryptoError) -> Ed25519PrivateKey {
         let context = try PKeyContext(ed25519: "Ed25519 key generation")
         guard EVP_PKEY_keygen_init(context.pointer) == 1 else { throw OpenSSLErrors.failure("Ed25519 key generation") }
         var key: OpaquePointer?
@@ -20,7 +20,7 @@ public struct Ed25519PrivateKey: Sendable {
     init(handle: PKeyHandle) { self.handle = handle }
 
     /// A key from its 32-byte RFC 8032 seed (the "secret key" of the RFC's test vectors).
-    public init(rawRepresentation seed: [UInt8]) throws(CryptoError) {
+    package init(rawRepresentation seed: [UInt8]) throws(CryptoError) {
         guard seed.count == 32 else {
             throw CryptoError.badKey(path: "<memory>", reason: "an Ed25519 private key seed has 32 bytes, got \(seed.count)")
         }
@@ -33,7 +33,7 @@ public struct Ed25519PrivateKey: Sendable {
     /// Parses a PEM private key (`-----BEGIN PRIVATE KEY-----`, unencrypted PKCS#8).
     /// `path` names the source in errors. Throws ``CryptoError/badKey(path:reason:)`` when the
     /// PEM does not parse or holds another kind of key.
-    public init(pem: Data, path: String = "<memory>") throws(CryptoError) {
+    package init(pem: Data, path: String = "<memory>") throws(CryptoError) {
         let bio = try MemoryBIO(copying: [UInt8](pem), operation: "PEM read")
         guard let key = PEM_read_bio_PrivateKey(bio.pointer, nil, nil, nil) else {
             let detail = OpenSSLErrors.drain()
@@ -47,13 +47,13 @@ public struct Ed25519PrivateKey: Sendable {
     }
 
     /// Reads a PEM PKCS#8 private key file.
-    public init(contentsOf url: URL) throws(CryptoError) {
+    package init(contentsOf url: URL) throws(CryptoError) {
         try self.init(pem: try KeyFiles.read(url), path: url.path)
     }
 
     /// The PKCS#8 PEM encoding (`-----BEGIN PRIVATE KEY-----`), unencrypted. Treat it as a
     /// secret: write it only with ``KeyFiles/writeNew(privateKey:to:)`` (mode 0600).
-    public func pkcs8PEM() throws(CryptoError) -> Data {
+    package func pkcs8PEM() throws(CryptoError) -> Data {
         let bio = try MemoryBIO(operation: "PEM write")
         guard PEM_write_bio_PKCS8PrivateKey(bio.pointer, handle.pointer, nil, nil, 0, nil, nil) == 1 else {
             throw OpenSSLErrors.failure("PEM write of the private key")
@@ -62,7 +62,7 @@ public struct Ed25519PrivateKey: Sendable {
     }
 
     /// The matching public key.
-    public func publicKey() throws(CryptoError) -> Ed25519PublicKey {
+    package func publicKey() throws(CryptoError) -> Ed25519PublicKey {
         var raw = [UInt8](repeating: 0, count: 32)
         var length = raw.count
         guard EVP_PKEY_get_raw_public_key(handle.pointer, &raw, &length) == 1, length == 32 else {
@@ -72,7 +72,7 @@ public struct Ed25519PrivateKey: Sendable {
     }
 
     /// The 64-byte Ed25519 signature of `message` (pure Ed25519, as `openssl pkeyutl -sign -rawin`).
-    public func signature(for message: Data) throws(CryptoError) -> Data {
+    package func signature(for message: Data) throws(CryptoError) -> Data {
         let context = try DigestContext(operation: "Ed25519 sign")
         guard EVP_DigestSignInit(context.pointer, nil, nil, nil, handle.pointer) == 1 else {
             throw OpenSSLErrors.failure("Ed25519 sign init")

@@ -2,13 +2,13 @@ import Foundation
 import COpenSSL
 
 /// An Ed25519 verification key held by libcrypto.
-public struct Ed25519PublicKey: Sendable, Equatable {
+package struct Ed25519PublicKey: Sendable, Equatable {
     let handle: PKeyHandle
     /// The 32 raw key bytes (RFC 8032).
-    public let rawRepresentation: [UInt8]
+    package let rawRepresentation: [UInt8]
 
     /// A key from its 32 raw bytes.
-    public init(rawRepresentation raw: [UInt8]) throws(CryptoError) {
+    package init(rawRepresentation raw: [UInt8]) throws(CryptoError) {
         guard raw.count == 32 else {
             throw CryptoError.badKey(path: "<memory>", reason: "an Ed25519 public key has 32 bytes, got \(raw.count)")
         }
@@ -21,7 +21,7 @@ public struct Ed25519PublicKey: Sendable, Equatable {
 
     /// Parses a PEM SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`). `path` names the
     /// source in errors.
-    public init(pem: Data, path: String = "<memory>") throws(CryptoError) {
+    package init(pem: Data, path: String = "<memory>") throws(CryptoError) {
         let bio = try MemoryBIO(copying: [UInt8](pem), operation: "PEM read")
         guard let key = PEM_read_bio_PUBKEY(bio.pointer, nil, nil, nil) else {
             let detail = OpenSSLErrors.drain()
@@ -41,12 +41,12 @@ public struct Ed25519PublicKey: Sendable, Equatable {
     }
 
     /// Reads a PEM SubjectPublicKeyInfo file.
-    public init(contentsOf url: URL) throws(CryptoError) {
+    package init(contentsOf url: URL) throws(CryptoError) {
         try self.init(pem: try KeyFiles.read(url), path: url.path)
     }
 
     /// The DER SubjectPublicKeyInfo encoding (44 bytes for Ed25519).
-    public func spkiDER() throws(CryptoError) -> Data {
+    package func spkiDER() throws(CryptoError) -> Data {
         let length = i2d_PUBKEY(handle.pointer, nil)
         guard length > 0 else { throw OpenSSLErrors.failure("DER encoding of the public key") }
         var bytes = [UInt8](repeating: 0, count: Int(length))
@@ -59,7 +59,7 @@ public struct Ed25519PublicKey: Sendable, Equatable {
     }
 
     /// The PEM SubjectPublicKeyInfo encoding (`-----BEGIN PUBLIC KEY-----`).
-    public func spkiPEM() throws(CryptoError) -> Data {
+    package func spkiPEM() throws(CryptoError) -> Data {
         let bio = try MemoryBIO(operation: "PEM write")
         guard PEM_write_bio_PUBKEY(bio.pointer, handle.pointer) == 1 else {
             throw OpenSSLErrors.failure("PEM write of the public key")
@@ -69,13 +69,13 @@ public struct Ed25519PublicKey: Sendable, Equatable {
 
     /// The key id used in DSSE signatures: lowercase hex SHA-256 of ``spkiDER()``
     /// (equal to `openssl pkey -pubin -in KEY.pub -outform DER | sha256sum`).
-    public func keyID() throws(CryptoError) -> String {
+    package func keyID() throws(CryptoError) -> String {
         SHA256.hex(try spkiDER())
     }
 
     /// True when `signature` is a valid Ed25519 signature of `message` by this key. Any
     /// malformed signature (wrong length included) is simply invalid.
-    public func isValidSignature(_ signature: Data, for message: Data) -> Bool {
+    package func isValidSignature(_ signature: Data, for message: Data) -> Bool {
         guard signature.count == 64, let context = try? DigestContext(operation: "Ed25519 verify") else { return false }
         guard EVP_DigestVerifyInit(context.pointer, nil, nil, nil, handle.pointer) == 1 else {
             _ = OpenSSLErrors.drain()
@@ -89,7 +89,7 @@ public struct Ed25519PublicKey: Sendable, Equatable {
         return result == 1
     }
 
-    public static func == (a: Ed25519PublicKey, b: Ed25519PublicKey) -> Bool {
+    package static func == (a: Ed25519PublicKey, b: Ed25519PublicKey) -> Bool {
         a.rawRepresentation == b.rawRepresentation
     }
 }

@@ -3,12 +3,12 @@ import RefereeCore
 
 /// Key files on disk: a private key `KEY` (PEM PKCS#8, mode 0600) and its public key
 /// `KEY.pub` (PEM SubjectPublicKeyInfo, mode 0644).
-public enum KeyFiles {
+package enum KeyFiles {
     /// Largest key file read; PEM Ed25519 keys are about 120 bytes.
     static let maxKeyFileBytes = 64 * 1024
 
     /// The public key path written beside private key `url`: `url` + `.pub`.
-    public static func publicKeyURL(for url: URL) -> URL {
+    package static func publicKeyURL(for url: URL) -> URL {
         url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".pub")
     }
 
@@ -18,7 +18,7 @@ public enum KeyFiles {
     /// private key is published with `link(2)` from a 0600 temporary file, so it appears whole
     /// or not at all and never replaces an existing file, even in a race. If the public key
     /// cannot be written the new private key is removed again.
-    public static func writeNew(privateKey: Ed25519PrivateKey, to url: URL) throws(CryptoError) {
+    package static func writeNew(privateKey: Ed25519PrivateKey, to url: URL) throws(CryptoError) {
         let publicURL = publicKeyURL(for: url)
         for target in [url, publicURL] where FileManager.default.fileExists(atPath: target.path) || isSymlink(target) {
             throw CryptoError.exists(path: target.path)

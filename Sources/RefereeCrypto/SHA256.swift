@@ -4,17 +4,17 @@ import COpenSSL
 
 /// SHA-256 through libcrypto's EVP interface: of in-memory bytes, incrementally, or of a file
 /// streamed in large buffers (a file is never read into memory whole).
-public enum SHA256 {
+package enum SHA256 {
     /// Size of the read buffer used by ``hex(fileAt:)``.
-    public static let fileBufferSize = 4 << 20
+    package static let fileBufferSize = 4 << 20
 
     /// Digest of `data`, as 64 lowercase hex characters.
-    public static func hex(_ data: Data) -> String {
+    package static func hex(_ data: Data) -> String {
         Hex.encode(digest(data))
     }
 
     /// Digest of `data`, 32 raw bytes.
-    public static func digest(_ data: Data) -> [UInt8] {
+    package static func digest(_ data: Data) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let ok = data.withUnsafeBytes { raw in
@@ -28,33 +28,33 @@ public enum SHA256 {
     /// Digest of the file at `url` (symlinks followed), as lowercase hex. Reads in
     /// ``fileBufferSize`` chunks; throws ``CryptoError/io(path:reason:)`` when the file cannot
     /// be opened, is not a regular file, or a read fails.
-    public static func hex(fileAt url: URL) throws(CryptoError) -> String {
+    package static func hex(fileAt url: URL) throws(CryptoError) -> String {
         try FileHash(filePath: url.path).hex
     }
 
     /// ``hex(fileAt:)`` for a file-system path (no `URL` to build per file when hashing many).
-    public static func hex(filePath path: String) throws(CryptoError) -> String {
+    package static func hex(filePath path: String) throws(CryptoError) -> String {
         try FileHash(filePath: path).hex
     }
 }
 
 /// The SHA-256 digest and size of one file (a record's file entry, with its path, is
 /// RefereeRunner's `FileDigest`).
-public struct FileHash: Hashable, Sendable {
+package struct FileHash: Hashable, Sendable {
     /// 64 lowercase hex characters.
-    public var hex: String
+    package var hex: String
     /// Bytes hashed.
-    public var byteCount: UInt64
+    package var byteCount: UInt64
 
     /// Streams the file at `url` through SHA-256 (see ``SHA256/hex(fileAt:)``).
-    public init(fileAt url: URL) throws(CryptoError) {
+    package init(fileAt url: URL) throws(CryptoError) {
         try self.init(filePath: url.path)
     }
 
     /// Streams the file at `path` through SHA-256 (see ``SHA256/hex(fileAt:)``). Opened without
     /// blocking and refused unless a regular file (a FIFO subject would otherwise block `open`
     /// forever).
-    public init(filePath path: String) throws(CryptoError) {
+    package init(filePath path: String) throws(CryptoError) {
         let fd: Int32
         do {
             fd = try EvidenceFile.openDescriptor(URL(fileURLWithPath: path))
@@ -92,11 +92,11 @@ public struct FileHash: Hashable, Sendable {
 
 /// An incremental SHA-256 computation. Feed bytes with ``update(_:)`` then call
 /// ``finalize()`` once; a hasher is not reusable and not shared between threads.
-public final class SHA256Hasher {
+package final class SHA256Hasher {
     private let context: DigestContext
     private var finished = false
 
-    public init() throws(CryptoError) {
+    package init() throws(CryptoError) {
         context = try DigestContext(operation: "SHA-256 init")
         guard EVP_DigestInit_ex(context.pointer, EVP_sha256(), nil) == 1 else {
             throw OpenSSLErrors.failure("SHA-256 init")
@@ -104,7 +104,7 @@ public final class SHA256Hasher {
     }
 
     /// Adds `bytes` to the digest.
-    public func update(_ bytes: UnsafeRawBufferPointer) throws(CryptoError) {
+    package func update(_ bytes: UnsafeRawBufferPointer) throws(CryptoError) {
         precondition(!finished, "SHA256Hasher used after finalize()")
         guard bytes.count > 0 else { return }
         guard EVP_DigestUpdate(context.pointer, bytes.baseAddress, bytes.count) == 1 else {
@@ -113,7 +113,7 @@ public final class SHA256Hasher {
     }
 
     /// Adds `data` to the digest.
-    public func update(_ data: Data) throws(CryptoError) {
+    package func update(_ data: Data) throws(CryptoError) {
         let ok = data.withUnsafeBytes { raw in
             raw.count == 0 || EVP_DigestUpdate(context.pointer, raw.baseAddress, raw.count) == 1
         }
@@ -121,7 +121,7 @@ public final class SHA256Hasher {
     }
 
     /// The 32-byte digest of everything added. Call once.
-    public func finalize() throws(CryptoError) -> [UInt8] {
+    package func finalize() throws(CryptoError) -> [UInt8] {
         precondition(!finished, "SHA256Hasher.finalize() called twice")
         finished = true
         var out = [UInt8](repeating: 0, count: 32)

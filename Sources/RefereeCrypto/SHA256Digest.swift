@@ -2,16 +2,16 @@ import COpenSSL
 
 /// A SHA-256 digest held inline (32 bytes, no allocation), for code that hashes many small
 /// inputs, such as trace lines.
-public struct SHA256Digest: Hashable, Sendable {
-    public var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+package struct SHA256Digest: Hashable, Sendable {
+    package var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
 
     /// The digest of 32 zero bytes (hex: 64 zeros).
-    public static let zero = SHA256Digest()
+    package static let zero = SHA256Digest()
 
-    public init() {}
+    package init() {}
 
     /// Parses 64 hex digits, either case; nil for anything else (another length, a non-hex byte).
-    public init?(hexUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+    package init?(hexUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 64, let base = bytes.baseAddress else { return nil }
         /// 16 hex digits at `p` as a number; nil on a non-hex byte.
         func word(_ p: UnsafePointer<UInt8>) -> UInt64? {
@@ -45,14 +45,14 @@ public struct SHA256Digest: Hashable, Sendable {
     }
 
     /// Parses the 64 hex digits of `text` (see ``init(hexUTF8:)``).
-    public init?(hex text: String) {
+    package init?(hex text: String) {
         var text = text
         guard let d = text.withUTF8({ SHA256Digest(hexUTF8: $0) }) else { return nil }
         self = d
     }
 
     /// 64 lowercase hex digits.
-    public var hex: String {
+    package var hex: String {
         var out = ""
         out.reserveCapacity(64)
         for w in [w0, w1, w2, w3] {
@@ -66,11 +66,11 @@ public struct SHA256Digest: Hashable, Sendable {
 
 /// Hashes many small inputs one after the other with one reused libcrypto context (no
 /// allocation per input). Not shared between threads.
-public final class SHA256LineHasher {
+package final class SHA256LineHasher {
     private let context: DigestContext
     private let md: OpaquePointer
 
-    public init() throws(CryptoError) {
+    package init() throws(CryptoError) {
         context = try DigestContext(operation: "SHA-256 init")
         // Fetched once: passing the legacy EVP_sha256() to every init makes OpenSSL 3 look the
         // implementation up (under a lock) each time.
@@ -81,7 +81,7 @@ public final class SHA256LineHasher {
     deinit { EVP_MD_free(md) }
 
     /// The SHA-256 digest of `bytes`.
-    public func digest(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+    package func digest(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
         var raw: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var length: UInt32 = 0
         let ok = withUnsafeMutableBytes(of: &raw) { out -> Bool in

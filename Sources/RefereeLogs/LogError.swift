@@ -1,5 +1,5 @@
 /// Errors reading evidence files. Rule problems are not errors: they become findings.
-public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file or folder does not exist or cannot be read.
     case unreadable(path: String, reason: String)
     /// A JSON file is not valid JSON, or a field has the wrong type.
@@ -7,7 +7,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The path is neither a log file nor a record folder.
     case notEvidence(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason):
             return "\(path): cannot read: \(reason)"

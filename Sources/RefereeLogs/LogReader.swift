@@ -10,16 +10,16 @@ import RefereeCore
 /// Damaged content is never an error: lines over the cap, invalid UTF-8 and NUL bytes become
 /// notes, and a file with no run in it gives a `LogFile` with zero runs and a note. Only a file
 /// that cannot be opened or is a directory throws.
-public struct LogReader: Sendable {
+package struct LogReader: Sendable {
     /// Lines longer than this many bytes are cut (their start is read, the rest skipped).
-    public var maxLineBytes: Int
+    package var maxLineBytes: Int
 
-    public init(maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
+    package init(maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
         self.maxLineBytes = maxLineBytes
     }
 
     /// Reads `url`; `displayPath` is the path reported in locations (defaults to `url.path`).
-    public func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
+    package func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
         var runs: [RunLog] = []
         var file = try read(url, displayPath: displayPath) { runs.append($0) }
         file.runs = runs
@@ -30,7 +30,7 @@ public struct LogReader: Sendable {
     /// keeping none: the reader's memory is bounded by the largest single run (its capped step
     /// curve and eval lines), however many runs the file appends, and its time is linear in the
     /// file's size. The `LogFile` returned has `runs` empty; its notes and counts are complete.
-    public func read(_ url: URL, displayPath: String? = nil, eachRun: (RunLog) -> Void) throws(LogError) -> LogFile {
+    package func read(_ url: URL, displayPath: String? = nil, eachRun: (RunLog) -> Void) throws(LogError) -> LogFile {
         let path = displayPath ?? url.path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {

@@ -2,22 +2,22 @@ import Foundation
 import RefereeCore
 
 /// The files of a record folder, classified. Paths are relative to `root`.
-public struct RecordFolder: Sendable {
-    public var root: URL
+package struct RecordFolder: Sendable {
+    package var root: URL
     /// `track_10min_16mb` / `track_non_record_16mb` when the folder sits under such a folder.
-    public var track: String?
+    package var track: String?
     /// Log files (train*.log, *.txt logs, logs/…), sorted.
-    public var logFiles: [String]
+    package var logFiles: [String]
     /// submission*.json, when present.
-    public var submissionFile: String?
+    package var submissionFile: String?
     /// Python scripts (train_gpt.py and friends).
-    public var scripts: [String]
+    package var scripts: [String]
     /// SentencePiece models.
-    public var tokenizers: [String]
+    package var tokenizers: [String]
     /// Every regular file under the folder, sorted.
-    public var allFiles: [String]
+    package var allFiles: [String]
 
-    public init(root: URL, track: String?, logFiles: [String], submissionFile: String?, scripts: [String], tokenizers: [String], allFiles: [String]) {
+    package init(root: URL, track: String?, logFiles: [String], submissionFile: String?, scripts: [String], tokenizers: [String], allFiles: [String]) {
         self.root = root
         self.track = track
         self.logFiles = logFiles

@@ -1,7 +1,7 @@
 import RefereeCore
 
 /// What kind of evaluation a metric line reports. Only `.final` lines can be a run's score.
-public enum EvalKind: String, Codable, Sendable {
+package enum EvalKind: String, Codable, Sendable {
     /// An evaluation of the reloaded (quantised, compressed) artifact after the size line.
     case final
     /// A line the script itself labels diagnostic.
@@ -15,19 +15,19 @@ public enum EvalKind: String, Codable, Sendable {
 }
 
 /// One metric line carrying a val_bpb.
-public struct EvalLine: Codable, Hashable, Sendable {
+package struct EvalLine: Codable, Hashable, Sendable {
     /// The line's label, e.g. `final_int8_zlib_roundtrip_exact` or `legal_ttt_exact`.
-    public var label: String
-    public var valLoss: Double?
-    public var valBPB: Double
+    package var label: String
+    package var valLoss: Double?
+    package var valBPB: Double
     /// Decimal places printed for val_bpb (8 for the `_exact` lines).
-    public var decimals: Int
+    package var decimals: Int
     /// Evaluation time reported on the line, in milliseconds.
-    public var evalTimeMs: Double?
-    public var kind: EvalKind
-    public var location: SourceLocation
+    package var evalTimeMs: Double?
+    package var kind: EvalKind
+    package var location: SourceLocation
 
-    public init(label: String, valLoss: Double?, valBPB: Double, decimals: Int, evalTimeMs: Double?, kind: EvalKind, location: SourceLocation) {
+    package init(label: String, valLoss: Double?, valBPB: Double, decimals: Int, evalTimeMs: Double?, kind: EvalKind, location: SourceLocation) {
         self.label = label
         self.valLoss = valLoss
         self.valBPB = valBPB
@@ -39,16 +39,16 @@ public struct EvalLine: Codable, Hashable, Sendable {
 }
 
 /// One point of the training curve.
-public struct StepPoint: Codable, Hashable, Sendable {
-    public var step: Int
-    public var totalSteps: Int?
-    public var trainLoss: Double?
-    public var valLoss: Double?
-    public var valBPB: Double?
-    public var trainTimeMs: Double?
-    public var line: Int
+package struct StepPoint: Codable, Hashable, Sendable {
+    package var step: Int
+    package var totalSteps: Int?
+    package var trainLoss: Double?
+    package var valLoss: Double?
+    package var valBPB: Double?
+    package var trainTimeMs: Double?
+    package var line: Int
 
-    public init(step: Int, totalSteps: Int? = nil, trainLoss: Double? = nil, valLoss: Double? = nil, valBPB: Double? = nil, trainTimeMs: Double? = nil, line: Int) {
+    package init(step: Int, totalSteps: Int? = nil, trainLoss: Double? = nil, valLoss: Double? = nil, valBPB: Double? = nil, trainTimeMs: Double? = nil, line: Int) {
         self.step = step
         self.totalSteps = totalSteps
         self.trainLoss = trainLoss
@@ -60,10 +60,10 @@ public struct StepPoint: Codable, Hashable, Sendable {
 }
 
 /// A byte count read from a size line, with where it was read.
-public struct ByteCount: Codable, Hashable, Sendable {
-    public var bytes: Int
-    public var location: SourceLocation
-    public init(bytes: Int, location: SourceLocation) {
+package struct ByteCount: Codable, Hashable, Sendable {
+    package var bytes: Int
+    package var location: SourceLocation
+    package init(bytes: Int, location: SourceLocation) {
         self.bytes = bytes
         self.location = location
     }
@@ -71,19 +71,19 @@ public struct ByteCount: Codable, Hashable, Sendable {
 
 /// The size lines of a run. `artifactBytes` is the submission total (code + compressed model),
 /// never the raw fp checkpoint that the baseline's first `Total submission size:` line reports.
-public struct SizeReport: Codable, Hashable, Sendable {
-    public var codeBytes: ByteCount?
-    public var codeBytesCompressed: ByteCount?
-    public var modelBytes: ByteCount?
-    public var artifactBytes: ByteCount?
+package struct SizeReport: Codable, Hashable, Sendable {
+    package var codeBytes: ByteCount?
+    package var codeBytesCompressed: ByteCount?
+    package var modelBytes: ByteCount?
+    package var artifactBytes: ByteCount?
     /// Artifact size when the log prints megabytes only (`artifact:15.92MB …`); never a byte count.
-    public var artifactMB: Double?
-    public var artifactMBLocation: SourceLocation?
+    package var artifactMB: Double?
+    package var artifactMBLocation: SourceLocation?
     /// An artifact size line whose number is no byte count (`budget:1e30/16000000`: negative,
     /// fractional or ≥ 9e15), as printed; nil when none. Never converted to an integer.
-    public var rejectedArtifactSize: String?
-    public var rejectedArtifactSizeLocation: SourceLocation?
-    public init(codeBytes: ByteCount? = nil, codeBytesCompressed: ByteCount? = nil, modelBytes: ByteCount? = nil, artifactBytes: ByteCount? = nil) {
+    package var rejectedArtifactSize: String?
+    package var rejectedArtifactSizeLocation: SourceLocation?
+    package init(codeBytes: ByteCount? = nil, codeBytesCompressed: ByteCount? = nil, modelBytes: ByteCount? = nil, artifactBytes: ByteCount? = nil) {
         self.codeBytes = codeBytes
         self.codeBytesCompressed = codeBytesCompressed
         self.modelBytes = modelBytes
@@ -94,12 +94,12 @@ public struct SizeReport: Codable, Hashable, Sendable {
 }
 
 /// GPUs seen in the log's `nvidia-smi` table (or declared hardware line).
-public struct GPUInfo: Codable, Hashable, Sendable {
+package struct GPUInfo: Codable, Hashable, Sendable {
     /// Model name as printed, e.g. `NVIDIA H100 80GB HBM3`.
-    public var model: String
-    public var count: Int
-    public var location: SourceLocation
-    public init(model: String, count: Int, location: SourceLocation) {
+    package var model: String
+    package var count: Int
+    package var location: SourceLocation
+    package init(model: String, count: Int, location: SourceLocation) {
         self.model = model
         self.count = count
         self.location = location
@@ -107,53 +107,53 @@ public struct GPUInfo: Codable, Hashable, Sendable {
 }
 
 /// The eval line chosen as a run's score, and why.
-public struct ScoreChoice: Codable, Hashable, Sendable {
-    public var eval: EvalLine
+package struct ScoreChoice: Codable, Hashable, Sendable {
+    package var eval: EvalLine
     /// A sentence saying why this line (e.g. "last 8-decimal eval after the size line at :1234").
-    public var reason: String
-    public init(eval: EvalLine, reason: String) {
+    package var reason: String
+    package init(eval: EvalLine, reason: String) {
         self.eval = eval
         self.reason = reason
     }
 }
 
 /// One run extracted from a log file. A file may hold several appended runs.
-public struct RunLog: Codable, Hashable, Sendable {
+package struct RunLog: Codable, Hashable, Sendable {
     /// Path of the log file as given (or relative to the record folder).
-    public var file: String
+    package var file: String
     /// 0-based index of the run inside the file.
-    public var runIndex: Int
-    public var firstLine: Int
-    public var lastLine: Int
+    package var runIndex: Int
+    package var firstLine: Int
+    package var lastLine: Int
     /// Seed from the logged hyperparameters (never from the file name).
-    public var seed: Int?
-    public var seedLocation: SourceLocation?
-    public var worldSize: Int?
+    package var seed: Int?
+    package var seedLocation: SourceLocation?
+    package var worldSize: Int?
     /// Where the world size was read.
-    public var worldSizeLocation: SourceLocation?
-    public var gpu: GPUInfo?
-    public var steps: [StepPoint]
+    package var worldSizeLocation: SourceLocation?
+    package var gpu: GPUInfo?
+    package var steps: [StepPoint]
     /// Training wall-clock in ms (`train_time:600038ms`, the last one of the training loop).
-    public var trainTimeMs: Double?
-    public var trainTimeLocation: SourceLocation?
+    package var trainTimeMs: Double?
+    package var trainTimeLocation: SourceLocation?
     /// True when the run printed `stopping_early: wallclock_cap …`.
-    public var stoppedAtWallclockCap: Bool
-    public var evals: [EvalLine]
-    public var sizes: SizeReport
+    package var stoppedAtWallclockCap: Bool
+    package var evals: [EvalLine]
+    package var sizes: SizeReport
     /// `total_eval_time:455.1s` when printed, in ms.
-    public var totalEvalTimeMs: Double?
+    package var totalEvalTimeMs: Double?
     /// First and last unix timestamps when lines carry them (seconds).
-    public var firstTimestamp: Double?
-    public var lastTimestamp: Double?
+    package var firstTimestamp: Double?
+    package var lastTimestamp: Double?
     /// The source code the script wrote into its log, exactly as embedded, when present.
-    public var embeddedSource: String?
-    public var embeddedSourceLines: ClosedRange<Int>?
+    package var embeddedSource: String?
+    package var embeddedSourceLines: ClosedRange<Int>?
     /// The score of the run, nil when no eligible line exists.
-    public var score: ScoreChoice?
+    package var score: ScoreChoice?
     /// Problems met while reading (truncated or invalid lines…), each with its line.
-    public var notes: [String]
+    package var notes: [String]
 
-    public init(file: String, runIndex: Int, firstLine: Int, lastLine: Int) {
+    package init(file: String, runIndex: Int, firstLine: Int, lastLine: Int) {
         self.file = file
         self.runIndex = runIndex
         self.firstLine = firstLine
@@ -180,14 +180,14 @@ public struct RunLog: Codable, Hashable, Sendable {
 }
 
 /// A log file and the runs found in it.
-public struct LogFile: Codable, Hashable, Sendable {
-    public var path: String
-    public var byteCount: UInt64
-    public var lineCount: Int
-    public var runs: [RunLog]
+package struct LogFile: Codable, Hashable, Sendable {
+    package var path: String
+    package var byteCount: UInt64
+    package var lineCount: Int
+    package var runs: [RunLog]
     /// Problems with the file as a whole (binary content, no run found…).
-    public var notes: [String]
-    public init(path: String, byteCount: UInt64, lineCount: Int, runs: [RunLog], notes: [String]) {
+    package var notes: [String]
+    package init(path: String, byteCount: UInt64, lineCount: Int, runs: [RunLog], notes: [String]) {
         self.path = path
         self.byteCount = byteCount
         self.lineCount = lineCount

@@ -7,10 +7,10 @@ import RefereeCore
 /// pre-quantisation, in-training and progress lines never count), take the last one; when it has
 /// fewer than 8 decimals and an 8-decimal twin exists (same label family, same value at the shorter
 /// precision — `legal_ttt` / `legal_ttt_exact`), take the twin.
-public enum ScoreSelector {
+package enum ScoreSelector {
     /// Chooses the score, or nil when no eligible eval exists. `artifactLine` is where the
     /// artifact size was read; nil means the log has no size line (the reason says so).
-    public static func choose(from evals: [EvalLine], artifactLine: SourceLocation?) -> ScoreChoice? {
+    package static func choose(from evals: [EvalLine], artifactLine: SourceLocation?) -> ScoreChoice? {
         let after = evals.filter { e in
             e.kind == .final && (artifactLine.map { e.location.line > $0.line } ?? true)
         }

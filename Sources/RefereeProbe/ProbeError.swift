@@ -1,6 +1,6 @@
 /// Errors that stop a probe run (bad record, no shard, no interpreter). A submission without
 /// the eval entry point is not an error: its probe rules are `unverifiable`.
-public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An input path (record, data, shard) is missing or not in the expected format.
     case badInput(path: String, reason: String)
     /// A file could not be read or written.
@@ -8,7 +8,7 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The child process could not be started.
     case launch(command: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badInput(let path, let reason): return "\(path): \(reason)"
         case .io(let path, let reason): return "\(path): \(reason)"

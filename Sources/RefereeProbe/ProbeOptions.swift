@@ -1,34 +1,34 @@
 import Foundation
 
 /// What `referee probe` needs to probe one record.
-public struct ProbeOptions: Sendable {
+package struct ProbeOptions: Sendable {
     /// The record folder (where `probes.json` is written by default).
-    public var record: URL
+    package var record: URL
     /// Folder the entry point runs in, where the artifact is (default: `record`).
-    public var submission: URL?
+    package var submission: URL?
     /// Folder holding `fineweb_val_*.bin` (the first shard in name order is probed).
-    public var dataPath: URL
+    package var dataPath: URL
     /// SentencePiece model passed to the child as `TOKENIZER_PATH`, when given.
-    public var tokenizerPath: URL?
+    package var tokenizerPath: URL?
     /// How many random positions get their full distribution dumped (the flip position is added).
-    public var positions: Int
+    package var positions: Int
     /// Seed of the random draws; nil draws one from the system generator (it is recorded).
-    public var seed: UInt64?
+    package var seed: UInt64?
     /// Where to write the report (default `record/probes.json`).
-    public var out: URL?
+    package var out: URL?
     /// Script run with `python3` in `submission` (default `train_gpt.py`); an absolute path is
     /// run as is, still with `submission` as the working directory.
-    public var script: String
+    package var script: String
     /// Python interpreter name or path (default `python3`).
-    public var python: String
+    package var python: String
     /// Folders prepended to the child's PYTHONPATH (the repository's `python/` folder).
-    public var pythonPath: [URL]
+    package var pythonPath: [URL]
     /// Seconds one eval run may take before it is killed.
-    public var timeout: TimeInterval
+    package var timeout: TimeInterval
     /// Run every evaluation in Referee's sandbox when the kernel allows it (default true).
-    public var sandbox: Bool = true
+    package var sandbox: Bool = true
 
-    public init(record: URL, submission: URL? = nil, dataPath: URL, tokenizerPath: URL? = nil, positions: Int = 8,
+    package init(record: URL, submission: URL? = nil, dataPath: URL, tokenizerPath: URL? = nil, positions: Int = 8,
                 seed: UInt64? = nil, out: URL? = nil, script: String = "train_gpt.py", python: String = "python3",
                 pythonPath: [URL] = [], timeout: TimeInterval = 600) {
         self.record = record
@@ -46,7 +46,7 @@ public struct ProbeOptions: Sendable {
 
     /// The repository's `python/` folder (holding `referee_probe.py`), searched upward from
     /// `start`; nil when none is found.
-    public static func findPythonHelper(from start: URL) -> URL? {
+    package static func findPythonHelper(from start: URL) -> URL? {
         var url = start.standardizedFileURL
         while true {
             let candidate = url.appendingPathComponent("python")

@@ -7,11 +7,11 @@ import RefereeTrace
 /// Runs the black-box probes on a record: control twice (noise), suffix perturbed after a
 /// random cut (prefix invariance), one future target flipped (target flip), dumped full
 /// distributions (normalisation). Positions are drawn only after the artifact was hashed.
-public enum Prober {
+package enum Prober {
     /// Probes `options.record` and returns the report (not yet written; see ``write(_:to:)``).
     /// Throws for unusable input (no data, unreadable shard, no interpreter); a submission that
     /// lacks the entry point gives a report with `entryPoint == false`.
-    public static func probe(_ options: ProbeOptions) throws(ProbeError) -> ProbeReport {
+    package static func probe(_ options: ProbeOptions) throws(ProbeError) -> ProbeReport {
         let submission = options.submission ?? options.record
         var report = ProbeReport(directory: options.record.path)
         report.submission = submission.path
@@ -169,7 +169,7 @@ public enum Prober {
     }
 
     /// Writes `report` as canonical JSON (sorted keys), atomically.
-    public static func write(_ report: ProbeReport, to url: URL) throws(ProbeError) {
+    package static func write(_ report: ProbeReport, to url: URL) throws(ProbeError) {
         do {
             let data = try CanonicalJSON.encode(report)
             try AtomicFile.write(data, to: url)

@@ -5,12 +5,12 @@ import RefereeCore
 /// The `referee audit --format json` document (schema `referee.audit/v1`, documented in
 /// docs/audit.md). Keys are snake_case and sorted; absent values are `null`, never omitted, so
 /// the set of keys is stable.
-public enum AuditJSONReport {
+package enum AuditJSONReport {
     /// The schema identifier written at the top of every document.
-    public static let schema = "referee.audit/v1"
+    package static let schema = "referee.audit/v1"
 
     /// Encodes `audits` as pretty, sorted-key JSON ending with a newline.
-    public static func render(_ audits: [RecordAudit]) -> Data {
+    package static func render(_ audits: [RecordAudit]) -> Data {
         // Encoding plain value types cannot fail; a failure here is a programming error.
         (try? CanonicalJSON.encode(Document(audits))) ?? Data("{}\n".utf8)
     }
@@ -18,13 +18,13 @@ public enum AuditJSONReport {
     /// Writes the document ``render(_:)`` gives, one record at a time, so that auditing many
     /// paths holds one record in memory, not all of them: the bytes of `record` calls, in order,
     /// followed by those of `end()`, equal `render` of the same audits (tested).
-    public struct Stream: Sendable {
+    package struct Stream: Sendable {
         private var count = 0
 
-        public init() {}
+        package init() {}
 
         /// The bytes that add `audit` to the document.
-        public mutating func record(_ audit: RecordAudit) -> Data {
+        package mutating func record(_ audit: RecordAudit) -> Data {
             let encoded = (try? CanonicalJSON.encoder().encode(Record(audit))) ?? Data("{}".utf8)
             var out = [UInt8](count == 0 ? "{\n  \"records\" : [\n".utf8 : ",\n".utf8)
             out.reserveCapacity(encoded.count + encoded.count / 4 + 32)
@@ -44,7 +44,7 @@ public enum AuditJSONReport {
         }
 
         /// The bytes that close the document.
-        public func end() -> Data {
+        package func end() -> Data {
             if count == 0 { return render([]) }
             return Data("\n  ],\n  \"schema\" : \"\(AuditJSONReport.schema)\"\n}\n".utf8)
         }
@@ -60,7 +60,7 @@ public enum AuditJSONReport {
         var audit: RecordAudit
         init(_ audit: RecordAudit) { self.audit = audit }
         enum K: String, CodingKey { case path, track, rules_version, rules_digest, score, score_measured, verdict, runs, results }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(audit.path, forKey: .path)
             try c.encode(audit.track, forKey: .track)
@@ -81,7 +81,7 @@ public enum AuditJSONReport {
             case file, run_index, seed, score, score_line, score_label, val_loss, train_time_ms, eval_time_ms
             case code_bytes, artifact_bytes, gpu, gpu_count, duplicate_of
         }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(run.file, forKey: .file)
             try c.encode(run.runIndex, forKey: .run_index)
@@ -104,7 +104,7 @@ public enum AuditJSONReport {
         var result: RuleResult
         init(_ result: RuleResult) { self.result = result }
         enum K: String, CodingKey { case id, status, severity, message, evidence, evidence_source }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(result.id, forKey: .id)
             try c.encode(result.status.rawValue, forKey: .status)
@@ -119,7 +119,7 @@ public enum AuditJSONReport {
         var evidence: Evidence
         init(_ evidence: Evidence) { self.evidence = evidence }
         enum K: String, CodingKey { case file, line, detail }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(evidence.location?.file, forKey: .file)
             try c.encode(evidence.location.flatMap { $0.line > 0 ? $0.line : nil }, forKey: .line)

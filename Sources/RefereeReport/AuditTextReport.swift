@@ -5,25 +5,25 @@ import RefereeCore
 /// The human-readable audit: per record a header with the verdict and score, a table of runs
 /// with budgets used as a percentage of their caps, then one line per rule with its status and
 /// evidence as file:line (unverifiable rules with the same cause share one entry: ``RuleRows``).
-public struct AuditTextReport: Sendable {
+package struct AuditTextReport: Sendable {
     /// Caps used for the percentage columns (from the rule set when given).
-    public var maxBytes: Double
-    public var maxTrainSeconds: Double
-    public var maxEvalSeconds: Double
+    package var maxBytes: Double
+    package var maxTrainSeconds: Double
+    package var maxEvalSeconds: Double
     /// Evidence lines shown per failed or unverifiable rule before "… N more".
-    public var evidenceLimit = 6
+    package var evidenceLimit = 6
 
-    public init(rules: RuleSet? = nil) {
+    package init(rules: RuleSet? = nil) {
         maxBytes = rules?.rule("size.artifact-cap")?.thresholds["max_bytes"] ?? 16_000_000
         maxTrainSeconds = rules?.rule("time.train")?.thresholds["max_seconds"] ?? 600
         maxEvalSeconds = rules?.rule("time.eval")?.thresholds["max_seconds"] ?? 600
     }
 
-    public func render(_ audits: [RecordAudit]) -> String {
+    package func render(_ audits: [RecordAudit]) -> String {
         audits.map(render).joined(separator: "\n")
     }
 
-    public func render(_ audit: RecordAudit) -> String {
+    package func render(_ audit: RecordAudit) -> String {
         var out = "\(audit.path)\n"
         let distinct = audit.runs.filter { $0.duplicateOf == nil }
         let score = audit.score.map { String(format: "%.8f", $0) } ?? "none"

@@ -1,3 +1,4 @@
+import RefereeCore
 import Foundation
 import RefereeAudit
 
@@ -5,8 +6,8 @@ import RefereeAudit
 /// error rule, `::warning …` for each failed warning, `::notice …` for each cause of
 /// unverifiable rules (rules with the same message share one notice, titled with their ids).
 /// Passing rules print nothing.
-public enum GitHubAnnotations {
-    public static func render(_ audits: [RecordAudit]) -> String {
+package enum GitHubAnnotations {
+    package static func render(_ audits: [RecordAudit]) -> String {
         var out = ""
         for audit in audits {
             for row in RuleRows.rows(audit.results) where row.result.status != .pass {
@@ -34,14 +35,14 @@ public enum GitHubAnnotations {
     }
 
     /// Escapes a command's message (`%`, CR, LF).
-    public static func data(_ s: String) -> String {
+    package static func data(_ s: String) -> String {
         s.replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "\r", with: "%0D")
             .replacingOccurrences(of: "\n", with: "%0A")
     }
 
     /// Escapes a property value (also `:` and `,`).
-    public static func property(_ s: String) -> String {
+    package static func property(_ s: String) -> String {
         data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }

@@ -4,8 +4,8 @@ import RefereeAudit
 /// JUnit XML for CI: one `<testsuite>` per record, one `<testcase>` per rule. A failed
 /// error-severity rule is a `<failure>`; an unverifiable rule is `<skipped>`; a failed warning
 /// passes with its message in `<system-out>`.
-public enum JUnitReport {
-    public static func render(_ audits: [RecordAudit]) -> String {
+package enum JUnitReport {
+    package static func render(_ audits: [RecordAudit]) -> String {
         var total = 0, failures = 0, skipped = 0
         var suites = ""
         for audit in audits {
@@ -53,5 +53,5 @@ public enum JUnitReport {
     }
 
     /// Escapes text for XML attributes and content (``XMLEscape``).
-    public static func xml(_ s: String) -> String { XMLEscape.escape(s) }
+    package static func xml(_ s: String) -> String { XMLEscape.escape(s) }
 }

@@ -1,5 +1,5 @@
 /// Errors generating or writing reports. Rule failures are not errors: they are in the audit.
-public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file could not be read or written.
     case io(path: String, reason: String)
     /// `--date` is not `YYYY-MM-DD`.
@@ -11,7 +11,7 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A submission.json field has no value: neither a flag nor the existing submission.json gives one.
     case missingMetadata(field: String, flag: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .io(let path, let reason): return "\(path): \(reason)"
         case .badDate(let value):

@@ -1,6 +1,6 @@
 /// Errors that stop a run before it starts (bad record, missing interpreter, unwritable output).
 /// A child's exit, crash or timeout is a result value (``SeedOutcome``), not an error.
-public enum RunnerError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum RunnerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The record folder, a flag or an input file is not usable.
     case badInput(path: String, reason: String)
     /// The child could not be started at all.
@@ -8,7 +8,7 @@ public enum RunnerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An output file could not be written.
     case io(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badInput(let path, let reason): return "\(path): \(reason)"
         case .launch(let command, let reason): return "cannot start \(command): \(reason)"

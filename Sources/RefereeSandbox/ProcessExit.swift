@@ -1,14 +1,14 @@
 import CRefereeShims
 
 /// How a child ended, as `waitpid` reported it.
-public enum ProcessExit: Sendable, Hashable, Codable, CustomStringConvertible {
+package enum ProcessExit: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Exited by itself with this code.
     case exited(Int32)
     /// Ended by this signal.
     case signaled(Int32)
 
     /// Decodes a raw `waitpid` status.
-    public init(waitStatus status: Int32) {
+    package init(waitStatus status: Int32) {
         if referee_wifexited(status) != 0 {
             self = .exited(referee_wexitstatus(status))
         } else {
@@ -16,7 +16,7 @@ public enum ProcessExit: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): return "exit \(code)"
         case .signaled(let sig): return "signal \(sig)"
@@ -24,11 +24,11 @@ public enum ProcessExit: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The signal that ended the process, 0 when it exited by itself.
-    public var signalNumber: Int32 {
+    package var signalNumber: Int32 {
         if case .signaled(let sig) = self { return sig }
         return 0
     }
 
     /// True for `exit 0`.
-    public var succeeded: Bool { self == .exited(0) }
+    package var succeeded: Bool { self == .exited(0) }
 }

@@ -1,5 +1,5 @@
 /// One mount of a sandbox's file system, applied in the child's own mount namespace.
-public enum SandboxMount: Sendable, Hashable, Codable {
+package enum SandboxMount: Sendable, Hashable, Codable {
     /// `source` (a folder or a regular file) appears read-only at `target`.
     case readOnly(source: String, target: String)
     /// `source` (a folder) appears writable at `target`: the only writable host paths.
@@ -11,7 +11,7 @@ public enum SandboxMount: Sendable, Hashable, Codable {
     case hidden(target: String)
 
     /// The path inside the sandbox.
-    public var target: String {
+    package var target: String {
         switch self {
         case .readOnly(_, let t), .writable(_, let t), .tmpfs(let t), .hidden(let t): return t
         }
@@ -22,12 +22,12 @@ public enum SandboxMount: Sendable, Hashable, Codable {
 /// namespace with loopback only when `isolateNetwork`; every existing mount read-only when
 /// `readOnlyRoot`; then `mounts`, in order (hidden paths first, then tmpfs, then binds, whatever
 /// their order in the list; binds in list order, so a file bind may sit inside a folder bind).
-public struct SandboxPolicy: Sendable, Hashable, Codable {
-    public var isolateNetwork: Bool
-    public var readOnlyRoot: Bool
-    public var mounts: [SandboxMount]
+package struct SandboxPolicy: Sendable, Hashable, Codable {
+    package var isolateNetwork: Bool
+    package var readOnlyRoot: Bool
+    package var mounts: [SandboxMount]
 
-    public init(isolateNetwork: Bool = true, readOnlyRoot: Bool = true, mounts: [SandboxMount] = []) {
+    package init(isolateNetwork: Bool = true, readOnlyRoot: Bool = true, mounts: [SandboxMount] = []) {
         self.isolateNetwork = isolateNetwork
         self.readOnlyRoot = readOnlyRoot
         self.mounts = mounts
@@ -35,5 +35,5 @@ public struct SandboxPolicy: Sendable, Hashable, Codable {
 
     /// The tmpfs mounts every sandbox needs: a private `/tmp` (Python and PyTorch caches, and the
     /// parent of the sandbox's own mount points) and a private `/dev/shm` (NCCL, DataLoader workers).
-    public static let privateScratch: [SandboxMount] = [.tmpfs(target: "/tmp"), .tmpfs(target: "/dev/shm")]
+    package static let privateScratch: [SandboxMount] = [.tmpfs(target: "/tmp"), .tmpfs(target: "/dev/shm")]
 }

@@ -3,15 +3,15 @@ import Glibc
 #endif
 
 /// Which protections the kernel grants here, found by starting `true` in a full sandbox.
-public struct SandboxProbe: Sendable, Hashable, Codable {
+package struct SandboxProbe: Sendable, Hashable, Codable {
     /// True when a sandbox with every protection started and exited 0.
-    public var applied: Bool
+    package var applied: Bool
     /// Why not, when not: the failed step and the system's reason.
-    public var reason: String?
+    package var reason: String?
 
     /// Starts `/bin/true` (or `true` on PATH) with new mount, PID, IPC, UTS and network
     /// namespaces, a read-only root and private `/tmp` and `/dev/shm`. Takes a few milliseconds.
-    public static func probe() -> SandboxProbe {
+    package static func probe() -> SandboxProbe {
         do {
             let child = try SpawnedChild.spawn(executable: "true", arguments: [], environment: ["PATH": "/usr/bin:/bin"],
                                                workingDirectory: "/", sandbox: SandboxPolicy(mounts: SandboxPolicy.privateScratch))

@@ -11,21 +11,21 @@ import Glibc
 /// and SIGHUP to every process of the namespace; SIGKILL to it ends them all, and so does its
 /// own exit once the command has exited. The caller owns the descriptors: close them with
 /// ``close()`` after reaping `pid`, and read the command's own status with ``commandExit(initStatus:)``.
-public struct SpawnedChild: Sendable {
+package struct SpawnedChild: Sendable {
     /// The process Referee waits for and signals (its own process group leader).
-    public let pid: pid_t
+    package let pid: pid_t
     /// The read end of the stdout+stderr pipe, non-blocking.
-    public let outputFD: Int32
+    package let outputFD: Int32
     /// Sandbox only: where the init writes the command's wait status before it exits.
-    public let statusFD: Int32?
+    package let statusFD: Int32?
     /// Sandbox only: the write end of the lifeline; while it is open the sandbox lives.
-    public let lifelineFD: Int32?
+    package let lifelineFD: Int32?
     /// Whether the child runs in namespaces.
-    public var sandboxed: Bool { statusFD != nil }
+    package var sandboxed: Bool { statusFD != nil }
 
     /// The command's exit: with a sandbox, the status its init passed on (the init's own status
     /// when it passed none, e.g. because it was killed); without, `initStatus` itself.
-    public func commandExit(initStatus: Int32) -> ProcessExit {
+    package func commandExit(initStatus: Int32) -> ProcessExit {
         guard let statusFD else { return ProcessExit(waitStatus: initStatus) }
         var status: Int32 = 0
         let n = withUnsafeMutableBytes(of: &status) { read(statusFD, $0.baseAddress, $0.count) }
@@ -34,7 +34,7 @@ public struct SpawnedChild: Sendable {
 
     /// Closes the output pipe, the status pipe and the lifeline (which ends the sandbox if its
     /// init still runs).
-    public func close() {
+    package func close() {
         _ = Glibc.close(outputFD)
         if let statusFD { _ = Glibc.close(statusFD) }
         if let lifelineFD { _ = Glibc.close(lifelineFD) }
@@ -44,7 +44,7 @@ public struct SpawnedChild: Sendable {
     /// `arguments` and exactly `environment`, in `workingDirectory` (a path inside the sandbox
     /// when there is one). Throws ``SpawnError`` when it cannot start; the child's later exit is
     /// not an error.
-    public static func spawn(executable: String, arguments: [String], environment: [String: String],
+    package static func spawn(executable: String, arguments: [String], environment: [String: String],
                              workingDirectory: String, sandbox: SandboxPolicy?) throws(SpawnError) -> SpawnedChild {
         let path = try resolve(executable, path: environment["PATH"] ?? defaultPath)
         var output: [Int32] = [-1, -1]
@@ -103,7 +103,7 @@ public struct SpawnedChild: Sendable {
     static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     /// `name` itself when it holds a `/`, else the first executable `dir/name` of `path`.
-    public static func resolve(_ name: String, path: String) throws(SpawnError) -> String {
+    package static func resolve(_ name: String, path: String) throws(SpawnError) -> String {
         if name.contains("/") {
             guard access(name, X_OK) == 0 else { throw SpawnError(stage: "execve", errno: errno, reason: "\(describe(errno)) (\(name))") }
             return name

@@ -1,13 +1,13 @@
 import Foundation
 
 /// Runs a real command-line tool (openssl, sha256sum, python3) for interop tests.
-public struct ToolRun: Sendable {
-    public var status: Int32
-    public var stdout: String
-    public var stderr: String
+package struct ToolRun: Sendable {
+    package var status: Int32
+    package var stdout: String
+    package var stderr: String
 
     /// Runs `arguments` through `/usr/bin/env`, waiting for it to exit.
-    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> ToolRun {
+    package static func run(_ arguments: [String], stdin: Data? = nil) throws -> ToolRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

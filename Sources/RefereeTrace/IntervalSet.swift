@@ -1,21 +1,21 @@
 import RefereeCore
 
 /// A half-open range of target positions `[start, end)`.
-public struct PositionRange: Codable, Hashable, Sendable, CustomStringConvertible {
-    public var start: Int
-    public var end: Int
-    public init(_ start: Int, _ end: Int) {
+package struct PositionRange: Codable, Hashable, Sendable, CustomStringConvertible {
+    package var start: Int
+    package var end: Int
+    package init(_ start: Int, _ end: Int) {
         self.start = start
         self.end = end
     }
     /// Number of positions in the range (0 when empty or reversed).
     /// Saturates at `Int.max` rather than trapping on ranges wider than `Int` can count.
-    public var count: Int {
+    package var count: Int {
         guard end > start else { return 0 }
         let (n, overflow) = end.subtractingReportingOverflow(start)
         return overflow ? .max : n
     }
-    public var description: String { "[\(start), \(end))" }
+    package var description: String { "[\(start), \(end))" }
 }
 
 /// A set of positions stored as sorted, disjoint, non-adjacent ranges.
@@ -25,7 +25,7 @@ public struct PositionRange: Codable, Hashable, Sendable, CustomStringConvertibl
 /// whatever the order ranges arrive in: a million ranges in descending order cost the same as
 /// in ascending order (a sorted array would shift every element on each insertion at the front,
 /// O(n²)). Memory grows with the number of disjoint ranges, not with positions.
-public struct IntervalSet: Hashable, Sendable {
+package struct IntervalSet: Hashable, Sendable {
     private var starts: [Int] = []
     private var ends: [Int] = []
     private var left: [Int32] = []
@@ -35,12 +35,12 @@ public struct IntervalSet: Hashable, Sendable {
     private var root: Int32 = -1
     private var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
     /// Number of disjoint ranges held.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
     /// The ranges, sorted by start, disjoint and non-adjacent (an in-order walk, O(n)).
-    public var ranges: [PositionRange] {
+    package var ranges: [PositionRange] {
         var out: [PositionRange] = []
         out.reserveCapacity(count)
         var stack: [Int32] = []
@@ -57,8 +57,8 @@ public struct IntervalSet: Hashable, Sendable {
         return out
     }
 
-    public static func == (a: IntervalSet, b: IntervalSet) -> Bool { a.ranges == b.ranges }
-    public func hash(into hasher: inout Hasher) { hasher.combine(ranges) }
+    package static func == (a: IntervalSet, b: IntervalSet) -> Bool { a.ranges == b.ranges }
+    package func hash(into hasher: inout Hasher) { hasher.combine(ranges) }
 
     private mutating func nextPriority() -> UInt64 {
         // splitmix64: deterministic, so the same insertions build the same tree.
@@ -128,7 +128,7 @@ public struct IntervalSet: Hashable, Sendable {
     /// Adds `[start, end)` and returns the parts that were already in the set (positions
     /// inserted twice), in ascending order. An empty range changes nothing.
     @discardableResult
-    public mutating func insert(_ range: PositionRange) -> [PositionRange] {
+    package mutating func insert(_ range: PositionRange) -> [PositionRange] {
         guard range.count > 0 else { return [] }
         // before: ranges ending before range.start (not even adjacent); touched: the rest that
         // start at or before range.end (overlapping or adjacent); after: the remainder.
@@ -167,7 +167,7 @@ public struct IntervalSet: Hashable, Sendable {
     }
 
     /// The first sub-range of `range` that is not in the set, nil when all of it is.
-    public func firstMissing(in range: PositionRange) -> PositionRange? {
+    package func firstMissing(in range: PositionRange) -> PositionRange? {
         guard range.count > 0 else { return nil }
         var cursor = range.start
         while cursor < range.end {
@@ -183,7 +183,7 @@ public struct IntervalSet: Hashable, Sendable {
 
     /// The sub-ranges of `range` not in the set, at most `limit` of them, and their total count
     /// of positions (all gaps, not only the listed ones).
-    public func gaps(in range: PositionRange, limit: Int = 20) -> (ranges: [PositionRange], positions: Int) {
+    package func gaps(in range: PositionRange, limit: Int = 20) -> (ranges: [PositionRange], positions: Int) {
         var out: [PositionRange] = []
         var total = 0
         var cursor = range.start
@@ -205,7 +205,7 @@ public struct IntervalSet: Hashable, Sendable {
     }
 
     /// Positions in the set that fall outside `range`.
-    public func positions(outside range: PositionRange) -> Int {
+    package func positions(outside range: PositionRange) -> Int {
         var n = 0
         for r in ranges {
             if r.start < range.start { n = n.addingSaturating(Swift.min(r.end, range.start) - r.start) }

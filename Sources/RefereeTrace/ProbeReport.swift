@@ -1,19 +1,19 @@
 /// One run of a submission's eval entry point during probing.
-public struct ProbeRun: Codable, Hashable, Sendable {
+package struct ProbeRun: Codable, Hashable, Sendable {
     /// `control-a`, `control-b`, `prefix` (suffix perturbed) or `flip-<k>` (one target flipped).
-    public var name: String
+    package var name: String
     /// Exit status, nil when the child was killed on timeout.
-    public var exitStatus: Int32?
-    public var timedOut: Bool
+    package var exitStatus: Int32?
+    package var timedOut: Bool
     /// Wall-clock seconds of the run.
-    public var seconds: Double
+    package var seconds: Double
     /// True when `nll.f64` had one value per target position and `dists.jsonl` one line per
     /// requested position.
-    public var wroteOutputs: Bool
+    package var wroteOutputs: Bool
     /// The last lines of the child's stderr (bounded), for diagnosis.
-    public var stderrTail: String
+    package var stderrTail: String
 
-    public init(name: String, exitStatus: Int32?, timedOut: Bool, seconds: Double, wroteOutputs: Bool, stderrTail: String) {
+    package init(name: String, exitStatus: Int32?, timedOut: Bool, seconds: Double, wroteOutputs: Bool, stderrTail: String) {
         self.name = name
         self.exitStatus = exitStatus
         self.timedOut = timedOut
@@ -29,23 +29,23 @@ public struct ProbeRun: Codable, Hashable, Sendable {
 /// depend only on `x[<position]`). The replacement token is the least likely or the most likely
 /// one of the control run's distribution at that position (so a gate that reads the target
 /// flips one way or the other), or a random token of the prefix.
-public struct FlipProbe: Codable, Hashable, Sendable {
+package struct FlipProbe: Codable, Hashable, Sendable {
     /// The run's name in `runs`.
-    public var run: String
-    public var position: Int
-    public var from: Int
-    public var to: Int
+    package var run: String
+    package var position: Int
+    package var from: Int
+    package var to: Int
     /// `least-likely`, `most-likely` or `random`.
-    public var strategy: String
+    package var strategy: String
     /// Largest |ΔNLL| on positions `< position` against the control run, and where (nil when
     /// the run wrote no outputs).
-    public var maxDelta: Double?
-    public var worstPosition: Int?
+    package var maxDelta: Double?
+    package var worstPosition: Int?
     /// Largest |Δp| over the vocabulary between the control and flipped distributions at
     /// `position` (nil when either run did not dump it).
-    public var distDelta: Double?
+    package var distDelta: Double?
 
-    public init(run: String, position: Int, from: Int, to: Int, strategy: String) {
+    package init(run: String, position: Int, from: Int, to: Int, strategy: String) {
         self.run = run
         self.position = position
         self.from = from
@@ -55,23 +55,23 @@ public struct FlipProbe: Codable, Hashable, Sendable {
 }
 
 /// A full-vocabulary distribution the submission dumped, checked against its scored NLL.
-public struct DistributionCheck: Codable, Hashable, Sendable {
+package struct DistributionCheck: Codable, Hashable, Sendable {
     /// The probe run it came from.
-    public var run: String
+    package var run: String
     /// Target position in the probe shard.
-    public var position: Int
+    package var position: Int
     /// The true target token at that position.
-    public var target: Int
+    package var target: Int
     /// Number of probabilities in the vector.
-    public var vocabSize: Int
+    package var vocabSize: Int
     /// Σ p over the vector.
-    public var sum: Double
+    package var sum: Double
     /// The NLL the submission scored at the position (`nll.f64`).
-    public var nll: Double
+    package var nll: Double
     /// −ln p[target] from the dumped vector (infinity when p[target] ≤ 0 or out of range).
-    public var negLogP: Double
+    package var negLogP: Double
 
-    public init(run: String, position: Int, target: Int, vocabSize: Int, sum: Double, nll: Double, negLogP: Double) {
+    package init(run: String, position: Int, target: Int, vocabSize: Int, sum: Double, nll: Double, negLogP: Double) {
         self.run = run
         self.position = position
         self.target = target
@@ -83,49 +83,49 @@ public struct DistributionCheck: Codable, Hashable, Sendable {
 }
 
 /// What the black-box probes measured on a record (`probes.json`).
-public struct ProbeReport: Codable, Hashable, Sendable {
+package struct ProbeReport: Codable, Hashable, Sendable {
     /// Name of the report file inside a record folder.
-    public static let fileName = "probes.json"
+    package static let fileName = "probes.json"
 
     /// The record folder probed.
-    public var directory: String
+    package var directory: String
     /// The folder the entry point ran in (where the artifact is).
-    public var submission: String?
+    package var submission: String?
     /// The artifact file and its SHA-256, taken before any position was drawn.
-    public var artifact: String?
-    public var artifactSHA256: String?
+    package var artifact: String?
+    package var artifactSHA256: String?
     /// How the evaluations ran: `namespaces` (Referee's sandbox: a fresh working folder holding
     /// only the code and the artifact, the record hidden, the rest read-only, loopback only) or
     /// `none: <why>`. Absent in reports made before v0.2.
-    public var sandbox: String?
+    package var sandbox: String?
     /// How many evaluation processes Referee started for these probes (batched plans answer
     /// several evaluations in one process). Absent in reports made before v0.2.
-    public var evaluationProcesses: Int?
+    package var evaluationProcesses: Int?
     /// The validation shard the probe tokens came from, and how many tokens the probe shard has.
-    public var sourceShard: String?
-    public var tokens: Int?
+    package var sourceShard: String?
+    package var tokens: Int?
     /// Seed of the random draws (cut, flip, dumped positions), so a probe can be replayed.
-    public var seed: UInt64?
+    package var seed: UInt64?
     /// First target position whose token the perturbed shard changes (positions `< cut` compared).
-    public var cut: Int?
+    package var cut: Int?
     /// Positions whose full distribution was requested.
-    public var positions: [Int] = []
-    public var runs: [ProbeRun] = []
+    package var positions: [Int] = []
+    package var runs: [ProbeRun] = []
     /// True when every run wrote its outputs: the submission has the eval entry point.
-    public var entryPoint = false
+    package var entryPoint = false
     /// Largest |ΔNLL| between the two control runs (run-to-run noise), nats.
-    public var noise: Double?
+    package var noise: Double?
     /// Largest |ΔNLL| on positions `< cut` between control and perturbed-suffix runs, and where.
-    public var prefixMaxDelta: Double?
-    public var prefixWorstPosition: Int?
+    package var prefixMaxDelta: Double?
+    package var prefixWorstPosition: Int?
     /// The target-flip probes, one run each.
-    public var flips: [FlipProbe] = []
+    package var flips: [FlipProbe] = []
     /// Every dumped distribution, checked.
-    public var distributions: [DistributionCheck] = []
+    package var distributions: [DistributionCheck] = []
     /// Problems met while probing (each a sentence a user can act on).
-    public var problems: [String] = []
+    package var problems: [String] = []
 
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 }

@@ -5,11 +5,11 @@ import RefereeCore
 ///
 /// The rank files are merged by event time (`t`; within one rank, file order), so every rule is
 /// decided in one streaming pass: memory holds one line per rank and the set of scored ranges.
-public enum TraceAnalyzer {
+package enum TraceAnalyzer {
     /// Analyses `directory` (holding `rank<R>.jsonl` files). `displayRoot`, when given, is
     /// stripped from the paths written into findings. Unreadable files become findings; only a
     /// folder that cannot be listed throws.
-    public static func analyse(directory: URL, seed: Int? = nil, displayRoot: URL? = nil) throws(TraceError) -> TraceFacts {
+    package static func analyse(directory: URL, seed: Int? = nil, displayRoot: URL? = nil) throws(TraceError) -> TraceFacts {
         let display = displayPath(directory, root: displayRoot)
         var facts = TraceFacts(directory: display, seed: seed)
         let names: [String]

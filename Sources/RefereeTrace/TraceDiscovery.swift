@@ -4,11 +4,11 @@ import RefereeCore
 /// Finds the trace and probe evidence a record folder holds.
 ///
 /// Layout written by `referee run`: `traces/seed<SEED>/rank<R>.jsonl` and `probes.json`.
-public enum TraceDiscovery {
+package enum TraceDiscovery {
     /// The trace facts of every `traces/seed*/` folder under `recordRoot`, sorted by seed.
     /// Returns an empty array when the record has no traces. A folder that cannot be read
     /// becomes facts carrying the problem, never a crash.
-    public static func traces(in recordRoot: URL) -> [TraceFacts] {
+    package static func traces(in recordRoot: URL) -> [TraceFacts] {
         let tracesDir = recordRoot.appendingPathComponent("traces")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: tracesDir.path) else { return [] }
         let seeds = names.compactMap { name -> (Int, String)? in
@@ -37,7 +37,7 @@ public enum TraceDiscovery {
 
     /// The probe report stored in `recordRoot/probes.json`, nil when absent. A file that
     /// exists but cannot be decoded gives a report whose `problems` say so.
-    public static func probes(in recordRoot: URL) -> ProbeReport? {
+    package static func probes(in recordRoot: URL) -> ProbeReport? {
         let url = recordRoot.appendingPathComponent(ProbeReport.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
@@ -51,7 +51,7 @@ public enum TraceDiscovery {
 
     /// The probe report in `data` (the bytes of a probes.json); a report whose `problems` say
     /// what is wrong when the bytes are not one (duplicate keys included).
-    public static func probes(from data: Data, directory: String) -> ProbeReport {
+    package static func probes(from data: Data, directory: String) -> ProbeReport {
         do {
             try StrictJSON.requireUnambiguous(data, path: ProbeReport.fileName)
             return try JSONDecoder().decode(ProbeReport.self, from: data)

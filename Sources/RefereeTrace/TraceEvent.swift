@@ -2,9 +2,9 @@ import Foundation
 import RefereeCore
 
 /// One parsed line of a per-rank trace file (protocol v1, `docs/protocol.md`).
-public struct TraceEvent: Hashable, Sendable {
+package struct TraceEvent: Hashable, Sendable {
     /// What the event says.
-    public enum Body: Hashable, Sendable {
+    package enum Body: Hashable, Sendable {
         /// `phase`: a named point of the run; `eval_start` carries `val_tokens` and
         /// `world_size`, `eval_end` may carry the submission's own `val_loss` / `val_bpb`.
         case phase(name: String, valTokens: Int?, worldSize: Int?, valLoss: Double?, valBPB: Double?)
@@ -14,14 +14,14 @@ public struct TraceEvent: Hashable, Sendable {
         case update(kind: String, range: PositionRange)
     }
 
-    public var seq: Int
-    public var rank: Int
+    package var seq: Int
+    package var rank: Int
     /// Unix time in seconds when the event was written.
-    public var time: Double
+    package var time: Double
     /// The `prev` field: hex SHA-256 of the previous line's bytes.
-    public var prev: String
-    public var body: Body
-    public var location: SourceLocation
+    package var prev: String
+    package var body: Body
+    package var location: SourceLocation
 }
 
 /// Parses one trace line. A line that is not a v1 event is described, never thrown.

@@ -1,3 +1,4 @@
+import RefereeTrace
 import ArgumentParser
 import Foundation
 import RefereeProbe

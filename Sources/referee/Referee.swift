@@ -32,7 +32,7 @@ struct Referee: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            if var async = command as? AsyncParsableCommand {
+            if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {
                 try command.run()

@@ -1,3 +1,4 @@
+import RefereeLogs
 import ArgumentParser
 import Foundation
 import RefereeAudit

@@ -1,3 +1,4 @@
+import RefereeAudit
 import ArgumentParser
 import Foundation
 import RefereeBundle

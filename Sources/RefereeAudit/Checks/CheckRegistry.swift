@@ -1,10 +1,10 @@
 /// A rule check: reads the context, returns the rule's result. Checks never throw; missing
 /// evidence is `unverifiable`.
-public typealias RuleCheck = @Sendable (AuditContext, Rule) -> RuleResult
+package typealias RuleCheck = @Sendable (AuditContext, Rule) -> RuleResult
 
 /// Maps rule ids to their checks. A rule id with no check is reported `unverifiable`.
-public enum CheckRegistry {
-    public static let checks: [String: RuleCheck] = {
+package enum CheckRegistry {
+    package static let checks: [String: RuleCheck] = {
         var all: [String: RuleCheck] = [:]
         for (id, check) in LogChecks.all { all[id] = check }
         for (id, check) in TraceChecks.all { all[id] = check }

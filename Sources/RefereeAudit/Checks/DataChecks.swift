@@ -37,7 +37,7 @@ extension MeasuredRecord {
     /// One sentence naming the data the record ran on, decided from run.json's digests and paths:
     /// the official validation shards (digest pinned by the rules), Referee's bundled synthetic
     /// data, or an unverified dataset.
-    public func datasetStatement(officialVal: Set<String> = []) -> String {
+    package func datasetStatement(officialVal: Set<String> = []) -> String {
         let val = (data?.shards ?? []).filter { $0.split == "val" }
         if !official(val, officialVal).isEmpty, official(val, officialVal).count == val.count {
             return "FineWeb: the validation shards' SHA-256 equal the official digests pinned by the rules"
@@ -60,5 +60,5 @@ extension MeasuredRecord {
 
 extension RuleSet {
     /// The official validation shard digests the track pins (`data.official-val`'s `val_sha256`).
-    public var officialValDigests: Set<String> { DataChecks.pinned(rule("data.official-val")) }
+    package var officialValDigests: Set<String> { DataChecks.pinned(rule("data.official-val")) }
 }

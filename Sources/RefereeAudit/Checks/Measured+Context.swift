@@ -28,7 +28,7 @@ extension MeasuredRecord.Seed {
     /// Seconds of training as Referee measured it: from the spawn to the later of the runner's
     /// training stop and the declared artifact's final write (no line the submission prints can
     /// end training early). Nil when run.json does not say.
-    public var measuredTrainingSeconds: Double? {
+    package var measuredTrainingSeconds: Double? {
         var candidates: [Double] = []
         if let t = wallSeconds?.training { candidates.append(t) }
         if let start = timestamps?.start {

@@ -1,3 +1,4 @@
+import RefereeTrace
 import Foundation
 import RefereeCore
 import RefereeLogs

@@ -132,15 +132,15 @@ enum TimeChecks {
 /// line (final and diagnostic passes; pre-quantisation, in-training and progress lines excluded),
 /// a pass printed twice (`x` and `x_exact` with the same time) counted once; the larger of that
 /// sum and a logged `total_eval_time`.
-public struct EvalTiming: Sendable {
+package struct EvalTiming: Sendable {
     /// The eval lines whose times were summed.
-    public var counted: [EvalLine]
+    package var counted: [EvalLine]
     /// Sum of their times (ms), nil when none had a time.
-    public var summedMs: Double?
+    package var summedMs: Double?
     /// What the run reports as total_eval_time, when printed.
-    public var reportedMs: Double?
+    package var reportedMs: Double?
 
-    public init(_ run: RunLog) {
+    package init(_ run: RunLog) {
         let sizeLine = run.sizes.artifactBytes?.location.line ?? 0
         var seen = Set<String>()
         var counted: [EvalLine] = []
@@ -156,7 +156,7 @@ public struct EvalTiming: Sendable {
     }
 
     /// The time charged to the eval budget: the larger of the summed and the reported time.
-    public var totalMs: Double? {
+    package var totalMs: Double? {
         switch (summedMs, reportedMs) {
         case let (s?, r?): return max(s, r)
         case let (s?, nil): return s

@@ -5,17 +5,17 @@ import RefereeCore
 /// of every step line that reports `train_time` (Referee's clock in a record made by
 /// `referee run`), and metric values that are not numbers (`val_bpb:nan`, `val_loss:inf`), which
 /// the log reader skips as unreadable.
-public struct LogScan: Codable, Hashable, Sendable {
+package struct LogScan: Codable, Hashable, Sendable {
     /// A `step:…` or `stopping_early:` line with `train_time`, and the stamp it carries.
-    public struct StampedStep: Codable, Hashable, Sendable {
-        public var line: Int
+    package struct StampedStep: Codable, Hashable, Sendable {
+        package var line: Int
         /// Unix seconds of the line's stamp (nil when the line carries none).
-        public var stamp: Double?
-        public var trainTimeMs: Double
+        package var stamp: Double?
+        package var trainTimeMs: Double
         /// True when the line also reports a validation (`val_loss`/`val_bpb`): scripts stop
         /// their training clock while they validate, so the interval ending here is not compared.
-        public var validation: Bool
-        public init(line: Int, stamp: Double?, trainTimeMs: Double, validation: Bool) {
+        package var validation: Bool
+        package init(line: Int, stamp: Double?, trainTimeMs: Double, validation: Bool) {
             self.line = line
             self.stamp = stamp
             self.trainTimeMs = trainTimeMs
@@ -24,22 +24,22 @@ public struct LogScan: Codable, Hashable, Sendable {
     }
 
     /// A metric written as something other than a finite decimal number.
-    public struct BadNumber: Codable, Hashable, Sendable {
-        public var line: Int
-        public var key: String
-        public var text: String
+    package struct BadNumber: Codable, Hashable, Sendable {
+        package var line: Int
+        package var key: String
+        package var text: String
     }
 
-    public var steps: [StampedStep] = []
-    public var badNumbers: [BadNumber] = []
-    public static let maxSteps = 200_000
-    public static let maxBadNumbers = 50
+    package var steps: [StampedStep] = []
+    package var badNumbers: [BadNumber] = []
+    package static let maxSteps = 200_000
+    package static let maxBadNumbers = 50
 
-    public init() {}
+    package init() {}
 
     /// Scans `url` line by line (bounded memory). Unreadable files give an empty scan: the log
     /// reader has already reported them.
-    public static func scan(_ url: URL) -> LogScan {
+    package static func scan(_ url: URL) -> LogScan {
         var out = LogScan()
         guard let reader = try? LineReader(url: url) else { return out }
         for line in reader {

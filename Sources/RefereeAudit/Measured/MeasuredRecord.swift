@@ -5,80 +5,80 @@ import RefereeCore
 /// `environment.json`), read leniently: every field is optional, so records written by older
 /// runners (or made elsewhere, with no run.json at all) still audit from their logs. Only the
 /// fields the checks read are decoded (docs/audit.md lists them).
-public struct MeasuredRecord: Codable, Hashable, Sendable {
+package struct MeasuredRecord: Codable, Hashable, Sendable {
     /// run.json as reported in evidence (record-relative when audited by folder).
-    public var path: String = "run.json"
+    package var path: String = "run.json"
     /// environment.json as reported in evidence, nil when the record has none.
-    public var environmentPath: String?
+    package var environmentPath: String?
 
-    public var launcher: String?
+    package var launcher: String?
     /// `entry_script` (the script Referee started, record-relative).
-    public var entryScript: String?
-    public var nprocPerNode: Int?
-    public var settings: [String]?
-    public var seedsRequested: [Int]?
-    public var invocation: Invocation?
-    public var code: Code?
-    public var data: DataFacts?
-    public var sandbox: Sandbox?
-    public var caps: Caps?
-    public var track: String?
-    public var seeds: [Seed] = []
+    package var entryScript: String?
+    package var nprocPerNode: Int?
+    package var settings: [String]?
+    package var seedsRequested: [Int]?
+    package var invocation: Invocation?
+    package var code: Code?
+    package var data: DataFacts?
+    package var sandbox: Sandbox?
+    package var caps: Caps?
+    package var track: String?
+    package var seeds: [Seed] = []
     /// True when Ctrl-C / SIGTERM stopped the run.
-    public var interrupted: Bool?
+    package var interrupted: Bool?
     /// The re-hash of every listed file after every process was dead (runner v0.2).
-    public var integrity: Integrity?
+    package var integrity: Integrity?
     /// `gpus` lines of environment.json (`index, name, memory, driver, bus id`), nil when absent.
-    public var gpus: [String]?
+    package var gpus: [String]?
 
-    public struct Invocation: Codable, Hashable, Sendable {
-        public var dataPath: String?
-        public var tokenizerPath: String?
-        public var entry: String?
-        public var track: String?
+    package struct Invocation: Codable, Hashable, Sendable {
+        package var dataPath: String?
+        package var tokenizerPath: String?
+        package var entry: String?
+        package var track: String?
         /// `--torchrun` as given (torchrun even for one process).
-        public var torchrun: Bool?
+        package var torchrun: Bool?
         enum CodingKeys: String, CodingKey { case dataPath = "data_path", tokenizerPath = "tokenizer_path", entry, track, torchrun }
     }
 
     /// A file Referee hashed.
-    public struct FileDigest: Codable, Hashable, Sendable {
-        public var path: String?
-        public var bytes: Int?
-        public var sha256: String?
-        public init(path: String? = nil, bytes: Int? = nil, sha256: String? = nil) {
+    package struct FileDigest: Codable, Hashable, Sendable {
+        package var path: String?
+        package var bytes: Int?
+        package var sha256: String?
+        package init(path: String? = nil, bytes: Int? = nil, sha256: String? = nil) {
             self.path = path
             self.bytes = bytes
             self.sha256 = sha256
         }
     }
 
-    public struct Code: Codable, Hashable, Sendable {
-        public var files: [FileDigest]?
-        public var countedBytes: Int?
-        public var form: String?
+    package struct Code: Codable, Hashable, Sendable {
+        package var files: [FileDigest]?
+        package var countedBytes: Int?
+        package var form: String?
         enum CodingKeys: String, CodingKey { case files, countedBytes = "counted_bytes", form }
     }
 
-    public struct Shard: Codable, Hashable, Sendable {
-        public var name: String?
-        public var split: String?
-        public var bytes: Int?
-        public var sha256: String?
-        public var tokens: Int?
+    package struct Shard: Codable, Hashable, Sendable {
+        package var name: String?
+        package var split: String?
+        package var bytes: Int?
+        package var sha256: String?
+        package var tokens: Int?
     }
 
     /// The shards and tokenizer Referee supplied, and its own counts over the val shards.
-    public struct DataFacts: Codable, Hashable, Sendable {
-        public var dataPath: String?
-        public var tokenizer: FileDigest?
-        public var shards: [Shard]?
+    package struct DataFacts: Codable, Hashable, Sendable {
+        package var dataPath: String?
+        package var tokenizer: FileDigest?
+        package var shards: [Shard]?
         /// Tokens in the validation shards Referee supplied.
-        public var valTokens: Int?
+        package var valTokens: Int?
         /// Referee's byte count over those shards with the tokenizer (RefereeData's rule).
-        public var valBytes: Int?
+        package var valBytes: Int?
         enum CodingKeys: String, CodingKey { case dataPath = "data_path", tokenizer, shards, valTokens = "val_tokens", valBytes = "val_bytes" }
-        public init(dataPath: String? = nil, tokenizer: FileDigest? = nil, shards: [Shard]? = nil, valTokens: Int? = nil, valBytes: Int? = nil) {
+        package init(dataPath: String? = nil, tokenizer: FileDigest? = nil, shards: [Shard]? = nil, valTokens: Int? = nil, valBytes: Int? = nil) {
             self.dataPath = dataPath
             self.tokenizer = tokenizer
             self.shards = shards
@@ -87,35 +87,35 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         }
     }
 
-    public struct Sandbox: Codable, Hashable, Sendable {
-        public var mechanism: String?
-        public var applied: Bool?
-        public var protections: [String: Bool]?
-        public var reason: String?
+    package struct Sandbox: Codable, Hashable, Sendable {
+        package var mechanism: String?
+        package var applied: Bool?
+        package var protections: [String: Bool]?
+        package var reason: String?
     }
 
-    public struct Integrity: Codable, Hashable, Sendable {
-        public var files: Int?
+    package struct Integrity: Codable, Hashable, Sendable {
+        package var files: Int?
         /// Files whose digest or size changed after Referee hashed them.
-        public var changed: [String]?
+        package var changed: [String]?
     }
 
-    public struct Caps: Codable, Hashable, Sendable {
-        public var trainSeconds: Double?
-        public var evalSeconds: Double?
-        public var graceSeconds: Double?
+    package struct Caps: Codable, Hashable, Sendable {
+        package var trainSeconds: Double?
+        package var evalSeconds: Double?
+        package var graceSeconds: Double?
         enum CodingKeys: String, CodingKey { case trainSeconds = "train_seconds", evalSeconds = "eval_seconds", graceSeconds = "grace_seconds" }
     }
 
     /// The declared artifact as Referee measured it after the run.
-    public struct Artifact: Codable, Hashable, Sendable {
-        public var path: String?
-        public var bytes: Int?
-        public var sha256: String?
+    package struct Artifact: Codable, Hashable, Sendable {
+        package var path: String?
+        package var bytes: Int?
+        package var sha256: String?
         /// Unix seconds (Referee's clock) of the file's final write.
-        public var finalWriteAt: Double?
+        package var finalWriteAt: Double?
         enum CodingKeys: String, CodingKey { case path, bytes, sha256, finalWriteAt = "final_write_at" }
-        public init(path: String? = nil, bytes: Int? = nil, sha256: String? = nil, finalWriteAt: Double? = nil) {
+        package init(path: String? = nil, bytes: Int? = nil, sha256: String? = nil, finalWriteAt: Double? = nil) {
             self.path = path
             self.bytes = bytes
             self.sha256 = sha256
@@ -123,38 +123,38 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         }
     }
 
-    public struct Timestamps: Codable, Hashable, Sendable {
-        public var start: Double?
-        public var trainingStopped: Double?
-        public var artifactWritten: Double?
-        public var finalScore: Double?
-        public var end: Double?
+    package struct Timestamps: Codable, Hashable, Sendable {
+        package var start: Double?
+        package var trainingStopped: Double?
+        package var artifactWritten: Double?
+        package var finalScore: Double?
+        package var end: Double?
         enum CodingKeys: String, CodingKey { case start, trainingStopped = "training_stopped", artifactWritten = "artifact_written", finalScore = "final_score", end }
     }
 
-    public struct WallSeconds: Codable, Hashable, Sendable {
+    package struct WallSeconds: Codable, Hashable, Sendable {
         /// Referee-measured: spawn → the artifact's first observed write / training stop.
-        public var training: Double?
-        public var total: Double?
-        public var evaluation: Double?
-        public var afterTraining: Double?
+        package var training: Double?
+        package var total: Double?
+        package var evaluation: Double?
+        package var afterTraining: Double?
         enum CodingKeys: String, CodingKey { case training, total, evaluation, afterTraining = "after_training" }
     }
 
-    public struct Deadlines: Codable, Hashable, Sendable {
-        public var trainAt: Double?
-        public var totalAt: Double?
+    package struct Deadlines: Codable, Hashable, Sendable {
+        package var trainAt: Double?
+        package var totalAt: Double?
         enum CodingKeys: String, CodingKey { case trainAt = "train_at", totalAt = "total_at" }
     }
 
     /// A Python module the run imported (recorded by Referee's helper at exit).
-    public struct ImportedModule: Codable, Hashable, Sendable {
-        public var path: String?
-        public var bytes: Int?
-        public var sha256: String?
+    package struct ImportedModule: Codable, Hashable, Sendable {
+        package var path: String?
+        package var bytes: Int?
+        package var sha256: String?
         /// `record`, `outside`, `stdlib` or `site`.
-        public var origin: String?
-        public init(path: String? = nil, bytes: Int? = nil, sha256: String? = nil, origin: String? = nil) {
+        package var origin: String?
+        package init(path: String? = nil, bytes: Int? = nil, sha256: String? = nil, origin: String? = nil) {
             self.path = path
             self.bytes = bytes
             self.sha256 = sha256
@@ -162,24 +162,24 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         }
     }
 
-    public struct Seed: Codable, Hashable, Sendable {
-        public var seed: Int?
-        public var log: FileDigest?
-        public var artifact: Artifact?
-        public var artifacts: [FileDigest]?
-        public var traces: [FileDigest]?
-        public var timestamps: Timestamps?
-        public var wallSeconds: WallSeconds?
-        public var deadlines: Deadlines?
-        public var importedModules: [ImportedModule]?
+    package struct Seed: Codable, Hashable, Sendable {
+        package var seed: Int?
+        package var log: FileDigest?
+        package var artifact: Artifact?
+        package var artifacts: [FileDigest]?
+        package var traces: [FileDigest]?
+        package var timestamps: Timestamps?
+        package var wallSeconds: WallSeconds?
+        package var deadlines: Deadlines?
+        package var importedModules: [ImportedModule]?
         /// `NAME=value` words Referee added to the environment.
-        public var environment: [String]?
-        public var stop: String?
+        package var environment: [String]?
+        package var stop: String?
         enum CodingKeys: String, CodingKey {
             case seed, log, artifact, artifacts, traces, timestamps, deadlines, environment, stop
             case wallSeconds = "wall_seconds", importedModules = "imported_modules"
         }
-        public init(seed: Int?) { self.seed = seed }
+        package init(seed: Int?) { self.seed = seed }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -187,9 +187,9 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
         case nprocPerNode = "nproc_per_node", seedsRequested = "seeds_requested"
     }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         launcher = try c.decodeIfPresent(String.self, forKey: .launcher)
         entryScript = try c.decodeIfPresent(String.self, forKey: .entryScript)
@@ -208,33 +208,33 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
     }
 
     /// The measured seed whose log is `logName` (record-relative), else the one with `seed`.
-    public func seed(log logName: String, seed number: Int?) -> Seed? {
+    package func seed(log logName: String, seed number: Int?) -> Seed? {
         if let byLog = seeds.first(where: { $0.log?.path == logName }) { return byLog }
         guard let number else { return nil }
         return seeds.first { $0.seed == number }
     }
 
     /// The entry script's name: `invocation.entry`, `entry_script`, else `train_gpt.py`.
-    public var entry: String { invocation?.entry ?? entryScript ?? "train_gpt.py" }
+    package var entry: String { invocation?.entry ?? entryScript ?? "train_gpt.py" }
 
     /// The seeds Referee ran (from `seeds[]`, else `seeds_requested`).
-    public var seedNumbers: [Int] {
+    package var seedNumbers: [Int] {
         let ran = seeds.compactMap(\.seed)
         return ran.isEmpty ? (seedsRequested ?? []) : ran
     }
 
     /// `DATA_PATH` as given: the invocation flag, `data.data_path`, or a seed's environment.
-    public var dataPath: String? {
+    package var dataPath: String? {
         invocation?.dataPath ?? data?.dataPath ?? environmentValue("DATA_PATH")
     }
 
     /// `TOKENIZER_PATH` as given.
-    public var tokenizerPath: String? {
+    package var tokenizerPath: String? {
         invocation?.tokenizerPath ?? data?.tokenizer?.path ?? environmentValue("TOKENIZER_PATH")
     }
 
     /// The value of `NAME` in the first seed's environment that sets it.
-    public func environmentValue(_ name: String) -> String? {
+    package func environmentValue(_ name: String) -> String? {
         for seed in seeds {
             if let word = seed.environment?.first(where: { $0.hasPrefix(name + "=") }) {
                 return String(word.dropFirst(name.count + 1))
@@ -244,7 +244,7 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
     }
 
     /// The GPUs of environment.json: model names, one per `nvidia-smi` line.
-    public var gpuModels: [String]? {
+    package var gpuModels: [String]? {
         gpus.map { lines in
             lines.compactMap { line -> String? in
                 let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -258,7 +258,7 @@ public struct MeasuredRecord: Codable, Hashable, Sendable {
 extension MeasuredRecord {
     /// Reads `run.json` (and `environment.json` beside it) of a record folder; nil when the
     /// folder has no run.json. `shown` prefixes the paths reported in evidence.
-    public static func load(folder: URL, shown: (String) -> String) throws(AuditError) -> MeasuredRecord? {
+    package static func load(folder: URL, shown: (String) -> String) throws(AuditError) -> MeasuredRecord? {
         let runURL = folder.appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runURL.path) else { return nil }
         var record: MeasuredRecord
@@ -282,7 +282,7 @@ extension MeasuredRecord {
         return record
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
             return "expected \(type) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"

@@ -3,23 +3,23 @@ import Foundation
 /// `journal.jsonl`, the append-only log of `referee run`'s own steps (docs/runner.md): which
 /// events it reached. A run whose Referee process was killed has a journal that never reaches
 /// `runs_complete`.
-public struct RunJournal: Hashable, Sendable {
+package struct RunJournal: Hashable, Sendable {
     /// The journal as reported in evidence.
-    public var path: String
+    package var path: String
     /// Event names in file order.
-    public var events: [String]
+    package var events: [String]
     /// Seeds named by `seed_started` events.
-    public var startedSeeds: [Int]
+    package var startedSeeds: [Int]
 
-    public static let fileName = "journal.jsonl"
-    public static let completeEvent = "runs_complete"
+    package static let fileName = "journal.jsonl"
+    package static let completeEvent = "runs_complete"
 
     /// True when the run reached the point where every seed had ended and run.json was written.
-    public var complete: Bool { events.contains(Self.completeEvent) }
+    package var complete: Bool { events.contains(Self.completeEvent) }
 
     /// Reads the journal of a record folder; nil when there is none. Lines are JSON objects
     /// with an `event` string; a line that is not is bad evidence.
-    public static func load(folder: URL, shown: (String) -> String) throws(AuditError) -> RunJournal? {
+    package static func load(folder: URL, shown: (String) -> String) throws(AuditError) -> RunJournal? {
         let url = folder.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         guard let data = FileManager.default.contents(atPath: url.path) else {

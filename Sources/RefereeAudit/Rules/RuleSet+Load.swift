@@ -4,13 +4,13 @@ import RefereeCrypto
 
 extension RuleSet {
     /// Environment variable naming the folder that holds `<track>.toml` rule files.
-    public static let rulesDirEnvironment = "REFEREE_RULES_DIR"
+    package static let rulesDirEnvironment = "REFEREE_RULES_DIR"
 
     /// Reads and validates a rule file. The digest is the SHA-256 of the file's exact bytes.
     ///
     /// Throws ``AuditError/badRules(path:line:expected:)`` naming the file, the line and what was
     /// expected when the file cannot be read, is not valid UTF-8, or breaks the rule-file schema.
-    public static func load(_ url: URL) throws(AuditError) -> RuleSet {
+    package static func load(_ url: URL) throws(AuditError) -> RuleSet {
         let data: Data
         do {
             data = try EvidenceFile.readAll(url, limit: 4 << 20)
@@ -24,7 +24,7 @@ extension RuleSet {
     }
 
     /// Builds a rule set from rule-file text. `path` is used in errors; `digest` is stored as is.
-    public static func parse(_ text: String, path: String, digest: String) throws(AuditError) -> RuleSet {
+    package static func parse(_ text: String, path: String, digest: String) throws(AuditError) -> RuleSet {
         let doc = try TOMLParser(path: path).parse(text)
         let schema = RuleFileSchema(path: path)
         try schema.checkKeys(doc.root, allowed: ["track", "version"], what: "top-level key")
@@ -52,7 +52,7 @@ extension RuleSet {
 
     /// The tracks whose rules are compiled into this binary (from `Rules/*.toml`, see
     /// `scripts/generate-builtin-rules.sh`), sorted.
-    public static var builtinTracks: [String] { builtinFiles.keys.sorted() }
+    package static var builtinTracks: [String] { builtinFiles.keys.sorted() }
 
     /// The rules of `track` (e.g. `track_10min_16mb`): `<track>.toml` in the folder named by
     /// `REFEREE_RULES_DIR` when that variable is set and the file exists there, else the copy
@@ -63,7 +63,7 @@ extension RuleSet {
     /// Throws ``AuditError/unknownTrack(_:searched:)`` listing where it looked (and saying how
     /// to add a track) when neither has the track; ``AuditError/badRules(path:line:expected:)``
     /// when the override file is malformed or declares another track.
-    public static func builtin(track: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(AuditError) -> RuleSet {
+    package static func builtin(track: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(AuditError) -> RuleSet {
         var searched: [String] = []
         if let dir = environment[rulesDirEnvironment], !dir.isEmpty {
             let file = URL(fileURLWithPath: dir).appendingPathComponent("\(track).toml")

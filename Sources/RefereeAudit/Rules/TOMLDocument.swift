@@ -1,5 +1,5 @@
 /// A value of the TOML subset that rule files use.
-public enum TOMLValue: Hashable, Sendable {
+package enum TOMLValue: Hashable, Sendable {
     case string(String)
     case integer(Int)
     case float(Double)
@@ -8,7 +8,7 @@ public enum TOMLValue: Hashable, Sendable {
     case table(TOMLTable)
 
     /// A short name of the value's type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .string: return "string"
         case .integer: return "integer"
@@ -20,7 +20,7 @@ public enum TOMLValue: Hashable, Sendable {
     }
 
     /// The value as a number when it is an integer or a float.
-    public var number: Double? {
+    package var number: Double? {
         switch self {
         case .integer(let i): return Double(i)
         case .float(let d): return d
@@ -30,21 +30,21 @@ public enum TOMLValue: Hashable, Sendable {
 }
 
 /// A TOML table: keys in the order they were written, each with the line it was set on.
-public struct TOMLTable: Hashable, Sendable {
+package struct TOMLTable: Hashable, Sendable {
     /// Line of the table's header (`[[rule]]`), 0 for the root table.
-    public var line: Int
-    public private(set) var keys: [String] = []
+    package var line: Int
+    package private(set) var keys: [String] = []
     private var values: [String: TOMLValue] = [:]
     private var lines: [String: Int] = [:]
 
-    public init(line: Int) {
+    package init(line: Int) {
         self.line = line
     }
 
-    public subscript(key: String) -> TOMLValue? { values[key] }
+    package subscript(key: String) -> TOMLValue? { values[key] }
 
     /// The line `key` was set on (the table's header line when unknown).
-    public func line(of key: String) -> Int { lines[key] ?? line }
+    package func line(of key: String) -> Int { lines[key] ?? line }
 
     /// Sets `key`; returns false when it was already set (TOML forbids redefinition).
     mutating func set(_ key: String, _ value: TOMLValue, line: Int) -> Bool {
@@ -62,12 +62,12 @@ public struct TOMLTable: Hashable, Sendable {
 }
 
 /// A parsed rule file: the root table and the arrays of tables (`[[name]]`).
-public struct TOMLDocument: Hashable, Sendable {
-    public var root: TOMLTable
+package struct TOMLDocument: Hashable, Sendable {
+    package var root: TOMLTable
     /// `[[name]]` tables by name, in file order.
-    public var arrays: [String: [TOMLTable]]
+    package var arrays: [String: [TOMLTable]]
 
-    public init(root: TOMLTable, arrays: [String: [TOMLTable]]) {
+    package init(root: TOMLTable, arrays: [String: [TOMLTable]]) {
         self.root = root
         self.arrays = arrays
     }

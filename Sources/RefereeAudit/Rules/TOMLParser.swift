@@ -8,16 +8,16 @@ import Foundation
 /// (`{ a = 1, b = "x" }`); `[[name]]` array-of-tables headers. Everything else (plain `[table]`
 /// headers, multi-line strings or arrays, dates) is rejected with the file, the line and what was
 /// expected — never guessed.
-public struct TOMLParser: Sendable {
+package struct TOMLParser: Sendable {
     /// The path named in errors.
-    public var path: String
+    package var path: String
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
     }
 
     /// Parses `text`; throws ``AuditError/badRules(path:line:expected:)`` on the first problem.
-    public func parse(_ text: String) throws(AuditError) -> TOMLDocument {
+    package func parse(_ text: String) throws(AuditError) -> TOMLDocument {
         var root = TOMLTable(line: 0)
         var arrays: [String: [TOMLTable]] = [:]
         var current: String? = nil

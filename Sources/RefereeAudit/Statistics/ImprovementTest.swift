@@ -10,30 +10,30 @@ import Foundation
 /// sides the ratio is the same constant for every run, so the t statistic and the p-value are
 /// exactly those of the test on val_loss in nats; with different tokenizers the nats test would
 /// be meaningless and ``tokenizersDiffer`` says so.
-public struct ImprovementTest: Sendable, Hashable {
+package struct ImprovementTest: Sendable, Hashable {
     /// The Welch test on val_bpb with ``marginBPB``.
-    public var welch: WelchTest
+    package var welch: WelchTest
     /// The rule's margin in nats per token, and converted to bits per byte.
-    public var marginNats: Double
-    public var marginBPB: Double
+    package var marginNats: Double
+    package var marginBPB: Double
     /// val_bpb per nat of val_loss on each side (nil when that side logged no val_loss).
-    public var newBPBPerNat: Double?
-    public var oldBPBPerNat: Double?
+    package var newBPBPerNat: Double?
+    package var oldBPBPerNat: Double?
 
     /// Relative difference of the two ratios above which the tokenizers (or validation sets)
     /// are taken to differ; the ratio is exact for one tokenizer up to the logs' 8 decimals.
-    public static let ratioTolerance = 1e-3
+    package static let ratioTolerance = 1e-3
 
     /// True when both sides' val_bpb/val_loss ratios are known and differ: the records were
     /// tokenized differently, so only the bits-per-byte comparison means anything.
-    public var tokenizersDiffer: Bool {
+    package var tokenizersDiffer: Bool {
         guard let a = newBPBPerNat, let b = oldBPBPerNat, a > 0, b > 0 else { return false }
         return abs(a - b) / max(a, b) > Self.ratioTolerance
     }
 
     /// Nil when a side has fewer than 2 val_bpb values, neither side logged val_loss (the margin
     /// cannot be converted), or both sides have zero variance.
-    public init?(newLosses: [Double], newBPBs: [Double], oldLosses: [Double], oldBPBs: [Double], marginNats: Double) {
+    package init?(newLosses: [Double], newBPBs: [Double], oldLosses: [Double], oldBPBs: [Double], marginNats: Double) {
         newBPBPerNat = Self.ratio(bpbs: newBPBs, losses: newLosses)
         oldBPBPerNat = Self.ratio(bpbs: oldBPBs, losses: oldLosses)
         guard let ratio = newBPBPerNat ?? oldBPBPerNat else { return nil }
@@ -52,7 +52,7 @@ public struct ImprovementTest: Sendable, Hashable {
     }
 
     /// The warning when ``tokenizersDiffer``: both ratios as tokens per byte.
-    public var tokenizerWarning: String? {
+    package var tokenizerWarning: String? {
         guard tokenizersDiffer, let a = newBPBPerNat, let b = oldBPBPerNat else { return nil }
         let perByte = { (r: Double) in String(format: "%.4f", r * log(2)) }
         return "the records use different tokenizers (\(perByte(a)) vs \(perByte(b)) tokens per byte): val_loss in nats is not comparable, so the test compares val_bpb"

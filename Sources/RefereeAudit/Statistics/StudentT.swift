@@ -1,13 +1,13 @@
 import Foundation
 
 /// Special functions for the Student-t distribution, with no dependencies.
-public enum StudentT {
+package enum StudentT {
     /// P(T ≤ t) for a Student-t variable with `df` (> 0, may be fractional) degrees of freedom.
     /// NaN when `t` is NaN or `df` is not a positive number (never traps: `df` comes from
     /// evidence, and ±1e308 losses make it NaN).
     ///
     /// Uses P(|T| > |t|) = I_{df/(df+t²)}(df/2, 1/2), the regularised incomplete beta function.
-    public static func cdf(_ t: Double, df: Double) -> Double {
+    package static func cdf(_ t: Double, df: Double) -> Double {
         guard df > 0, !t.isNaN else { return .nan }
         if t == .infinity { return 1 }
         if t == -.infinity { return 0 }
@@ -20,7 +20,7 @@ public enum StudentT {
     ///
     /// Continued fraction evaluated with the modified Lentz method (Numerical Recipes §6.4),
     /// using the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) where it converges faster.
-    public static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
+    package static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
         let lnFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x)

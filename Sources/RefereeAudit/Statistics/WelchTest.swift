@@ -1,13 +1,13 @@
 import Foundation
 
 /// Mean and sample standard deviation of a list of values.
-public struct SampleStats: Codable, Hashable, Sendable {
-    public var count: Int
-    public var mean: Double
+package struct SampleStats: Codable, Hashable, Sendable {
+    package var count: Int
+    package var mean: Double
     /// Sample variance (n − 1 denominator); 0 for a single value.
-    public var variance: Double
+    package var variance: Double
 
-    public init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         count = values.count
         mean = values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
         if values.count > 1 {
@@ -18,7 +18,7 @@ public struct SampleStats: Codable, Hashable, Sendable {
         }
     }
 
-    public var standardDeviation: Double { variance.squareRoot() }
+    package var standardDeviation: Double { variance.squareRoot() }
 }
 
 /// One-sided Welch t-test that a new set of runs improves on an old one by at least a margin.
@@ -26,19 +26,19 @@ public struct SampleStats: Codable, Hashable, Sendable {
 /// Lower is better (val_loss in nats). The null hypothesis is `mean(old) − mean(new) ≤ margin`;
 /// a small p-value says the improvement exceeds the margin. Degrees of freedom are
 /// Welch–Satterthwaite's.
-public struct WelchTest: Codable, Hashable, Sendable {
-    public var new: SampleStats
-    public var old: SampleStats
-    public var margin: Double
+package struct WelchTest: Codable, Hashable, Sendable {
+    package var new: SampleStats
+    package var old: SampleStats
+    package var margin: Double
     /// Observed improvement, `mean(old) − mean(new)`.
-    public var improvement: Double
-    public var t: Double
-    public var degreesOfFreedom: Double
-    public var pValue: Double
+    package var improvement: Double
+    package var t: Double
+    package var degreesOfFreedom: Double
+    package var pValue: Double
 
     /// Nil when either side has fewer than 2 values, or both have zero variance (no test possible),
     /// or a value or a statistic is not finite (values so large that the variance overflows).
-    public init?(new newValues: [Double], old oldValues: [Double], margin: Double) {
+    package init?(new newValues: [Double], old oldValues: [Double], margin: Double) {
         guard newValues.count >= 2, oldValues.count >= 2 else { return nil }
         guard margin.isFinite, (newValues + oldValues).allSatisfy(\.isFinite) else { return nil }
         new = SampleStats(newValues)

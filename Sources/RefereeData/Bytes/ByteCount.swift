@@ -3,13 +3,13 @@
 /// `targets` counts the positions of this shard that are target positions of the whole stream:
 /// every token except the very first of the stream. `bytes` is their baseline byte count (the
 /// first token of a later shard is scored after the last token of the shard before).
-public struct ShardByteCount: Sendable, Equatable, Codable {
-    public var path: String
-    public var tokens: Int
-    public var targets: Int
-    public var bytes: Int
+package struct ShardByteCount: Sendable, Equatable, Codable {
+    package var path: String
+    package var tokens: Int
+    package var targets: Int
+    package var bytes: Int
 
-    public init(path: String, tokens: Int, targets: Int, bytes: Int) {
+    package init(path: String, tokens: Int, targets: Int, bytes: Int) {
         self.path = path
         self.tokens = tokens
         self.targets = targets
@@ -20,13 +20,13 @@ public struct ShardByteCount: Sendable, Equatable, Codable {
 /// The byte denominator of a validation set: totals over target positions `1..<N` of the
 /// shards concatenated in order, and each shard's share. JSON keys: `tokenizer`, `vocab_size`,
 /// `shards` (each `path`, `tokens`, `targets`, `bytes`), `tokens`, `targets`, `bytes`.
-public struct ByteCount: Sendable, Equatable, Codable {
-    public var tokenizer: String
-    public var vocabSize: Int
-    public var shards: [ShardByteCount]
-    public var tokens: Int
-    public var targets: Int
-    public var bytes: Int
+package struct ByteCount: Sendable, Equatable, Codable {
+    package var tokenizer: String
+    package var vocabSize: Int
+    package var shards: [ShardByteCount]
+    package var tokens: Int
+    package var targets: Int
+    package var bytes: Int
 
     enum CodingKeys: String, CodingKey {
         case tokenizer
@@ -34,7 +34,7 @@ public struct ByteCount: Sendable, Equatable, Codable {
         case shards, tokens, targets, bytes
     }
 
-    public init(tokenizer: String, vocabSize: Int, shards: [ShardByteCount]) {
+    package init(tokenizer: String, vocabSize: Int, shards: [ShardByteCount]) {
         self.tokenizer = tokenizer
         self.vocabSize = vocabSize
         self.shards = shards

@@ -3,23 +3,23 @@
 /// Position 0 of the whole stream is not a target (nothing predicts it); every later position is,
 /// and its previous token may come from the previous chunk or shard. Feeding the same tokens in
 /// any chunking gives the same totals.
-public struct ByteCounter: Sendable {
-    public let table: ByteTable
+package struct ByteCounter: Sendable {
+    package let table: ByteTable
     /// Tokens seen so far.
-    public private(set) var tokens = 0
+    package private(set) var tokens = 0
     /// Target positions counted so far (`max(0, tokens - 1)`).
-    public private(set) var targets = 0
+    package private(set) var targets = 0
     /// Bytes of those targets.
-    public private(set) var bytes = 0
+    package private(set) var bytes = 0
     private var previous: UInt16?
 
-    public init(table: ByteTable) {
+    package init(table: ByteTable) {
         self.table = table
     }
 
     /// Adds a chunk. Returns nil when every id is valid, else the index within `chunk` of the first
     /// id at or past `table.vocabSize` (then nothing of the chunk was counted).
-    public mutating func add(_ chunk: UnsafeBufferPointer<UInt16>) -> Int? {
+    package mutating func add(_ chunk: UnsafeBufferPointer<UInt16>) -> Int? {
         guard !chunk.isEmpty else { return nil }
         // Validate first (branch-free max), so a bad chunk changes no total.
         var maxId: UInt16 = 0
@@ -61,7 +61,7 @@ public struct ByteCounter: Sendable {
     }
 
     /// Adds tokens held in an array.
-    public mutating func add(_ tokens: [UInt16]) -> Int? {
+    package mutating func add(_ tokens: [UInt16]) -> Int? {
         tokens.withUnsafeBufferPointer { add($0) }
     }
 }

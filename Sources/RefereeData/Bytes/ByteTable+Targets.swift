@@ -5,7 +5,7 @@ extension ByteTable {
     /// For per-position work (a probe shard's bpb, a trace's `bytes` over `[start, end)`); use
     /// `ByteCounter` to total a whole validation set in bounded memory. Ids at or past
     /// `vocabSize` count 0 bytes here: validate first when the tokens are untrusted.
-    public func targetBytes(of tokens: [UInt16]) -> [UInt8] {
+    package func targetBytes(of tokens: [UInt16]) -> [UInt8] {
         guard tokens.count > 1 else { return [] }
         var out = [UInt8](repeating: 0, count: tokens.count - 1)
         for i in 1..<tokens.count {

@@ -9,9 +9,9 @@
 ///
 /// The tables hold 65,536 entries (every uint16) so a lookup never goes out of bounds; ids at or
 /// past `vocabSize` are not valid tokens and are rejected by `ByteCounter`.
-public struct ByteTable: Sendable {
+package struct ByteTable: Sendable {
     /// The number of pieces of the tokenizer (valid ids are `0..<vocabSize`).
-    public let vocabSize: Int
+    package let vocabSize: Int
     /// Base bytes per id (UTF-8 lengths are capped at 255, far above any real piece).
     let base: [UInt8]
     /// 1 when the piece starts with "▁", else 0.
@@ -20,12 +20,12 @@ public struct ByteTable: Sendable {
     let notBoundary: [UInt8]
 
     /// Builds the tables from a tokenizer's pieces.
-    public init(model: TokenizerModel) {
+    package init(model: TokenizerModel) {
         self.init(pieces: model.pieces)
     }
 
     /// Builds the tables from a vocabulary (index = token id).
-    public init(pieces: [Piece]) {
+    package init(pieces: [Piece]) {
         let size = 1 << 16
         var base = [UInt8](repeating: 0, count: size)
         var space = [UInt8](repeating: 0, count: size)
@@ -56,10 +56,10 @@ public struct ByteTable: Sendable {
     /// The bytes of target `token` when it follows `previous`.
     ///
     /// Both ids must be below 65,536; ids at or past `vocabSize` count as 0-byte boundaries.
-    public func bytes(of token: UInt16, after previous: UInt16) -> Int {
+    package func bytes(of token: UInt16, after previous: UInt16) -> Int {
         Int(base[Int(token)]) + Int(leadingSpace[Int(token)] & notBoundary[Int(previous)])
     }
 
     /// Whether `token` is a valid id of this vocabulary.
-    public func isValid(_ token: UInt16) -> Bool { Int(token) < vocabSize }
+    package func isValid(_ token: UInt16) -> Bool { Int(token) < vocabSize }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// Computes the baseline byte denominator of a set of shards.
-public enum ValidationBytes {
+package enum ValidationBytes {
     /// Streams `shards` in the given order (callers sort them) and counts tokens, targets and
     /// bytes per shard and in total, in memory bounded by `chunkTokens`.
     ///
     /// - Throws: `DataError.malformed` for a bad shard header or length, or for a token id at or
     ///   past the tokenizer's vocabulary size (offset = that token's byte offset in its file).
-    public static func count(
+    package static func count(
         tokenizer: TokenizerModel,
         tokenizerPath: String,
         shards: [URL],

@@ -6,12 +6,12 @@ import Darwin
 #endif
 
 /// Expands a shell-style pattern (`data/fineweb_val_*.bin`) into file paths.
-public enum ShardGlob {
+package enum ShardGlob {
     /// The matching paths sorted by their bytes (so `…_000001.bin` comes before `…_000010.bin`
     /// whatever the locale). A pattern without wildcards matches itself when the file exists.
     ///
     /// - Throws: `DataError.unreadable` naming the pattern when nothing matches.
-    public static func expand(_ pattern: String) throws(DataError) -> [URL] {
+    package static func expand(_ pattern: String) throws(DataError) -> [URL] {
         var g = glob_t()
         defer { globfree(&g) }
         let rc = glob(pattern, 0, nil, &g)

@@ -1,6 +1,6 @@
 extension ByteCount {
     /// A plain-text table: one line per shard (path, tokens, targets, bytes), then the totals.
-    public func text() -> String {
+    package func text() -> String {
         var rows: [[String]] = [["shard", "tokens", "targets", "bytes"]]
         for shard in shards {
             rows.append([shard.path, String(shard.tokens), String(shard.targets), String(shard.bytes)])

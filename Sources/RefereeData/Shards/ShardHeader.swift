@@ -1,26 +1,26 @@
 /// The 1024-byte header of a FineWeb token shard: 256 little-endian int32, of which the first
 /// three are the magic 20240520, the version 1 and the token count; the rest are zero when written
 /// by Referee and ignored when read.
-public struct ShardHeader: Sendable, Equatable {
+package struct ShardHeader: Sendable, Equatable {
     /// `20240520`, the first int32 of every shard.
-    public static let magic: Int32 = 20_240_520
+    package static let magic: Int32 = 20_240_520
     /// The only version Referee reads and writes.
-    public static let version: Int32 = 1
+    package static let version: Int32 = 1
     /// Header size in bytes (256 × int32).
-    public static let byteCount = 1024
+    package static let byteCount = 1024
 
     /// The number of uint16 tokens that follow the header.
-    public var tokenCount: Int
+    package var tokenCount: Int
 
-    public init(tokenCount: Int) {
+    package init(tokenCount: Int) {
         self.tokenCount = tokenCount
     }
 
     /// The exact file size a shard with this header must have.
-    public var fileSize: Int { Self.byteCount + 2 * tokenCount }
+    package var fileSize: Int { Self.byteCount + 2 * tokenCount }
 
     /// The 1024 header bytes.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: Self.byteCount)
         for (slot, value) in [Self.magic, Self.version, Int32(truncatingIfNeeded: tokenCount)].enumerated() {
             let u = UInt32(bitPattern: value)
@@ -32,7 +32,7 @@ public struct ShardHeader: Sendable, Equatable {
     /// Decodes and checks a header; `path` names the file in errors.
     ///
     /// - Throws: `DataError.malformed` at offset 0 (magic), 4 (version) or 8 (count, negative).
-    public static func decode(_ bytes: [UInt8], path: String) throws(DataError) -> ShardHeader {
+    package static func decode(_ bytes: [UInt8], path: String) throws(DataError) -> ShardHeader {
         guard bytes.count >= byteCount else {
             throw DataError.malformed(path: path, offset: bytes.count, expected: "a \(byteCount)-byte shard header (file has only \(bytes.count) bytes)")
         }

@@ -5,16 +5,16 @@ import Foundation
 /// `init` opens the file, checks the header (magic, version, non-negative count) and that the
 /// file is exactly `1024 + 2 × count` bytes long. Tokens are then streamed in chunks with
 /// `forEachChunk`, which also checks that the file did not change length while being read.
-public struct ShardReader: Sendable {
+package struct ShardReader: Sendable {
     /// The file's path, as given.
-    public let path: String
-    public let header: ShardHeader
+    package let path: String
+    package let header: ShardHeader
 
     /// The number of tokens in the shard.
-    public var tokenCount: Int { header.tokenCount }
+    package var tokenCount: Int { header.tokenCount }
 
     /// Opens `url` and validates its header and length.
-    public init(url: URL) throws(DataError) {
+    package init(url: URL) throws(DataError) {
         path = url.path
         let file = try ShardFile(path: path)
         defer { file.close() }
@@ -31,7 +31,7 @@ public struct ShardReader: Sendable {
     ///
     /// The buffer passed to `body` is only valid during the call. Memory use is
     /// `2 × chunkTokens` bytes whatever the shard's size.
-    public func forEachChunk(
+    package func forEachChunk(
         chunkTokens: Int = 1 << 20,
         _ body: (UnsafeBufferPointer<UInt16>) throws(DataError) -> Void
     ) throws(DataError) {
@@ -55,7 +55,7 @@ public struct ShardReader: Sendable {
 
     /// Reads the first `limit` tokens (all of them when the shard is shorter), without reading
     /// the rest of the file.
-    public func readPrefix(_ limit: Int) throws(DataError) -> [UInt16] {
+    package func readPrefix(_ limit: Int) throws(DataError) -> [UInt16] {
         let n = max(0, min(limit, header.tokenCount))
         guard n > 0 else { return [] }
         let file = try ShardFile(path: path)
@@ -74,7 +74,7 @@ public struct ShardReader: Sendable {
     }
 
     /// Reads every token into memory (for small shards, e.g. probe shards).
-    public func readAll() throws(DataError) -> [UInt16] {
+    package func readAll() throws(DataError) -> [UInt16] {
         var tokens: [UInt16] = []
         tokens.reserveCapacity(header.tokenCount)
         try forEachChunk { (chunk: UnsafeBufferPointer<UInt16>) throws(DataError) in

@@ -12,17 +12,17 @@ import Foundation
 /// try writer.append(tokens)
 /// try writer.finish()
 /// ```
-public struct ShardWriter: ~Copyable {
+package struct ShardWriter: ~Copyable {
     /// The destination path.
-    public let path: String
+    package let path: String
     private let tmpPath: String
     private let fd: Int32
     /// Tokens appended so far.
-    public private(set) var tokenCount = 0
+    package private(set) var tokenCount = 0
     private var finished = false
 
     /// Creates the temporary file beside `url`.
-    public init(url: URL) throws(DataError) {
+    package init(url: URL) throws(DataError) {
         path = url.path
         let dir = url.deletingLastPathComponent().path
         tmpPath = dir + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -43,7 +43,7 @@ public struct ShardWriter: ~Copyable {
     }
 
     /// Appends tokens (stored little-endian).
-    public mutating func append(_ tokens: some Collection<UInt16>) throws(DataError) {
+    package mutating func append(_ tokens: some Collection<UInt16>) throws(DataError) {
         guard Int64(tokenCount) + Int64(tokens.count) <= Int64(Int32.max) else {
             throw DataError.malformed(path: path, offset: ShardHeader.byteCount + 2 * tokenCount, expected: "at most \(Int32.max) tokens in one shard")
         }
@@ -56,7 +56,7 @@ public struct ShardWriter: ~Copyable {
     }
 
     /// Writes the header, fsyncs and renames the file into place.
-    public consuming func finish() throws(DataError) {
+    package consuming func finish() throws(DataError) {
         let header = ShardHeader(tokenCount: tokenCount).encoded()
         try writeAll(header, at: 0)
         guard fsync(fd) == 0 else { throw ioError("fsync failed") }
@@ -66,7 +66,7 @@ public struct ShardWriter: ~Copyable {
     }
 
     /// Writes `tokens` as a complete shard at `url`.
-    public static func write(_ tokens: some Collection<UInt16>, to url: URL) throws(DataError) {
+    package static func write(_ tokens: some Collection<UInt16>, to url: URL) throws(DataError) {
         var writer = try ShardWriter(url: url)
         try writer.append(tokens)
         try writer.finish()

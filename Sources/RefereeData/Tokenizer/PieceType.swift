@@ -1,7 +1,7 @@
 /// The type of a SentencePiece vocabulary entry (`ModelProto.SentencePiece.Type`).
 ///
 /// The raw values are the protobuf enum numbers; a piece without a type field is `.normal`.
-public enum PieceType: Int32, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum PieceType: Int32, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case normal = 1
     case unknown = 2
     case control = 3
@@ -11,7 +11,7 @@ public enum PieceType: Int32, Sendable, Codable, CaseIterable, CustomStringConve
 
     /// True for the pieces that carry no text and reset the leading-space rule:
     /// control (`<s>`, `</s>`, `<pad>`), unknown and unused pieces.
-    public var isBoundary: Bool {
+    package var isBoundary: Bool {
         switch self {
         case .control, .unknown, .unused: return true
         case .normal, .userDefined, .byte: return false
@@ -19,7 +19,7 @@ public enum PieceType: Int32, Sendable, Codable, CaseIterable, CustomStringConve
     }
 
     /// The name used in reports: `normal`, `unknown`, `control`, `user_defined`, `unused`, `byte`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .normal: return "normal"
         case .unknown: return "unknown"
@@ -32,12 +32,12 @@ public enum PieceType: Int32, Sendable, Codable, CaseIterable, CustomStringConve
 }
 
 /// One vocabulary entry: its text (with "▁" for a space), its score and its type.
-public struct Piece: Sendable, Equatable, Codable {
-    public var piece: String
-    public var score: Float
-    public var type: PieceType
+package struct Piece: Sendable, Equatable, Codable {
+    package var piece: String
+    package var score: Float
+    package var type: PieceType
 
-    public init(piece: String, score: Float = 0, type: PieceType = .normal) {
+    package init(piece: String, score: Float = 0, type: PieceType = .normal) {
         self.piece = piece
         self.score = score
         self.type = type
@@ -45,13 +45,13 @@ public struct Piece: Sendable, Equatable, Codable {
 }
 
 /// The SentencePiece algorithm (`TrainerSpec.ModelType`).
-public enum ModelType: Int32, Sendable, Codable, CustomStringConvertible {
+package enum ModelType: Int32, Sendable, Codable, CustomStringConvertible {
     case unigram = 1
     case bpe = 2
     case word = 3
     case char = 4
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unigram: return "unigram"
         case .bpe: return "bpe"

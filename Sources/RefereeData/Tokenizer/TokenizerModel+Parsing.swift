@@ -4,7 +4,7 @@ extension TokenizerModel {
     /// Reads `pieces` (field 1), `trainer_spec` (2) and `normalizer_spec` (3); every other field,
     /// of any wire type, is skipped. Throws `DataError.malformed` with the absolute offset of the
     /// first byte that does not fit the format; an empty vocabulary is malformed too.
-    public init(bytes: [UInt8], path: String) throws(DataError) {
+    package init(bytes: [UInt8], path: String) throws(DataError) {
         if bytes.count >= 4, Array(bytes[0..<4]) == Array(ShardHeader(tokenCount: 0).encoded()[0..<4]) {
             throw DataError.malformed(path: path, offset: 0, expected: "a SentencePiece .model protobuf (this file starts with the FineWeb shard magic 20240520: a token shard, not a tokenizer)")
         }

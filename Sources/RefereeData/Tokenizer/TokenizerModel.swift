@@ -5,23 +5,23 @@ import RefereeCore
 ///
 /// Read with `TokenizerModel(contentsOf:)`; it never runs SentencePiece itself. A token id is an
 /// index into `pieces`.
-public struct TokenizerModel: Sendable, Equatable {
+package struct TokenizerModel: Sendable, Equatable {
     /// The vocabulary, indexed by token id.
-    public var pieces: [Piece]
-    public var trainerSpec: TrainerSpec
-    public var normalizerSpec: NormalizerSpec
+    package var pieces: [Piece]
+    package var trainerSpec: TrainerSpec
+    package var normalizerSpec: NormalizerSpec
 
-    public init(pieces: [Piece], trainerSpec: TrainerSpec = TrainerSpec(), normalizerSpec: NormalizerSpec = NormalizerSpec()) {
+    package init(pieces: [Piece], trainerSpec: TrainerSpec = TrainerSpec(), normalizerSpec: NormalizerSpec = NormalizerSpec()) {
         self.pieces = pieces
         self.trainerSpec = trainerSpec
         self.normalizerSpec = normalizerSpec
     }
 
     /// The number of pieces (the real vocabulary size; token ids are `0..<vocabSize`).
-    public var vocabSize: Int { pieces.count }
+    package var vocabSize: Int { pieces.count }
 
     /// Reads and parses a `.model` file.
-    public init(contentsOf url: URL) throws(DataError) {
+    package init(contentsOf url: URL) throws(DataError) {
         let data: Data
         do {
             data = try EvidenceFile.readAll(url, limit: 256 << 20)
@@ -33,12 +33,12 @@ public struct TokenizerModel: Sendable, Equatable {
     }
 
     /// The id of the first piece whose text is `text`, or nil.
-    public func id(of text: String) -> Int? {
+    package func id(of text: String) -> Int? {
         pieces.firstIndex { $0.piece == text }
     }
 
     /// How many pieces of each type the vocabulary holds (types with none are left out).
-    public var countsByType: [PieceType: Int] {
+    package var countsByType: [PieceType: Int] {
         var counts: [PieceType: Int] = [:]
         for piece in pieces { counts[piece.type, default: 0] += 1 }
         return counts

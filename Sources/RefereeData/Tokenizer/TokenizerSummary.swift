@@ -2,19 +2,19 @@
 /// `tokenizer`, `vocab_size`, `trainer_vocab_size`, `model_type`, `byte_fallback`,
 /// `normalizer`, `add_dummy_prefix`, `pad_id`, `bos_id`, `eos_id`, `unk_id`, `piece_types`
 /// (count per type name, types with no piece omitted).
-public struct TokenizerSummary: Sendable, Equatable, Codable {
-    public var tokenizer: String
-    public var vocabSize: Int
-    public var trainerVocabSize: Int
-    public var modelType: String
-    public var byteFallback: Bool
-    public var normalizer: String
-    public var addDummyPrefix: Bool
-    public var padId: Int
-    public var bosId: Int
-    public var eosId: Int
-    public var unkId: Int
-    public var pieceTypes: [String: Int]
+package struct TokenizerSummary: Sendable, Equatable, Codable {
+    package var tokenizer: String
+    package var vocabSize: Int
+    package var trainerVocabSize: Int
+    package var modelType: String
+    package var byteFallback: Bool
+    package var normalizer: String
+    package var addDummyPrefix: Bool
+    package var padId: Int
+    package var bosId: Int
+    package var eosId: Int
+    package var unkId: Int
+    package var pieceTypes: [String: Int]
 
     enum CodingKeys: String, CodingKey {
         case tokenizer
@@ -31,7 +31,7 @@ public struct TokenizerSummary: Sendable, Equatable, Codable {
         case pieceTypes = "piece_types"
     }
 
-    public init(model: TokenizerModel, path: String) {
+    package init(model: TokenizerModel, path: String) {
         tokenizer = path
         vocabSize = model.vocabSize
         trainerVocabSize = Int(model.trainerSpec.vocabSize)
@@ -49,7 +49,7 @@ public struct TokenizerSummary: Sendable, Equatable, Codable {
     }
 
     /// `key: value` lines, piece types in enum order.
-    public func text() -> String {
+    package func text() -> String {
         var out = """
         tokenizer: \(tokenizer)
         vocab_size: \(vocabSize)

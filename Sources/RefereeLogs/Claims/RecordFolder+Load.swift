@@ -3,13 +3,13 @@ import RefereeCore
 
 extension RecordFolder {
     /// The two track folder names of the competition.
-    public static let trackFolders = ["track_10min_16mb", "track_non_record_16mb"]
+    package static let trackFolders = ["track_10min_16mb", "track_non_record_16mb"]
 
     /// Folders of a record written by `referee run` that hold the submission's own outputs
     /// (working directories, traces, plots): their files are listed in `allFiles` but are never
     /// taken as logs, scripts or tokenizers — the runner's timestamped `train_seed<SEED>.log` are
     /// the logs, and a submission's own log copies inside its working directory are not runs.
-    public static let runnerOutputFolders = ["artifacts", "traces", "plots"]
+    package static let runnerOutputFolders = ["artifacts", "traces", "plots"]
 
     /// Classifies the files of a record folder (recursively; paths relative to `url`, sorted).
     ///
@@ -18,7 +18,7 @@ extension RecordFolder {
     /// README and other prose are not logs. The track comes from the parent folder name when it is
     /// a track folder, else from submission.json's `track`. A folder with no logs loads fine.
     /// Throws when `url` does not exist or is not a directory.
-    public static func load(_ url: URL) throws(LogError) -> RecordFolder {
+    package static func load(_ url: URL) throws(LogError) -> RecordFolder {
         let root = url.standardizedFileURL
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir) else {
@@ -60,7 +60,7 @@ extension RecordFolder {
 
     /// Maps submission.json track spellings (`10min_16mb`, `non-record-unlimited-compute-16mb`) to
     /// a track folder name; unknown spellings are kept as written.
-    public static func normalizedTrack(_ raw: String) -> String {
+    package static func normalizedTrack(_ raw: String) -> String {
         let l = raw.lowercased()
         if l.contains("non") && l.contains("record") { return "track_non_record_16mb" }
         if l.contains("10min") { return "track_10min_16mb" }

@@ -10,7 +10,7 @@ extension SubmissionClaims {
     /// `artifact_bytes` or `bytes_total`). Other fields are ignored. Every field is optional, but a
     /// field of the wrong type (`"val_bpb": "abc"`) throws ``LogError/malformedJSON(path:line:expected:)``
     /// naming the field, as does text that is not a JSON object.
-    public static func load(_ url: URL) throws(LogError) -> SubmissionClaims {
+    package static func load(_ url: URL) throws(LogError) -> SubmissionClaims {
         let path = url.path
         let data: Data
         do {
@@ -23,7 +23,7 @@ extension SubmissionClaims {
     }
 
     /// Parses the bytes of a submission.json (see ``load(_:)``); `path` names it in errors.
-    public static func parse(_ data: Data, path: String) throws(LogError) -> SubmissionClaims {
+    package static func parse(_ data: Data, path: String) throws(LogError) -> SubmissionClaims {
         if let problem = StrictJSON.check(data) {
             throw LogError.malformedJSON(path: path, line: problem.line, expected: "unambiguous JSON (\(problem.message))")
         }

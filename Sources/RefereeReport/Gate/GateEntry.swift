@@ -1,7 +1,7 @@
 import RefereeAudit
 
 /// What bundle verification said about a gated path.
-public enum BundleStatus: Codable, Hashable, Sendable {
+package enum BundleStatus: Codable, Hashable, Sendable {
     /// No `referee.bundle.json` in the folder.
     case absent
     /// The bundle's signature and digests verified.
@@ -16,7 +16,7 @@ public enum BundleStatus: Codable, Hashable, Sendable {
     case integrityOnly(signer: String)
 
     /// True when the bundle makes the gate fail.
-    public var fails: Bool {
+    package var fails: Bool {
         if case .invalid = self { return true }
         return false
     }
@@ -33,14 +33,14 @@ public enum BundleStatus: Codable, Hashable, Sendable {
 }
 
 /// One path given to `referee gate` and what happened to it.
-public struct GateEntry: Sendable {
-    public var path: String
+package struct GateEntry: Sendable {
+    package var path: String
     /// The audit, nil when the path could not be audited (`error` says why).
-    public var audit: RecordAudit?
-    public var error: String?
-    public var bundle: BundleStatus
+    package var audit: RecordAudit?
+    package var error: String?
+    package var bundle: BundleStatus
 
-    public init(path: String, audit: RecordAudit?, error: String? = nil, bundle: BundleStatus = .absent) {
+    package init(path: String, audit: RecordAudit?, error: String? = nil, bundle: BundleStatus = .absent) {
         self.path = path
         self.audit = audit
         self.error = error
@@ -49,7 +49,7 @@ public struct GateEntry: Sendable {
 
     /// True when this entry fails the gate: the audit could not run, an error-severity rule
     /// failed, or a bundle is present and invalid. `strict` also fails `incomplete` verdicts.
-    public func fails(strict: Bool) -> Bool {
+    package func fails(strict: Bool) -> Bool {
         if error != nil || bundle.fails { return true }
         if strict, case .notChecked = bundle { return true }
         guard let audit else { return true }
@@ -65,7 +65,7 @@ extension GateEntry {
     /// The audit as the JUnit and annotation formatters should see it: the rule results plus
     /// a failed `gate.audit` result when the path could not be audited, and a `bundle.verify`
     /// result when a bundle is present.
-    public var reportedAudit: RecordAudit {
+    package var reportedAudit: RecordAudit {
         var results = audit?.results ?? []
         if let error {
             results.append(RuleResult(id: "gate.audit", status: .fail, message: "could not audit \(path): \(error)"))

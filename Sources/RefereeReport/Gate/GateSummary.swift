@@ -3,8 +3,8 @@ import RefereeAudit
 /// The Markdown summary `referee gate --summary FILE` writes for a pull-request comment (or
 /// `$GITHUB_STEP_SUMMARY`): an overall line, one table row per path, then the failed rules of
 /// each failing path with their evidence locations.
-public enum GateSummary {
-    public static func markdown(_ entries: [GateEntry], strict: Bool) -> String {
+package enum GateSummary {
+    package static func markdown(_ entries: [GateEntry], strict: Bool) -> String {
         let failing = entries.filter { $0.fails(strict: strict) }
         var md = failing.isEmpty
             ? "## ✅ Referee gate passed\n\n"

@@ -1,10 +1,11 @@
+import RefereeCore
 import RefereeAudit
 
 /// A single self-contained HTML page of a record: summary, per-seed results, budgets, the
 /// compliance table and the plots, with inline CSS and inline SVG (no external resources, no
 /// scripts). Byte-stable on unchanged evidence.
-public enum HTMLReport {
-    public static func render(_ page: RecordPage) -> String {
+package enum HTMLReport {
+    package static func render(_ page: RecordPage) -> String {
         let r = page.results, d = page.document, a = page.audit
         var h = """
         <!DOCTYPE html>

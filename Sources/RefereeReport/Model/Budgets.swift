@@ -2,16 +2,16 @@ import RefereeCore
 import RefereeAudit
 
 /// The caps a record is held to, read from the rule set (defaults: the organisers' numbers).
-public struct Budgets: Codable, Hashable, Sendable {
+package struct Budgets: Codable, Hashable, Sendable {
     /// Decimal byte cap on code + compressed model (16,000,000, not 16 MiB).
-    public var maxBytes: Int
-    public var maxTrainSeconds: Double
-    public var maxEvalSeconds: Double
+    package var maxBytes: Int
+    package var maxTrainSeconds: Double
+    package var maxEvalSeconds: Double
     /// Tolerance the `time.train` rule allows past its cap (`grace_seconds`), e.g. for the
     /// last step that ends just after 600 s; 0 unless the rule set gives one.
-    public var trainGraceSeconds: Double
+    package var trainGraceSeconds: Double
 
-    public init(maxBytes: Int = 16_000_000, maxTrainSeconds: Double = 600, maxEvalSeconds: Double = 600, trainGraceSeconds: Double = 0) {
+    package init(maxBytes: Int = 16_000_000, maxTrainSeconds: Double = 600, maxEvalSeconds: Double = 600, trainGraceSeconds: Double = 0) {
         self.maxBytes = maxBytes
         self.maxTrainSeconds = maxTrainSeconds
         self.maxEvalSeconds = maxEvalSeconds
@@ -21,7 +21,7 @@ public struct Budgets: Codable, Hashable, Sendable {
     /// Takes the caps from the rule set's thresholds where it sets them: `max_bytes` on a
     /// `size.*` rule, `max_seconds` / `max_train_seconds` (and `grace_seconds`) on a `time.train*` rule and
     /// `max_seconds` / `max_eval_seconds` on a `time.eval*` rule. Missing ones keep the defaults.
-    public init(rules: RuleSet) {
+    package init(rules: RuleSet) {
         self.init()
         for rule in rules.rules {
             if rule.id.hasPrefix("size."), let v = rule.thresholds["max_bytes"] {

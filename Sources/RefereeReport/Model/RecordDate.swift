@@ -4,9 +4,9 @@ import RefereeLogs
 
 /// Chooses the date written into submission.json and the README, from evidence only, so that
 /// re-running on unchanged evidence gives the same bytes. Never "now".
-public enum RecordDate {
+package enum RecordDate {
     /// Where a date came from.
-    public enum Source: String, Codable, Sendable {
+    package enum Source: String, Codable, Sendable {
         case flag, logTimestamp = "log_timestamp", folderName = "folder_name"
     }
 
@@ -14,7 +14,7 @@ public enum RecordDate {
     /// logs (UTC day), then a `YYYY-MM-DD_` prefix of the record folder's name.
     /// Throws ``ReportError/noDate(folder:)`` when none exists, and
     /// ``ReportError/badDate(_:)`` for a malformed flag.
-    public static func resolve(flag: String?, logs: [LogFile], folderName: String) throws(ReportError) -> (date: String, source: Source) {
+    package static func resolve(flag: String?, logs: [LogFile], folderName: String) throws(ReportError) -> (date: String, source: Source) {
         if let flag {
             guard isISODate(flag) else { throw ReportError.badDate(flag) }
             return (flag, .flag)

@@ -2,11 +2,11 @@ import RefereeAudit
 import RefereeLogs
 
 /// A file of the record folder as listed in the README's "Included files" table.
-public struct IncludedFile: Codable, Hashable, Sendable {
+package struct IncludedFile: Codable, Hashable, Sendable {
     /// Path relative to the record folder, `/`-separated.
-    public var path: String
-    public var bytes: Int
-    public init(path: String, bytes: Int) {
+    package var path: String
+    package var bytes: Int
+    package init(path: String, bytes: Int) {
         self.path = path
         self.bytes = bytes
     }
@@ -14,20 +14,20 @@ public struct IncludedFile: Codable, Hashable, Sendable {
 
 /// Everything the generators read: the audit (recomputed from raw evidence), the parsed logs
 /// (for curves), and the folder's files. Built by ``SubmissionBuilder``, the CLI, or by hand in tests.
-public struct RecordEvidence: Sendable {
-    public var audit: RecordAudit
+package struct RecordEvidence: Sendable {
+    package var audit: RecordAudit
     /// The parsed log files; runs are matched to `audit.runs` by file and run index.
-    public var logs: [LogFile]
+    package var logs: [LogFile]
     /// The record folder's files, excluding what `referee submission` generates.
-    public var files: [IncludedFile]
+    package var files: [IncludedFile]
     /// The record folder's last path component (e.g. `2026-04-09_A2_Muon097_3Seed`).
-    public var folderName: String
+    package var folderName: String
     /// What Referee measured (run.json, environment.json), nil for records made elsewhere.
-    public var measured: MeasuredRecord?
+    package var measured: MeasuredRecord?
     /// The official validation shard digests the track pins (to name the dataset).
-    public var officialValDigests: Set<String>
+    package var officialValDigests: Set<String>
 
-    public init(audit: RecordAudit, logs: [LogFile], files: [IncludedFile], folderName: String, measured: MeasuredRecord? = nil, officialValDigests: Set<String> = []) {
+    package init(audit: RecordAudit, logs: [LogFile], files: [IncludedFile], folderName: String, measured: MeasuredRecord? = nil, officialValDigests: Set<String> = []) {
         self.audit = audit
         self.logs = logs
         self.files = files
@@ -37,7 +37,7 @@ public struct RecordEvidence: Sendable {
     }
 
     /// The parsed run behind a run summary, when its log was read.
-    public func runLog(file: String, runIndex: Int) -> RunLog? {
+    package func runLog(file: String, runIndex: Int) -> RunLog? {
         for log in logs where log.path == file {
             if let run = log.runs.first(where: { $0.runIndex == runIndex }) { return run }
         }

@@ -2,15 +2,15 @@ import Foundation
 import RefereeAudit
 
 /// Everything a README or HTML report of a record shows, computed from evidence.
-public struct RecordPage: Sendable {
-    public var evidence: RecordEvidence
-    public var results: RecordResults
-    public var document: SubmissionDocument
-    public var budgets: Budgets
+package struct RecordPage: Sendable {
+    package var evidence: RecordEvidence
+    package var results: RecordResults
+    package var document: SubmissionDocument
+    package var budgets: Budgets
     /// Folder (relative to the README) holding the SVG plots.
-    public var plotsFolder: String
+    package var plotsFolder: String
 
-    public init(evidence: RecordEvidence, metadata: SubmissionMetadata, budgets: Budgets = Budgets(), comparison: Comparison? = nil, generator: String, plotsFolder: String = "plots") {
+    package init(evidence: RecordEvidence, metadata: SubmissionMetadata, budgets: Budgets = Budgets(), comparison: Comparison? = nil, generator: String, plotsFolder: String = "plots") {
         self.evidence = evidence
         self.results = RecordResults(audit: evidence.audit)
         var document = SubmissionDocument(results: results, audit: evidence.audit, metadata: metadata, comparison: comparison, generator: generator)
@@ -23,10 +23,10 @@ public struct RecordPage: Sendable {
         self.plotsFolder = plotsFolder
     }
 
-    public var audit: RecordAudit { evidence.audit }
+    package var audit: RecordAudit { evidence.audit }
 
     /// The plots as (file name, SVG text): one curve per distinct run, then the budget bars.
-    public func plots() -> [(name: String, svg: String)] {
+    package func plots() -> [(name: String, svg: String)] {
         var out: [(String, String)] = []
         for seed in results.seeds {
             out.append((CurvePlot.fileName(for: seed), CurvePlot.svg(seed: seed, run: evidence.runLog(file: seed.file, runIndex: seed.runIndex))))
@@ -36,7 +36,7 @@ public struct RecordPage: Sendable {
     }
 
     /// The script the record runs: `train_gpt.py` when present, else the first `.py` file.
-    public var script: String {
+    package var script: String {
         let paths = evidence.files.map(\.path)
         if paths.contains("train_gpt.py") { return "train_gpt.py" }
         return paths.first { $0.hasSuffix(".py") } ?? "train_gpt.py"
@@ -45,7 +45,7 @@ public struct RecordPage: Sendable {
     /// The command that re-runs every seed, as the records' READMEs give it: from run.json for a
     /// record `referee run` made (launcher, processes, seeds, entry, data and tokenizer flags,
     /// the `-- NAME=value` settings), else a torchrun loop over the logged seeds.
-    public var reproductionCommand: String {
+    package var reproductionCommand: String {
         if let measured = evidence.measured, let command = Self.refereeRunCommand(measured, track: audit.track) {
             return command
         }
@@ -96,12 +96,12 @@ public struct RecordPage: Sendable {
     }
 
     /// The dataset the record ran on, from run.json; nil for records made elsewhere.
-    public var datasetStatement: String? {
+    package var datasetStatement: String? {
         evidence.measured.map { $0.datasetStatement(officialVal: evidence.officialValDigests) }
     }
 
     /// Hardware as Referee saw it (environment.json and the launcher), else nil.
-    public var measuredHardware: String? {
+    package var measuredHardware: String? {
         guard let m = evidence.measured, let models = m.gpuModels else { return nil }
         let world = m.nprocPerNode ?? 1
         if models.isEmpty { return "\(world) process\(world == 1 ? "" : "es"), no GPU seen by Referee" }
@@ -110,7 +110,7 @@ public struct RecordPage: Sendable {
     }
 
     /// Files the generator writes (excluded from "Included files").
-    public static let generatedFiles: Set<String> = ["submission.json", "README.md"]
+    package static let generatedFiles: Set<String> = ["submission.json", "README.md"]
 
     /// Status words for tables.
     static func statusText(_ s: RuleStatus) -> String {

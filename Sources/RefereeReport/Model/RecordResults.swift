@@ -6,23 +6,23 @@ import RefereeLogs
 /// Runs marked `duplicateOf` (byte-identical copies) are listed in `duplicates` and counted
 /// once. Means and standard deviations are over the distinct runs that have a score; byte and
 /// time totals are the maximum over distinct runs (the cap must hold for every run).
-public struct RecordResults: Codable, Hashable, Sendable {
-    public var seeds: [SeedResult]
+package struct RecordResults: Codable, Hashable, Sendable {
+    package var seeds: [SeedResult]
     /// Files skipped as byte-identical copies, with the file each one copies.
-    public var duplicates: [String: String]
-    public var meanBPB: Double?
-    public var meanValLoss: Double?
+    package var duplicates: [String: String]
+    package var meanBPB: Double?
+    package var meanValLoss: Double?
     /// Sample standard deviations (n − 1), nil with fewer than two scored runs.
-    public var stdBPB: Double?
-    public var stdValLoss: Double?
-    public var bytesTotal: Int?
-    public var bytesCode: Int?
-    public var maxTrainTimeMs: Double?
-    public var maxEvalTimeMs: Double?
+    package var stdBPB: Double?
+    package var stdValLoss: Double?
+    package var bytesTotal: Int?
+    package var bytesCode: Int?
+    package var maxTrainTimeMs: Double?
+    package var maxEvalTimeMs: Double?
     /// Distinct hardware strings of the runs, joined with `; ` when they differ.
-    public var hardware: String?
+    package var hardware: String?
 
-    public init(audit: RecordAudit) {
+    package init(audit: RecordAudit) {
         var seeds: [SeedResult] = []
         var duplicates: [String: String] = [:]
         for run in audit.runs {
@@ -58,5 +58,5 @@ public struct RecordResults: Codable, Hashable, Sendable {
     }
 
     /// Distinct runs' val_loss values, the sample the significance test uses.
-    public var valLosses: [Double] { seeds.compactMap(\.valLoss) }
+    package var valLosses: [Double] { seeds.compactMap(\.valLoss) }
 }

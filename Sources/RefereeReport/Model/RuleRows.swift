@@ -4,20 +4,20 @@ import RefereeAudit
 ///
 /// Nine rules that are unverifiable because a record has no traces say so in one row ("no
 /// traces: …") instead of nine identical sentences. Rules that pass or fail keep a row each.
-public struct RuleRow: Sendable, Hashable {
+package struct RuleRow: Sendable, Hashable {
     /// The rule ids of the row, in rule-file order (one unless unverifiable rules were merged).
-    public var ids: [String]
+    package var ids: [String]
     /// The first rule's result (all merged rules share its status, severity, message and evidence).
-    public var result: RuleResult
+    package var result: RuleResult
 
     /// Whether the row stands for several rules.
-    public var isGroup: Bool { ids.count > 1 }
+    package var isGroup: Bool { ids.count > 1 }
 }
 
-public enum RuleRows {
+package enum RuleRows {
     /// `results` as rows: unverifiable results with the same message, severity, evidence and evidence source are
     /// merged into one row at the position of the first; every other result is a row of its own.
-    public static func rows(_ results: [RuleResult]) -> [RuleRow] {
+    package static func rows(_ results: [RuleResult]) -> [RuleRow] {
         var rows: [RuleRow] = []
         var groupIndex: [GroupKey: Int] = [:]
         for result in results {

@@ -2,26 +2,26 @@ import RefereeAudit
 
 /// One distinct run of a record, as the generated files show it. Every number comes from the
 /// audit's reading of the logs (never from a submission.json).
-public struct SeedResult: Codable, Hashable, Sendable {
+package struct SeedResult: Codable, Hashable, Sendable {
     /// The key used in submission.json's `seeds` map: the logged seed, or `file#run` when the
     /// log names none; `seed (file#run)` when several distinct runs log the same seed.
-    public var key: String
-    public var seed: Int?
-    public var file: String
-    public var runIndex: Int
-    public var valBPB: Double?
-    public var valLoss: Double?
-    public var artifactBytes: Int?
-    public var codeBytes: Int?
-    public var trainTimeMs: Double?
-    public var evalTimeMs: Double?
+    package var key: String
+    package var seed: Int?
+    package var file: String
+    package var runIndex: Int
+    package var valBPB: Double?
+    package var valLoss: Double?
+    package var artifactBytes: Int?
+    package var codeBytes: Int?
+    package var trainTimeMs: Double?
+    package var evalTimeMs: Double?
     /// Line of the log the score was read from, and its label.
-    public var scoreLine: Int?
-    public var scoreLabel: String?
+    package var scoreLine: Int?
+    package var scoreLabel: String?
     /// `8×NVIDIA H100 80GB HBM3`, when the log shows its GPUs.
-    public var hardware: String?
+    package var hardware: String?
 
-    public init(run: RunSummary) {
+    package init(run: RunSummary) {
         key = run.seed.map(String.init) ?? "\(run.file)#\(run.runIndex)"
         seed = run.seed
         file = run.file

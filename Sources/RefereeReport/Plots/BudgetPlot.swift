@@ -1,18 +1,18 @@
 /// The budget bars as a standalone SVG: artifact size, training time and evaluation time, each
 /// the maximum over the record's runs, against its cap. A bar past its cap is red (amber while
 /// within the rule's grace); a missing measurement is an empty track saying "not in the logs".
-public enum BudgetPlot {
-    public static let fileName = "budget.svg"
+package enum BudgetPlot {
+    package static let fileName = "budget.svg"
 
     /// One bar: what was used against what is allowed.
-    public struct Bar: Hashable, Sendable {
-        public var label: String
-        public var used: Double?
-        public var cap: Double
-        public var usedText: String
-        public var capText: String
+    package struct Bar: Hashable, Sendable {
+        package var label: String
+        package var used: Double?
+        package var cap: Double
+        package var usedText: String
+        package var capText: String
         /// How far past `cap` the rule still passes (the training grace); 0 for a hard cap.
-        public var grace: Double = 0
+        package var grace: Double = 0
 
         /// Green within the cap, amber within the grace, red beyond.
         var color: String? {
@@ -23,7 +23,7 @@ public enum BudgetPlot {
     }
 
     /// The three bars of a record.
-    public static func bars(_ r: RecordResults, budgets: Budgets) -> [Bar] {
+    package static func bars(_ r: RecordResults, budgets: Budgets) -> [Bar] {
         [
             Bar(label: "Artifact size", used: r.bytesTotal.map(Double.init), cap: Double(budgets.maxBytes),
                 usedText: r.bytesTotal.map { "\(Fixed.grouped($0)) bytes" } ?? "not in the logs",
@@ -39,7 +39,7 @@ public enum BudgetPlot {
     }
 
     /// The SVG document.
-    public static func svg(_ r: RecordResults, budgets: Budgets) -> String {
+    package static func svg(_ r: RecordResults, budgets: Budgets) -> String {
         let bars = bars(r, budgets: budgets)
         let width = 640.0, rowHeight = 56.0
         let height = 40 + rowHeight * Double(bars.count)

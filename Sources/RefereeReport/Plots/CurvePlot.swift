@@ -2,16 +2,16 @@ import RefereeLogs
 
 /// The training curve of one run as a standalone SVG: train loss over steps (top panel) and
 /// the in-training val_bpb points with the run's final score (bottom panel).
-public enum CurvePlot {
+package enum CurvePlot {
     /// File name of the curve of `seed` under the plots folder, e.g. `curve-seed42.svg`.
-    public static func fileName(for seed: SeedResult) -> String {
+    package static func fileName(for seed: SeedResult) -> String {
         if let s = seed.seed { return "curve-seed\(s).svg" }
         let base = seed.file.map { $0.isLetter || $0.isNumber ? $0 : "_" }
         return "curve-\(String(base))-run\(seed.runIndex).svg"
     }
 
     /// The SVG document. `run` is nil when the run's log was not parsed: the panels then say so.
-    public static func svg(seed: SeedResult, run: RunLog?) -> String {
+    package static func svg(seed: SeedResult, run: RunLog?) -> String {
         let steps = run?.steps ?? []
         let train = steps.compactMap { p in p.trainLoss.map { (x: Double(p.step), y: $0) } }
         let val = steps.compactMap { p in p.valBPB.map { (x: Double(p.step), y: $0) } }

@@ -1,14 +1,14 @@
 import RefereeAudit
 
 /// Sample statistics of a record's runs and the significance of an improvement.
-public enum Statistics {
+package enum Statistics {
     /// Arithmetic mean; nil for an empty sample.
-    public static func mean(_ xs: [Double]) -> Double? {
+    package static func mean(_ xs: [Double]) -> Double? {
         xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count)
     }
 
     /// Sample standard deviation (n − 1 denominator); nil with fewer than two values.
-    public static func sampleStd(_ xs: [Double]) -> Double? {
+    package static func sampleStd(_ xs: [Double]) -> Double? {
         guard xs.count >= 2 else { return nil }
         return SampleStats(xs).standardDeviation
     }
@@ -20,7 +20,7 @@ public enum Statistics {
     /// `stats.significance` rule judges); with one old value (a record known only by its mean)
     /// a one-sample t-test of the new runs against `old − margin`. Nil when the new sample has
     /// fewer than two runs or no variance.
-    public static func improvementPValue(new: [Double], old: [Double], margin: Double) -> Double? {
+    package static func improvementPValue(new: [Double], old: [Double], margin: Double) -> Double? {
         if old.count >= 2 {
             return WelchTest(new: new, old: old, margin: margin)?.pValue
         }

@@ -1,11 +1,12 @@
+import Foundation
 import RefereeAudit
 import RefereeCore
 
 /// README.md of a record in the records' usual shape: summary, results per seed, budgets,
 /// reproduction command, compliance table, included files. Plots are linked as SVG files
 /// written beside it (see ``RecordPage/plots()``).
-public enum ReadmeWriter {
-    public static func render(_ page: RecordPage) -> String {
+package enum ReadmeWriter {
+    package static func render(_ page: RecordPage) -> String {
         let r = page.results, d = page.document, a = page.audit
         var md = "# \(d.name)\n\n"
         md += "**val_bpb \(opt(r.meanBPB, 8))** (mean of \(r.seeds.count) run\(r.seeds.count == 1 ? "" : "s")"

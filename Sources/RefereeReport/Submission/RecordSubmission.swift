@@ -1,23 +1,24 @@
+import RefereeLogs
 import Foundation
 import RefereeAudit
 
 /// Generates a record's submission.json, README.md and plots from its evidence: the one code
 /// path behind `referee submission` and the report step of `referee run`.
-public struct RecordSubmission: Sendable {
+package struct RecordSubmission: Sendable {
     /// What the caller says about the record; nil fields fall back to the existing
     /// submission.json's text fields (never its numbers), then to defaults.
-    public struct Options: Sendable {
-        public var author: String?
-        public var githubID: String?
-        public var name: String?
-        public var blurb: String?
-        public var date: String?
+    package struct Options: Sendable {
+        package var author: String?
+        package var githubID: String?
+        package var name: String?
+        package var blurb: String?
+        package var date: String?
         /// An earlier record folder to beat (adds its mean val_loss, the delta and the p-value).
-        public var against: String?
+        package var against: String?
         /// Folder to write into; nil writes into the record folder.
-        public var output: URL?
+        package var output: URL?
 
-        public init(author: String? = nil, githubID: String? = nil, name: String? = nil, blurb: String? = nil,
+        package init(author: String? = nil, githubID: String? = nil, name: String? = nil, blurb: String? = nil,
                     date: String? = nil, against: String? = nil, output: URL? = nil) {
             self.author = author
             self.githubID = githubID
@@ -30,24 +31,24 @@ public struct RecordSubmission: Sendable {
     }
 
     /// What was written.
-    public struct Result: Sendable {
-        public var page: RecordPage
+    package struct Result: Sendable {
+        package var page: RecordPage
         /// Paths written, relative to `destination`.
-        public var written: [String]
-        public var destination: URL
-        public var dateSource: String
+        package var written: [String]
+        package var destination: URL
+        package var dateSource: String
     }
 
-    public var rules: RuleSet
-    public var generator: String
+    package var rules: RuleSet
+    package var generator: String
 
-    public init(rules: RuleSet, generator: String) {
+    package init(rules: RuleSet, generator: String) {
         self.rules = rules
         self.generator = generator
     }
 
     /// Audits `recordDir`, builds the page and writes the files atomically.
-    public func write(recordDir url: URL, options: Options) throws -> Result {
+    package func write(recordDir url: URL, options: Options) throws -> Result {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReportError.io(path: url.path, reason: "not a record folder (expected a directory holding train logs and train_gpt.py)")

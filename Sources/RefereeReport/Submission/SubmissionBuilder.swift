@@ -6,18 +6,18 @@ import RefereeLogs
 /// submission.json, then audits again with that draft as the record's claims, so that the
 /// compliance table shows the audit of exactly the file being written (and a second run on the
 /// written folder gives the same bytes).
-public struct SubmissionBuilder: Sendable {
-    public var auditor: Auditor
-    public var generator: String
+package struct SubmissionBuilder: Sendable {
+    package var auditor: Auditor
+    package var generator: String
 
-    public init(auditor: Auditor, generator: String) {
+    package init(auditor: Auditor, generator: String) {
         self.auditor = auditor
         self.generator = generator
     }
 
     /// `context` must be built with paths relative to the record folder (display path `""`).
     /// Throws ``ReportError/noScoredRun(path:)`` when no run has a final score.
-    public func page(context: AuditContext, recordDir: URL, metadata: SubmissionMetadata, comparison: Comparison?, plotsFolder: String = "plots") throws(ReportError) -> RecordPage {
+    package func page(context: AuditContext, recordDir: URL, metadata: SubmissionMetadata, comparison: Comparison?, plotsFolder: String = "plots") throws(ReportError) -> RecordPage {
         let first = auditor.audit(context)
         guard first.runs.contains(where: { $0.score != nil }) else {
             throw ReportError.noScoredRun(path: recordDir.path)
@@ -37,7 +37,7 @@ public struct SubmissionBuilder: Sendable {
 
 extension SubmissionDocument {
     /// What this document claims, as the auditor's claim checks read a submission.json.
-    public func claims(path: String) -> SubmissionClaims {
+    package func claims(path: String) -> SubmissionClaims {
         var c = SubmissionClaims(path: path)
         c.name = name
         c.author = author

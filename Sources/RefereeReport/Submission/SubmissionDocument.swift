@@ -6,17 +6,17 @@ import RefereeCore
 /// Scores are written with 8 decimals (the precision of the `_exact` lines), times in integer
 /// milliseconds as the logs print them. Optional fields are omitted when the evidence lacks
 /// them, never filled with a placeholder.
-public struct SubmissionDocument: Codable, Hashable, Sendable {
+package struct SubmissionDocument: Codable, Hashable, Sendable {
     /// One seed's numbers under `seeds`.
-    public struct Seed: Codable, Hashable, Sendable {
-        public var valBPB: Double?
-        public var valLoss: Double?
-        public var bytesTotal: Int?
-        public var bytesCode: Int?
-        public var trainTimeMs: Double?
-        public var evalTimeMs: Double?
+    package struct Seed: Codable, Hashable, Sendable {
+        package var valBPB: Double?
+        package var valLoss: Double?
+        package var bytesTotal: Int?
+        package var bytesCode: Int?
+        package var trainTimeMs: Double?
+        package var evalTimeMs: Double?
         /// `file:line` of the score line.
-        public var log: String
+        package var log: String
 
         enum CodingKeys: String, CodingKey {
             case valBPB = "val_bpb", valLoss = "val_loss", bytesTotal = "bytes_total", bytesCode = "bytes_code"
@@ -25,24 +25,24 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
     }
 
     /// The `--against` comparison.
-    public struct Against: Codable, Hashable, Sendable {
-        public var record: String
-        public var valLoss: Double?
+    package struct Against: Codable, Hashable, Sendable {
+        package var record: String
+        package var valLoss: Double?
         /// Old mean val_loss − new mean val_loss, in nats (positive = better).
-        public var deltaNats: Double?
-        public var marginNats: Double
+        package var deltaNats: Double?
+        package var marginNats: Double
         /// The one-sided p-value: of the test on val_bpb when both records have val_bpb
         /// (identical to the nats test with one tokenizer), else on val_loss.
-        public var pValue: Double?
+        package var pValue: Double?
         /// The earlier record's mean val_bpb, the improvement in bits per byte, and the margin
         /// converted to bits per byte at this record's tokens per byte (absent without val_bpb).
-        public var valBPB: Double?
-        public var deltaBPB: Double?
-        public var marginBPB: Double?
+        package var valBPB: Double?
+        package var deltaBPB: Double?
+        package var marginBPB: Double?
         /// Set when the two records' tokens per byte differ: their val_loss (nats per token) is
         /// then not comparable; `warning` says so in words.
-        public var tokenizersDiffer: Bool?
-        public var warning: String?
+        package var tokenizersDiffer: Bool?
+        package var warning: String?
 
         enum CodingKeys: String, CodingKey {
             case record, valLoss = "val_loss", deltaNats = "delta_nats", marginNats = "margin_nats", pValue = "p_value"
@@ -50,30 +50,30 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
         }
     }
 
-    public var author: String
-    public var githubID: String
-    public var name: String
-    public var blurb: String
-    public var date: String
-    public var track: String
-    public var valLoss: Double?
-    public var valBPB: Double?
-    public var valLossStd: Double?
-    public var valBPBStd: Double?
-    public var bytesTotal: Int?
-    public var bytesCode: Int?
-    public var hardware: String?
-    public var seeds: [String: Seed]
-    public var seedCount: Int
-    public var pValue: Double?
-    public var against: Against?
-    public var verdict: String
-    public var rulesVersion: String
-    public var rulesDigest: String
-    public var generatedBy: String
+    package var author: String
+    package var githubID: String
+    package var name: String
+    package var blurb: String
+    package var date: String
+    package var track: String
+    package var valLoss: Double?
+    package var valBPB: Double?
+    package var valLossStd: Double?
+    package var valBPBStd: Double?
+    package var bytesTotal: Int?
+    package var bytesCode: Int?
+    package var hardware: String?
+    package var seeds: [String: Seed]
+    package var seedCount: Int
+    package var pValue: Double?
+    package var against: Against?
+    package var verdict: String
+    package var rulesVersion: String
+    package var rulesDigest: String
+    package var generatedBy: String
     /// The logged seed behind each `seeds` key (not written: keys of repeated seeds carry the
     /// file and run, and the claims given to the audit must name the plain seed).
-    public var seedNumbers: [String: Int] = [:]
+    package var seedNumbers: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case author, githubID = "github_id", name, blurb, date, track
@@ -84,7 +84,7 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
     }
 
     /// Builds the document. `generator` names the tool and version (e.g. `referee 0.1.0`).
-    public init(results: RecordResults, audit: RecordAudit, metadata: SubmissionMetadata, comparison: Comparison?, generator: String) {
+    package init(results: RecordResults, audit: RecordAudit, metadata: SubmissionMetadata, comparison: Comparison?, generator: String) {
         author = metadata.author
         githubID = metadata.githubID
         name = metadata.name
@@ -143,7 +143,7 @@ public struct SubmissionDocument: Codable, Hashable, Sendable {
     }
 
     /// Canonical JSON bytes (sorted keys, final newline).
-    public func encoded() throws(ReportError) -> [UInt8] {
+    package func encoded() throws(ReportError) -> [UInt8] {
         do {
             return Array(try CanonicalJSON.encode(self))
         } catch {

@@ -2,10 +2,10 @@
 ///
 /// `String(format:)` depends on the C library and locale; these helpers depend only on the
 /// value, so unchanged evidence always gives the same bytes.
-public enum Fixed {
+package enum Fixed {
     /// `value` rounded half away from zero to `decimals` places, e.g. `format(1.5, 2) == "1.50"`.
     /// Non-finite values are written `nan`, `inf` or `-inf`. `decimals` is clamped to 0...12.
-    public static func format(_ value: Double, _ decimals: Int) -> String {
+    package static func format(_ value: Double, _ decimals: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         let places = max(0, min(12, decimals))
         var scale = 1.0
@@ -25,7 +25,7 @@ public enum Fixed {
 
     /// `value` rounded to `decimals` places as a Double, whose shortest description (and so its
     /// JSON encoding) has at most `decimals` places.
-    public static func round(_ value: Double, _ decimals: Int) -> Double {
+    package static func round(_ value: Double, _ decimals: Int) -> Double {
         guard value.isFinite else { return value }
         var scale = 1.0
         for _ in 0..<max(0, min(12, decimals)) { scale *= 10 }
@@ -33,7 +33,7 @@ public enum Fixed {
     }
 
     /// An integer with thousands separators: `15992995` → `15,992,995`.
-    public static func grouped(_ value: Int) -> String {
+    package static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
@@ -44,5 +44,5 @@ public enum Fixed {
     }
 
     /// Milliseconds as seconds with one decimal: `588045` → `588.0`.
-    public static func seconds(ms: Double) -> String { format(ms / 1000, 1) }
+    package static func seconds(ms: Double) -> String { format(ms / 1000, 1) }
 }

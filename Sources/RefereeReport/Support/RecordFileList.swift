@@ -1,11 +1,11 @@
 import Foundation
 
 /// Lists the files of a record folder for the "Included files" tables.
-public enum RecordFileList {
+package enum RecordFileList {
     /// Regular files under `dir`, relative (`/`-separated) and sorted by path. Generated outputs
     /// (README.md, submission.json, everything under `plotsFolder`) and hidden files are left
     /// out, so that writing them does not change the next run's output.
-    public static func list(_ dir: URL, excludingFolder plotsFolder: String = "plots") throws(ReportError) -> [IncludedFile] {
+    package static func list(_ dir: URL, excludingFolder plotsFolder: String = "plots") throws(ReportError) -> [IncludedFile] {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {

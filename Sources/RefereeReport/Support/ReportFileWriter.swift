@@ -2,9 +2,9 @@ import Foundation
 import RefereeCore
 
 /// Writes generated files atomically (``AtomicFile``), creating folders as needed.
-public enum ReportFileWriter {
+package enum ReportFileWriter {
     /// Writes `text` to `url`; a failure leaves any old file untouched.
-    public static func write(_ text: String, to url: URL) throws(ReportError) {
+    package static func write(_ text: String, to url: URL) throws(ReportError) {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
@@ -20,7 +20,7 @@ public enum ReportFileWriter {
     /// Writes submission.json, README.md and the SVG plots of `page` into `folder`; returns the
     /// paths written, relative to `folder`, in the order written.
     @discardableResult
-    public static func writeSubmission(_ page: RecordPage, to folder: URL) throws(ReportError) -> [String] {
+    package static func writeSubmission(_ page: RecordPage, to folder: URL) throws(ReportError) -> [String] {
         var written: [String] = []
         for plot in page.plots() {
             let rel = "\(page.plotsFolder)/\(plot.name)"

@@ -1,10 +1,10 @@
 /// The one XML escaper of the reports (SVG plots, the HTML page, JUnit XML).
-public enum XMLEscape {
+package enum XMLEscape {
     /// Escapes `s` for XML 1.0 (and HTML) text and attribute values: `& < > " '` become
     /// references (`'` as `&#39;`, which HTML also knows), a newline becomes `&#10;` (kept
     /// inside attributes), tab and CR stay, and characters XML 1.0 forbids (other C0 controls,
     /// U+FFFE, U+FFFF) become U+FFFD, so the output always parses.
-    public static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {

@@ -1,3 +1,4 @@
+import RefereeSandbox
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,20 +6,20 @@ import Glibc
 
 /// The result of a short helper command (nvidia-smi, pip freeze…): its exit and its output
 /// (stdout and stderr together, at most ``CommandCapture/maxBytes``).
-public struct CapturedCommand: Sendable, Codable, Hashable {
-    public var command: [String]
+package struct CapturedCommand: Sendable, Codable, Hashable {
+    package var command: [String]
     /// `exit 0`, `exit 127`, `signal 9`, or `not started: …`.
-    public var status: String
-    public var output: String
-    public var succeeded: Bool { status == "exit 0" }
+    package var status: String
+    package var output: String
+    package var succeeded: Bool { status == "exit 0" }
 }
 
 /// Runs short helper commands with a time limit, in their own process group (killed at the
 /// limit), never throwing: a missing tool is a recorded status.
-public enum CommandCapture {
-    public static let maxBytes = 1 << 20
+package enum CommandCapture {
+    package static let maxBytes = 1 << 20
 
-    public static func run(_ argv: [String], timeout: Double = 20, environment: [String: String] = ProcessInfo.processInfo.environment) -> CapturedCommand {
+    package static func run(_ argv: [String], timeout: Double = 20, environment: [String: String] = ProcessInfo.processInfo.environment) -> CapturedCommand {
         let spec = LaunchSpec(executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
                               workingDirectory: FileManager.default.currentDirectoryPath)
         let child: ChildProcess

@@ -5,31 +5,31 @@ import Glibc
 
 /// The machine a record was produced on (`environment.json`). Raw command outputs are kept next
 /// to the fields read from them, so a reader can check the parsing.
-public struct EnvironmentRecord: Sendable, Codable, Hashable {
-    public var refereeVersion: String
+package struct EnvironmentRecord: Sendable, Codable, Hashable {
+    package var refereeVersion: String
     /// `git rev-parse HEAD` of Referee's own checkout, nil when not run from one.
-    public var refereeCommit: String?
-    public var hostname: String
-    public var kernel: String
-    public var cpuModel: String?
-    public var cpuCount: Int
+    package var refereeCommit: String?
+    package var hostname: String
+    package var kernel: String
+    package var cpuModel: String?
+    package var cpuCount: Int
     /// One entry per GPU line of `nvidia-smi --query-gpu=…` (empty without GPUs).
-    public var gpus: [String]
-    public var pythonVersion: String?
-    public var torchVersion: String?
-    public var cudaVersion: String?
+    package var gpus: [String]
+    package var pythonVersion: String?
+    package var torchVersion: String?
+    package var cudaVersion: String?
     /// `pip freeze`, one requirement per entry.
-    public var pipFreeze: [String]
-    public var networkIsolation: NetworkIsolation
-    public var capturedAt: Double
+    package var pipFreeze: [String]
+    package var networkIsolation: NetworkIsolation
+    package var capturedAt: Double
     /// Every helper command run and what it printed.
-    public var commands: [CapturedCommand]
+    package var commands: [CapturedCommand]
 }
 
 /// Collects an ``EnvironmentRecord``. Runs before the first seed starts (never inside a timed
 /// window); each command has its own time limit and a missing tool is recorded, not thrown.
-public enum EnvironmentCapture {
-    public static func capture(python: String, refereeVersion: String, refereeHome: URL?, networkIsolation: NetworkIsolation) -> EnvironmentRecord {
+package enum EnvironmentCapture {
+    package static func capture(python: String, refereeVersion: String, refereeHome: URL?, networkIsolation: NetworkIsolation) -> EnvironmentRecord {
         var specs: [([String], TimeInterval)] = [
             (["nvidia-smi", "--query-gpu=index,name,memory.total,driver_version,pci.bus_id", "--format=csv,noheader"], 10),
             ([python, "-c", "import sys; print(sys.version.split()[0])"], 10),

@@ -3,12 +3,12 @@ import Foundation
 /// Whether the submission ran in a network namespace with only loopback, and why not if not.
 /// Encoded as `applied`, `disabled`, or `unavailable(<reason>)`. Since v0.2 the namespace is the
 /// sandbox's (``SandboxRecord``); this field stays in run.json for older readers.
-public enum NetworkIsolation: Sendable, Hashable, Codable, CustomStringConvertible {
+package enum NetworkIsolation: Sendable, Hashable, Codable, CustomStringConvertible {
     case applied
     case disabled
     case unavailable(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .applied: return "applied"
         case .disabled: return "disabled"
@@ -16,7 +16,7 @@ public enum NetworkIsolation: Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         switch text {
         case "applied": self = .applied
@@ -27,7 +27,7 @@ public enum NetworkIsolation: Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

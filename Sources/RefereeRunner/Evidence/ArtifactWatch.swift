@@ -7,25 +7,25 @@ import Foundation
 /// A change is seen at the first poll after it; its time is the file's modification time
 /// clamped to the window between that poll and the one before, so the submission (which can set
 /// the modification time) can move it only within one polling interval.
-public struct ArtifactWatch: Sendable {
+package struct ArtifactWatch: Sendable {
     /// The working folder as Referee sees it (host path).
-    public let folder: URL
+    package let folder: URL
     /// Glob patterns of the declared artifact's file name, e.g. `*.ptz`.
-    public let patterns: [String]
+    package let patterns: [String]
     /// When a matching file was first seen.
-    public private(set) var firstSeenAt: Double?
+    package private(set) var firstSeenAt: Double?
     /// When a matching file was last seen to change.
-    public private(set) var lastChangedAt: Double?
+    package private(set) var lastChangedAt: Double?
     private var seen: [String: [Int]] = [:]
     private var lastPoll: Double?
 
-    public init(folder: URL, patterns: [String]) {
+    package init(folder: URL, patterns: [String]) {
         self.folder = folder
         self.patterns = patterns
     }
 
     /// Looks once at the folder's top level (a few microseconds for a small folder).
-    public mutating func poll(now: Double) {
+    package mutating func poll(now: Double) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { lastPoll = now; return }
         for name in names where Self.matches(name, patterns) {
             var st = stat()
@@ -43,7 +43,7 @@ public struct ArtifactWatch: Sendable {
     }
 
     /// True when `name` matches one of `patterns` (fnmatch, no path separators).
-    public static func matches(_ name: String, _ patterns: [String]) -> Bool {
+    package static func matches(_ name: String, _ patterns: [String]) -> Bool {
         patterns.contains { fnmatch($0, name, 0) == 0 }
     }
 }

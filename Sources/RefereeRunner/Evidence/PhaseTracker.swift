@@ -1,7 +1,7 @@
 import Foundation
 
 /// The phases of one run, in order.
-public enum RunPhase: String, Sendable, Codable, Hashable {
+package enum RunPhase: String, Sendable, Codable, Hashable {
     /// Process started, training not yet known to have stopped.
     case training
     /// Training stopped; the artifact is being written.
@@ -19,26 +19,26 @@ public enum RunPhase: String, Sendable, Codable, Hashable {
 /// `step:N/M …`, `Serialized model…: N bytes`, `Total submission size…: N bytes`, a final
 /// `…_exact … val_bpb:X` line), so the script source that many submissions print first, full of
 /// f-strings with the same words, does not move the phase.
-public struct PhaseTracker: Sendable {
-    public private(set) var phase: RunPhase = .training
+package struct PhaseTracker: Sendable {
+    package private(set) var phase: RunPhase = .training
     /// Time of the line that ended training (`stopping_early`, the last `step:N/N`, or the first
     /// artifact line when training ended silently).
-    public private(set) var trainingStoppedAt: Double?
+    package private(set) var trainingStoppedAt: Double?
     /// Time of the last artifact size line before the final score.
-    public private(set) var artifactWrittenAt: Double?
+    package private(set) var artifactWrittenAt: Double?
     /// Time of the final score line (the last one seen).
-    public private(set) var finalScoreAt: Double?
-    public private(set) var step: Int?
-    public private(set) var iterations: Int?
-    public private(set) var trainTimeMs: Double?
-    public private(set) var lastValBPB: Double?
+    package private(set) var finalScoreAt: Double?
+    package private(set) var step: Int?
+    package private(set) var iterations: Int?
+    package private(set) var trainTimeMs: Double?
+    package private(set) var lastValBPB: Double?
     /// The last step line's time (for a training that never says it stopped).
-    public private(set) var lastStepAt: Double?
+    package private(set) var lastStepAt: Double?
 
-    public init() {}
+    package init() {}
 
     /// Feeds one line.
-    public mutating func observe(_ line: StampedLine) {
+    package mutating func observe(_ line: StampedLine) {
         let text = line.text
         if let (s, m) = Self.stepFraction(text), text.hasPrefix("step:") {
             step = s

@@ -12,13 +12,13 @@ import Glibc
 /// unterminated when the child dies is kept as it is (no newline is added). Only the first
 /// ``keptLineBytes`` bytes of each line are held, for phase detection. The file is fsync'd at most
 /// every ``syncInterval`` seconds while writing and once on ``close()``.
-public final class TimestampedLog {
+package final class TimestampedLog {
     /// How many bytes of each line are kept for parsing.
-    public static let keptLineBytes = 8 * 1024
+    package static let keptLineBytes = 8 * 1024
     /// Seconds between two fsyncs while streaming.
-    public static let syncInterval = 1.0
+    package static let syncInterval = 1.0
 
-    public let url: URL
+    package let url: URL
     private var fd: Int32
     private var atLineStart = true
     private var lastStamp = 0.0
@@ -27,10 +27,10 @@ public final class TimestampedLog {
     private var currentStamp = 0.0
     private var currentTruncated = false
     /// Number of complete lines written.
-    public private(set) var lineCount = 0
+    package private(set) var lineCount = 0
 
     /// Creates (or truncates) the log at `url`.
-    public init(url: URL) throws(RunnerError) {
+    package init(url: URL) throws(RunnerError) {
         self.url = url
         fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -40,7 +40,7 @@ public final class TimestampedLog {
 
     /// Writes `bytes` read at wall time `now`; returns the lines completed by them (their text
     /// without the prefix, cut to ``keptLineBytes``, with the stamp Referee gave them).
-    public func append(_ bytes: UnsafeRawBufferPointer, at now: Double) -> [StampedLine] {
+    package func append(_ bytes: UnsafeRawBufferPointer, at now: Double) -> [StampedLine] {
         var completed: [StampedLine] = []
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
@@ -80,7 +80,7 @@ public final class TimestampedLog {
     }
 
     /// The line still being written (no newline yet), if any; used once the child is gone.
-    public func flushPartialLine() -> StampedLine? {
+    package func flushPartialLine() -> StampedLine? {
         guard !atLineStart else { return nil }
         atLineStart = true
         return finishLine()
@@ -108,7 +108,7 @@ public final class TimestampedLog {
     }
 
     /// fsyncs and closes the file; later calls do nothing.
-    public func close() {
+    package func close() {
         guard fd >= 0 else { return }
         fsync(fd)
         Glibc.close(fd)
@@ -118,17 +118,17 @@ public final class TimestampedLog {
     deinit { close() }
 
     /// `1712345678.123456`.
-    public static func format(_ time: Double) -> String {
+    package static func format(_ time: Double) -> String {
         String(format: "%.6f", time)
     }
 }
 
 /// One line of a child's output as Referee stamped it.
-public struct StampedLine: Sendable, Hashable {
+package struct StampedLine: Sendable, Hashable {
     /// Unix seconds when its first byte arrived.
-    public var time: Double
+    package var time: Double
     /// Its text, at most ``TimestampedLog/keptLineBytes`` bytes of it.
-    public var text: String
+    package var text: String
     /// True when `text` holds only the start of a longer line (the log has it whole).
-    public var truncated: Bool
+    package var truncated: Bool
 }

@@ -11,23 +11,23 @@ import Foundation
 /// With `autotrace`, the entry script runs unmodified under Referee's observation hooks:
 /// `python3 -m referee_autotrace <script>` or `torchrun … -m referee_autotrace <script>` (module
 /// `python/referee_autotrace`, found through the PYTHONPATH above; docs/autotrace.md).
-public struct LaunchPlan: Sendable {
-    public var python: String
-    public var torchrun: String
-    public var nprocPerNode: Int
-    public var forceTorchrun: Bool
-    public var dataPath: String?
-    public var tokenizerPath: String?
-    public var refereeHome: URL?
-    public var extraEnvironment: [String: String]
-    public var baseEnvironment: [String: String]
+package struct LaunchPlan: Sendable {
+    package var python: String
+    package var torchrun: String
+    package var nprocPerNode: Int
+    package var forceTorchrun: Bool
+    package var dataPath: String?
+    package var tokenizerPath: String?
+    package var refereeHome: URL?
+    package var extraEnvironment: [String: String]
+    package var baseEnvironment: [String: String]
     /// Where the child finds Referee's python helpers (default `<refereeHome>/python`); the
     /// sandbox binds them read-only at another path.
-    public var pythonDir: String?
+    package var pythonDir: String?
     /// Run the entry script under `referee_autotrace` (observed trace, docs/autotrace.md).
-    public var autotrace: Bool = false
+    package var autotrace: Bool = false
 
-    public init(python: String = "python3", torchrun: String = "torchrun", nprocPerNode: Int = 1, forceTorchrun: Bool = false,
+    package init(python: String = "python3", torchrun: String = "torchrun", nprocPerNode: Int = 1, forceTorchrun: Bool = false,
                 dataPath: String? = nil, tokenizerPath: String? = nil, refereeHome: URL? = nil,
                 extraEnvironment: [String: String] = [:], baseEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
         self.python = python
@@ -41,11 +41,11 @@ public struct LaunchPlan: Sendable {
         self.baseEnvironment = baseEnvironment
     }
 
-    public var usesTorchrun: Bool { forceTorchrun || nprocPerNode > 1 }
-    public var launcher: String { usesTorchrun ? "torchrun" : "python3" }
+    package var usesTorchrun: Bool { forceTorchrun || nprocPerNode > 1 }
+    package var launcher: String { usesTorchrun ? "torchrun" : "python3" }
 
     /// The variables Referee adds for `seed` (the record's `environment` list).
-    public func addedEnvironment(seed: Int, runId: String, traceDir: URL) -> [String: String] {
+    package func addedEnvironment(seed: Int, runId: String, traceDir: URL) -> [String: String] {
         var env: [String: String] = ["SEED": String(seed), "RUN_ID": runId, "PYTHONUNBUFFERED": "1"]
         if let dataPath { env["DATA_PATH"] = dataPath }
         if let tokenizerPath { env["TOKENIZER_PATH"] = tokenizerPath }
@@ -59,7 +59,7 @@ public struct LaunchPlan: Sendable {
     }
 
     /// The launch of `script` for one seed, in `workingDirectory`.
-    public func spec(script: URL, seed: Int, runId: String, traceDir: URL, workingDirectory: URL) -> LaunchSpec {
+    package func spec(script: URL, seed: Int, runId: String, traceDir: URL, workingDirectory: URL) -> LaunchSpec {
         var env = baseEnvironment
         for (key, value) in addedEnvironment(seed: seed, runId: runId, traceDir: traceDir) { env[key] = value }
         let entry = autotrace ? ["-m", "referee_autotrace", script.path] : [script.path]
@@ -74,7 +74,7 @@ public struct LaunchPlan: Sendable {
     /// when set, else walking up from the executable's path; at each level an installed layout
     /// (`share/referee/python/referee_probe.py`, as `scripts/install.sh` lays it out under its
     /// prefix) counts too.
-    public static func locateHome(environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func locateHome(environment: [String: String] = ProcessInfo.processInfo.environment,
                                   executable: String = CommandLine.arguments.first ?? "") -> URL? {
         let fm = FileManager.default
         if let home = environment["REFEREE_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }

@@ -1,3 +1,4 @@
+import RefereeTrace
 import Foundation
 import RefereeAudit
 import RefereeBundle
@@ -7,22 +8,22 @@ import RefereeProbe
 import RefereeReport
 
 /// What the standard post-run steps need besides the finished record.
-public struct PostRunSettings: Sendable {
+package struct PostRunSettings: Sendable {
     /// The track's rules: the audit, the report and the signed verdicts all use them.
-    public var rules: RuleSet
+    package var rules: RuleSet
     /// Referee's version, written into submission.json and the bundle.
-    public var refereeVersion: String
+    package var refereeVersion: String
     /// Text fields for submission.json (nil: the submission's own, else `Referee`/`referee`).
-    public var submission: RecordSubmission.Options
+    package var submission: RecordSubmission.Options
     /// Validation shards for the probes; nil skips them (their rules stay unverifiable).
-    public var probeDataPath: URL?
-    public var tokenizerPath: URL?
+    package var probeDataPath: URL?
+    package var tokenizerPath: URL?
     /// Interpreter and entry script for the probes' eval runs.
-    public var python: String
-    public var entryScript: String
-    public var runProbes: Bool
+    package var python: String
+    package var entryScript: String
+    package var runProbes: Bool
 
-    public init(rules: RuleSet, refereeVersion: String, submission: RecordSubmission.Options, probeDataPath: URL?,
+    package init(rules: RuleSet, refereeVersion: String, submission: RecordSubmission.Options, probeDataPath: URL?,
                 tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool) {
         self.rules = rules
         self.refereeVersion = refereeVersion
@@ -40,7 +41,7 @@ extension PostRunPipeline {
     /// probes.json), **audit** with the track's rules (traces and probes included), **report**
     /// (submission.json, README.md, plots), **sign** when a key was given (seals the record:
     /// run.json is written before it).
-    public static func standard(_ settings: PostRunSettings) -> PostRunPipeline {
+    package static func standard(_ settings: PostRunSettings) -> PostRunPipeline {
         let rules = settings.rules
         let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
         return PostRunPipeline(steps: [
@@ -90,7 +91,7 @@ extension PostRunPipeline {
     }
 
     /// The step status a verdict maps to.
-    public static func status(_ verdict: Verdict) -> PostRunStatus {
+    package static func status(_ verdict: Verdict) -> PostRunStatus {
         switch verdict {
         case .pass: return .ok
         case .fail: return .ruleFailed
@@ -99,7 +100,7 @@ extension PostRunPipeline {
     }
 
     /// One line: the verdict, then the failed and the unverifiable rule ids.
-    public static func summary(_ audit: RecordAudit) -> String {
+    package static func summary(_ audit: RecordAudit) -> String {
         let failed = audit.results.filter { $0.status == .fail }.map(\.id)
         let open = audit.results.filter { $0.status == .unverifiable }.map(\.id)
         var text = "verdict \(audit.verdict.rawValue)"

@@ -8,28 +8,28 @@ import RefereeData
 ///
 /// Every problem is collected (not only the first), each naming the flag, the path and what was
 /// expected. Nothing is created or changed on disk.
-public struct PreflightCheck: Sendable {
+package struct PreflightCheck: Sendable {
     /// One unusable input: which flag (or argument), the path as given, and what is wrong.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var flag: String
-        public var path: String
-        public var reason: String
+    package struct Problem: Sendable, Equatable, CustomStringConvertible {
+        package var flag: String
+        package var path: String
+        package var reason: String
 
-        public var description: String { "\(flag) \(path): \(reason)" }
+        package var description: String { "\(flag) \(path): \(reason)" }
     }
 
-    public var submissionDir: URL
-    public var entryScript: String
-    public var dataPath: URL?
-    public var tokenizerPath: URL?
-    public var keyPath: URL?
-    public var outDir: URL
+    package var submissionDir: URL
+    package var entryScript: String
+    package var dataPath: URL?
+    package var tokenizerPath: URL?
+    package var keyPath: URL?
+    package var outDir: URL
     /// The interpreter as given (`python3` is looked up on `PATH`).
-    public var python: String
+    package var python: String
     /// Whether the run goes through torchrun (which must then be found on `PATH`).
-    public var torchrun: Bool
+    package var torchrun: Bool
 
-    public init(submissionDir: URL, entryScript: String, dataPath: URL?, tokenizerPath: URL?, keyPath: URL?, outDir: URL,
+    package init(submissionDir: URL, entryScript: String, dataPath: URL?, tokenizerPath: URL?, keyPath: URL?, outDir: URL,
                 python: String, torchrun: Bool) {
         self.submissionDir = submissionDir
         self.entryScript = entryScript
@@ -42,7 +42,7 @@ public struct PreflightCheck: Sendable {
     }
 
     /// Every problem found; empty when the run may start.
-    public func problems(environment: [String: String] = ProcessInfo.processInfo.environment) -> [Problem] {
+    package func problems(environment: [String: String] = ProcessInfo.processInfo.environment) -> [Problem] {
         var found: [Problem] = []
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -137,14 +137,14 @@ public struct PreflightCheck: Sendable {
 }
 
 /// `referee run` refused to start: every unusable input, one per line.
-public struct PreflightError: Error, Sendable, CustomStringConvertible {
-    public var problems: [PreflightCheck.Problem]
+package struct PreflightError: Error, Sendable, CustomStringConvertible {
+    package var problems: [PreflightCheck.Problem]
 
-    public init(problems: [PreflightCheck.Problem]) {
+    package init(problems: [PreflightCheck.Problem]) {
         self.problems = problems
     }
 
-    public var description: String {
+    package var description: String {
         let lines = problems.map { "  \($0.description)" }.joined(separator: "\n")
         return "no seed was started: \(problems.count == 1 ? "1 input is" : "\(problems.count) inputs are") not usable\n\(lines)"
     }

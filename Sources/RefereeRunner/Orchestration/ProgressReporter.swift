@@ -5,25 +5,25 @@ import Glibc
 
 /// The live progress display: one line rewritten in place (`\r`) on a terminal, plain lines
 /// (at phase changes and every ``plainInterval`` seconds) otherwise, or nothing when quiet.
-public final class ProgressReporter: @unchecked Sendable {
+package final class ProgressReporter: @unchecked Sendable {
     // @unchecked: used from the one thread that runs the seeds.
-    public enum Mode: Sendable { case terminal, plain, quiet }
+    package enum Mode: Sendable { case terminal, plain, quiet }
 
-    public static let plainInterval = 30.0
-    public let mode: Mode
+    package static let plainInterval = 30.0
+    package let mode: Mode
     private let write: (String) -> Void
     private var lastPlain = 0.0
     private var lastPhase: RunPhase?
     private var lastLineLength = 0
 
     /// `mode` defaults to `terminal` when stdout is a tty, else `plain`.
-    public init(mode: Mode? = nil, write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+    package init(mode: Mode? = nil, write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         self.mode = mode ?? (isatty(STDOUT_FILENO) == 1 ? .terminal : .plain)
         self.write = write
     }
 
     /// Shows the state of seed `index` (0-based) of `count`.
-    public func update(index: Int, count: Int, seed: Int, tracker: PhaseTracker, startedAt: Double, caps: PhaseCaps, now: Double = Clock.wall()) {
+    package func update(index: Int, count: Int, seed: Int, tracker: PhaseTracker, startedAt: Double, caps: PhaseCaps, now: Double = Clock.wall()) {
         let line = Self.describe(index: index, count: count, seed: seed, tracker: tracker, startedAt: startedAt, caps: caps, now: now)
         switch mode {
         case .quiet: return
@@ -41,7 +41,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Ends the in-place line and prints `message` on its own line.
-    public func finish(_ message: String) {
+    package func finish(_ message: String) {
         switch mode {
         case .quiet: return
         case .terminal:
@@ -54,7 +54,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// `seed 1/3 (1337) training step 400/20000 train_time 12.3s ETA 9m12s val_bpb 1.2345 [35s]`.
-    public static func describe(index: Int, count: Int, seed: Int, tracker: PhaseTracker, startedAt: Double, caps: PhaseCaps, now: Double) -> String {
+    package static func describe(index: Int, count: Int, seed: Int, tracker: PhaseTracker, startedAt: Double, caps: PhaseCaps, now: Double) -> String {
         var parts = ["seed \(index + 1)/\(count) (\(seed))", tracker.phase.rawValue]
         if let step = tracker.step, let iterations = tracker.iterations { parts.append("step \(step)/\(iterations)") }
         if let ms = tracker.trainTimeMs { parts.append(String(format: "train_time %.1fs", ms / 1000)) }

@@ -1,31 +1,31 @@
 import Foundation
 
 /// Everything `referee run` was asked to do.
-public struct RunConfiguration: Sendable {
+package struct RunConfiguration: Sendable {
     /// The submission folder (holds the entry script, e.g. `train_gpt.py`).
-    public var recordDir: URL
+    package var recordDir: URL
     /// The output record folder (`--out`).
-    public var outDir: URL
-    public var seeds: [Int]
-    public var track: String
-    public var entryScript: String
-    public var launch: LaunchPlan
-    public var caps: PhaseCaps
+    package var outDir: URL
+    package var seeds: [Int]
+    package var track: String
+    package var entryScript: String
+    package var launch: LaunchPlan
+    package var caps: PhaseCaps
     /// Try `unshare --net` (loopback only); false records `disabled`.
-    public var isolateNetwork: Bool
-    public var keyPath: URL?
-    public var refereeVersion: String
+    package var isolateNetwork: Bool
+    package var keyPath: URL?
+    package var refereeVersion: String
     /// Collect `environment.json` (tests turn it off to stay fast).
-    public var captureEnvironment: Bool
+    package var captureEnvironment: Bool
     /// Run every submission process in the sandbox (RefereeSandbox) when the kernel allows it;
     /// false (`--no-sandbox`) records `sandbox.mechanism: none`, which `runner.sandbox` reports.
-    public var sandbox: Bool = true
+    package var sandbox: Bool = true
     /// Glob patterns of the declared artifact in the working folder (`--artifact`).
-    public var artifactPatterns: [String] = ["*.ptz"]
+    package var artifactPatterns: [String] = ["*.ptz"]
     /// The `-- NAME=value` words as given (for run.json and the reproduction command).
-    public var settingsWords: [String] = []
+    package var settingsWords: [String] = []
 
-    public init(recordDir: URL, outDir: URL, seeds: [Int], track: String = "track_10min_16mb", entryScript: String = "train_gpt.py",
+    package init(recordDir: URL, outDir: URL, seeds: [Int], track: String = "track_10min_16mb", entryScript: String = "train_gpt.py",
                 launch: LaunchPlan = LaunchPlan(), caps: PhaseCaps = .tenMinuteTrack, isolateNetwork: Bool = true,
                 keyPath: URL? = nil, refereeVersion: String, captureEnvironment: Bool = true) {
         self.recordDir = recordDir
@@ -42,7 +42,7 @@ public struct RunConfiguration: Sendable {
     }
 
     /// `records/<track>/<YYYY-MM-DD>_<name of the submission folder>`, the default `--out`.
-    public static func defaultOut(track: String, recordDir: URL, date: Date = Date()) -> URL {
+    package static func defaultOut(track: String, recordDir: URL, date: Date = Date()) -> URL {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -52,7 +52,7 @@ public struct RunConfiguration: Sendable {
     }
 
     /// Parses `--seeds 1337,42,2025`; throws on an empty list, a non-integer or a repeat.
-    public static func parseSeeds(_ text: String) throws(RunnerError) -> [Int] {
+    package static func parseSeeds(_ text: String) throws(RunnerError) -> [Int] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var seeds: [Int] = []
         for part in parts {
@@ -69,7 +69,7 @@ public struct RunConfiguration: Sendable {
     }
 
     /// Parses the `NAME=value` words after `--`.
-    public static func parseEnvironment(_ words: [String]) throws(RunnerError) -> [String: String] {
+    package static func parseEnvironment(_ words: [String]) throws(RunnerError) -> [String: String] {
         var env: [String: String] = [:]
         for word in words {
             guard let eq = word.firstIndex(of: "="), eq != word.startIndex else {

@@ -14,13 +14,13 @@ import RefereeSandbox
 ///
 /// Throws only for problems before or around the runs (missing script, unwritable folder); a
 /// seed that crashes, hangs or is interrupted is recorded in ``RunRecord``.
-public struct Runner {
-    public var config: RunConfiguration
-    public var pipeline: PostRunPipeline
-    public var progress: ProgressReporter
-    public var interrupt: InterruptTrap?
+package struct Runner {
+    package var config: RunConfiguration
+    package var pipeline: PostRunPipeline
+    package var progress: ProgressReporter
+    package var interrupt: InterruptTrap?
 
-    public init(config: RunConfiguration, pipeline: PostRunPipeline, progress: ProgressReporter, interrupt: InterruptTrap?) {
+    package init(config: RunConfiguration, pipeline: PostRunPipeline, progress: ProgressReporter, interrupt: InterruptTrap?) {
         self.config = config
         self.pipeline = pipeline
         self.progress = progress
@@ -33,7 +33,7 @@ public struct Runner {
             || name == "bundle.dsse.json" || (name.hasPrefix("train_seed") && name.hasSuffix(".log")) || name.hasPrefix(".")
     }
 
-    public func run() throws(RunnerError) -> RunRecord {
+    package func run() throws(RunnerError) -> RunRecord {
         let fm = FileManager.default
         becomeChildSubreaper()
         let out = config.outDir.standardizedFileURL

@@ -11,32 +11,32 @@ import RefereeSandbox
 ///   tokenizer, read-only; `/tmp/referee/python`: Referee's python helpers, read-only;
 /// - the record folder and the staging folder: hidden; everything else: read-only; `/tmp` and
 ///   `/dev/shm`: private tmpfs.
-public struct SandboxLayout: Sendable {
-    public static let root = "/tmp/referee"
-    public static let work = root + "/work"
-    public static let traces = root + "/traces"
-    public static let data = root + "/data"
-    public static let tokenizerDir = root + "/tokenizer"
-    public static let python = root + "/python"
+package struct SandboxLayout: Sendable {
+    package static let root = "/tmp/referee"
+    package static let work = root + "/work"
+    package static let traces = root + "/traces"
+    package static let data = root + "/data"
+    package static let tokenizerDir = root + "/tokenizer"
+    package static let python = root + "/python"
     /// Where Referee's start-up hook writes the lists of imported modules (`REFEREE_IMPORTS_OUT`).
-    public static let meta = root + "/meta"
-    public static let home = "/tmp"
+    package static let meta = root + "/meta"
+    package static let home = "/tmp"
 
     /// The host folders and files of one seed.
-    public var work: URL
-    public var traces: URL
-    public var meta: URL
-    public var codeFiles: [URL]
-    public var data: URL?
-    public var tokenizer: URL?
-    public var pythonDir: URL?
+    package var work: URL
+    package var traces: URL
+    package var meta: URL
+    package var codeFiles: [URL]
+    package var data: URL?
+    package var tokenizer: URL?
+    package var pythonDir: URL?
     /// Host folders the submission must not see (the record, the staging folder).
-    public var hidden: [URL]
+    package var hidden: [URL]
 
     /// The tokenizer's path inside the sandbox.
-    public var tokenizerInside: String? { tokenizer.map { Self.tokenizerDir + "/" + $0.lastPathComponent } }
+    package var tokenizerInside: String? { tokenizer.map { Self.tokenizerDir + "/" + $0.lastPathComponent } }
 
-    public func policy(isolateNetwork: Bool) -> SandboxPolicy {
+    package func policy(isolateNetwork: Bool) -> SandboxPolicy {
         var mounts: [SandboxMount] = hidden.map { .hidden(target: $0.path) }
         mounts += SandboxPolicy.privateScratch
         mounts.append(.writable(source: work.path, target: Self.work))

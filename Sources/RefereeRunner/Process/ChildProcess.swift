@@ -6,16 +6,16 @@ import Glibc
 
 /// What to launch: an executable (looked up in `PATH` when it has no `/`), its arguments, its
 /// complete environment, its working directory and, when it runs sandboxed, the sandbox.
-public struct LaunchSpec: Sendable, Hashable, Codable {
-    public var executable: String
-    public var arguments: [String]
-    public var environment: [String: String]
+package struct LaunchSpec: Sendable, Hashable, Codable {
+    package var executable: String
+    package var arguments: [String]
+    package var environment: [String: String]
     /// The working directory as the child sees it (inside the sandbox when there is one).
-    public var workingDirectory: String
+    package var workingDirectory: String
     /// Namespaces, mounts and network; nil starts the child unsandboxed.
-    public var sandbox: SandboxPolicy?
+    package var sandbox: SandboxPolicy?
 
-    public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+    package init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
                 sandbox: SandboxPolicy? = nil) {
         self.executable = executable
         self.arguments = arguments
@@ -25,7 +25,7 @@ public struct LaunchSpec: Sendable, Hashable, Codable {
     }
 
     /// The command line as one shell-like string, for logs and `run.json`.
-    public var commandLine: String { ([executable] + arguments).joined(separator: " ") }
+    package var commandLine: String { ([executable] + arguments).joined(separator: " ") }
 }
 
 /// A child started in its own session (so its own process group, with `pgid == pid`), with
@@ -37,18 +37,18 @@ public struct LaunchSpec: Sendable, Hashable, Codable {
 /// The caller must reap `pid` and then call ``close()`` (``SeedExecutor`` does both).
 /// Every signal is reset to its default action in the command and its mask is cleared, whatever
 /// the runner itself ignores.
-public struct ChildProcess: Sendable {
-    public let spawned: SpawnedChild
-    public var pid: pid_t { spawned.pid }
+package struct ChildProcess: Sendable {
+    package let spawned: SpawnedChild
+    package var pid: pid_t { spawned.pid }
     /// The read end of the child's stdout+stderr pipe, non-blocking.
-    public var outputFD: Int32 { spawned.outputFD }
+    package var outputFD: Int32 { spawned.outputFD }
     /// The process group the child leads (equal to `pid`).
-    public var pgid: pid_t { pid }
+    package var pgid: pid_t { pid }
 
     /// Starts `spec`. Throws ``RunnerError/launch(command:reason:)`` when it cannot be started
     /// (missing executable or working directory, a sandbox the kernel refuses); the child's later
     /// exit is not an error.
-    public static func spawn(_ spec: LaunchSpec) throws(RunnerError) -> ChildProcess {
+    package static func spawn(_ spec: LaunchSpec) throws(RunnerError) -> ChildProcess {
         do {
             let child = try SpawnedChild.spawn(executable: spec.executable, arguments: spec.arguments, environment: spec.environment,
                                                workingDirectory: spec.workingDirectory, sandbox: spec.sandbox)
@@ -59,10 +59,10 @@ public struct ChildProcess: Sendable {
     }
 
     /// The command's own exit, given the raw status `waitpid` returned for `pid`.
-    public func exit(waitStatus: Int32) -> ExitStatus { spawned.commandExit(initStatus: waitStatus) }
+    package func exit(waitStatus: Int32) -> ExitStatus { spawned.commandExit(initStatus: waitStatus) }
 
     /// Closes the pipes (and the sandbox's lifeline).
-    public func close() { spawned.close() }
+    package func close() { spawned.close() }
 }
 
 /// `pipe` with both ends close-on-exec (and non-blocking when asked).

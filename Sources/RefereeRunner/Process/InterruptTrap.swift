@@ -11,17 +11,17 @@ import Glibc
 ///
 /// ``fire()`` does the same by hand (tests use it). While an `InterruptTrap` with `catchSignals`
 /// is alive the two signals are ignored by their default action; ``release()`` restores it.
-public final class InterruptTrap: @unchecked Sendable {
+package final class InterruptTrap: @unchecked Sendable {
     // @unchecked: `sources` is written only in init and release(), which the owner calls once,
     // from one thread; the fds are immutable after init.
     /// Becomes readable once an interrupt arrived.
-    public let readFD: Int32
+    package let readFD: Int32
     private let writeFD: Int32
-    private var sources: [DispatchSourceSignal] = []
+    private var sources: [any DispatchSourceSignal] = []
 
     /// Creates the trap; with `catchSignals`, installs DispatchSource handlers for SIGINT and
     /// SIGTERM (the process-wide disposition of both becomes "ignore" until ``release()``).
-    public init(catchSignals: Bool) {
+    package init(catchSignals: Bool) {
         var fds: [Int32] = [-1, -1]
         _ = makePipe(&fds, nonBlocking: true)
         readFD = fds[0]
@@ -41,19 +41,19 @@ public final class InterruptTrap: @unchecked Sendable {
     }
 
     /// Marks the trap as fired, as a signal would.
-    public func fire() {
+    package func fire() {
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
     }
 
     /// True once fired (does not consume the event).
-    public var fired: Bool {
+    package var fired: Bool {
         var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
         return poll(&pfd, 1, 0) > 0
     }
 
     /// Cancels the signal handlers and restores the default action of SIGINT and SIGTERM.
-    public func release() {
+    package func release() {
         for source in sources { source.cancel() }
         if !sources.isEmpty {
             Glibc.signal(SIGINT, SIG_DFL)
@@ -73,4 +73,4 @@ public final class InterruptTrap: @unchecked Sendable {
 /// whose parent died is re-parented here, where ``ProcessGroup/reapOrphans()`` can reap it.
 /// Returns false when it could not be set.
 @discardableResult
-public func becomeChildSubreaper() -> Bool { ProcessControl.becomeChildSubreaper() }
+package func becomeChildSubreaper() -> Bool { ProcessControl.becomeChildSubreaper() }

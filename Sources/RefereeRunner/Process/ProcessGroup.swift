@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// How a child ended, as `waitpid` reported it (RefereeSandbox's ``ProcessExit``).
-public typealias ExitStatus = ProcessExit
+package typealias ExitStatus = ProcessExit
 
 /// Signals, inspects and reaps a child's whole process group.
 ///
@@ -13,31 +13,31 @@ public typealias ExitStatus = ProcessExit
 /// SIGTERM to the group, waits `grace` seconds, then sends SIGKILL to whatever is left. Members
 /// re-parented to this process (when it is a child subreaper) are reaped so that none lingers as
 /// a zombie.
-public struct ProcessGroup: Sendable {
-    public let pgid: pid_t
+package struct ProcessGroup: Sendable {
+    package let pgid: pid_t
 
-    public init(pgid: pid_t) {
+    package init(pgid: pid_t) {
         self.pgid = pgid
     }
 
     /// Sends `signal` to every member of the group. Returns false when no member exists.
     @discardableResult
-    public func signal(_ sig: Int32) -> Bool {
+    package func signal(_ sig: Int32) -> Bool {
         kill(-pgid, sig) == 0
     }
 
     /// Pids of the group's live (non-zombie) members, read from `/proc`.
-    public func liveMembers() -> [pid_t] {
+    package func liveMembers() -> [pid_t] {
         ProcessTable.entries().filter { $0.pgrp == pgid && $0.state != "Z" && $0.state != "X" }.map(\.pid)
     }
 
     /// True while some member of the group is alive (zombies do not count).
-    public var isAlive: Bool { !liveMembers().isEmpty }
+    package var isAlive: Bool { !liveMembers().isEmpty }
 
     /// SIGTERM to the group, up to `grace` seconds for it to go, then SIGKILL; returns once no
     /// live member is left (or after 5 more seconds, which only an unkillable process survives).
     /// `whileWaiting` runs about every 50 ms (the runner drains the child's output there).
-    public func terminate(grace: Double, whileWaiting: () -> Void = {}) {
+    package func terminate(grace: Double, whileWaiting: () -> Void = {}) {
         guard signal(SIGTERM) else { return }
         if waitUntilGone(seconds: grace, whileWaiting) { return }
         signal(SIGKILL)
@@ -58,7 +58,7 @@ public struct ProcessGroup: Sendable {
 
     /// Reaps zombies of this group that were re-parented to this process. The group leader is
     /// left to whoever waits for it.
-    public func reapOrphans() {
+    package func reapOrphans() {
         let me = getpid()
         for entry in ProcessTable.entries() where entry.pgrp == pgid && entry.ppid == me && entry.pid != pgid {
             var status: Int32 = 0
@@ -100,16 +100,16 @@ enum ProcessTable {
 }
 
 /// Time sources. `wall()` is what goes into logs; `monotonic()` measures waits.
-public enum Clock {
+package enum Clock {
     /// Unix time in seconds (CLOCK_REALTIME), microsecond resolution.
-    public static func wall() -> Double {
+    package static func wall() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec / 1000) / 1_000_000
     }
 
     /// Seconds on CLOCK_MONOTONIC.
-    public static func monotonic() -> Double {
+    package static func monotonic() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1_000_000_000

@@ -1,3 +1,4 @@
+import RefereeSandbox
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,13 +13,13 @@ import Glibc
 /// appear, evaluation must also end within `evalSeconds + graceSeconds` of that moment. At a cap
 /// the whole process group (with a sandbox: the whole PID namespace) gets SIGTERM, then SIGKILL
 /// `killGraceSeconds` later.
-public struct PhaseCaps: Sendable, Codable, Hashable {
-    public var trainSeconds: Double
-    public var evalSeconds: Double
-    public var graceSeconds: Double
-    public var killGraceSeconds: Double
+package struct PhaseCaps: Sendable, Codable, Hashable {
+    package var trainSeconds: Double
+    package var evalSeconds: Double
+    package var graceSeconds: Double
+    package var killGraceSeconds: Double
 
-    public init(trainSeconds: Double, evalSeconds: Double, graceSeconds: Double, killGraceSeconds: Double = 10) {
+    package init(trainSeconds: Double, evalSeconds: Double, graceSeconds: Double, killGraceSeconds: Double = 10) {
         self.trainSeconds = trainSeconds
         self.evalSeconds = evalSeconds
         self.graceSeconds = graceSeconds
@@ -26,11 +27,11 @@ public struct PhaseCaps: Sendable, Codable, Hashable {
     }
 
     /// The rules of the 10-minute track: 600 s + 600 s, with 60 s of grace for start-up.
-    public static let tenMinuteTrack = PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: 60)
+    package static let tenMinuteTrack = PhaseCaps(trainSeconds: 600, evalSeconds: 600, graceSeconds: 60)
 }
 
 /// Why a seed's run ended.
-public enum StopReason: String, Sendable, Codable, Hashable {
+package enum StopReason: String, Sendable, Codable, Hashable {
     /// The child exited by itself (any status).
     case exited
     /// A phase cap was reached and Referee stopped the group.
@@ -40,39 +41,39 @@ public enum StopReason: String, Sendable, Codable, Hashable {
 }
 
 /// What happened when a seed ran: a value, whatever the child did.
-public struct SeedExecution: Sendable {
+package struct SeedExecution: Sendable {
     /// The child's pid (also its process group id); it no longer exists.
-    public var pid: pid_t
+    package var pid: pid_t
     /// The child's exit as `waitpid` saw it.
-    public var exit: ExitStatus
-    public var stop: StopReason
+    package var exit: ExitStatus
+    package var stop: StopReason
     /// The phase whose cap was reached, when `stop == .overBudget`.
-    public var capReachedIn: RunPhase?
+    package var capReachedIn: RunPhase?
     /// Wall time (unix seconds) just before the spawn and after the last byte/exit.
-    public var startedAt: Double
-    public var endedAt: Double
-    public var phases: PhaseTracker
-    public var lineCount: Int
+    package var startedAt: Double
+    package var endedAt: Double
+    package var phases: PhaseTracker
+    package var lineCount: Int
     /// When Referee first saw the declared artifact, and when it last saw it change (nil: never).
-    public var artifactFirstSeenAt: Double?
-    public var artifactLastChangedAt: Double?
+    package var artifactFirstSeenAt: Double?
+    package var artifactLastChangedAt: Double?
     /// The deadlines this run was held to (unix seconds).
-    public var deadlines: Deadlines
+    package var deadlines: Deadlines
     /// Live members of the group still found after cleanup (0 unless something is unkillable).
-    public var survivors: Int
+    package var survivors: Int
 }
 
 /// Runs one child to its end, streaming its output into a ``TimestampedLog`` and enforcing
 /// ``PhaseCaps``. Blocking; one thread.
-public struct SeedExecutor {
-    public var caps: PhaseCaps
+package struct SeedExecutor {
+    package var caps: PhaseCaps
     /// Fired by Ctrl-C (or a test); nil for none.
-    public var interrupt: InterruptTrap?
+    package var interrupt: InterruptTrap?
     /// Called with the tracker when a line changes the phase, at most five times a second while
     /// lines arrive, and about once a second otherwise.
-    public var onProgress: (PhaseTracker, Double) -> Void
+    package var onProgress: (PhaseTracker, Double) -> Void
 
-    public init(caps: PhaseCaps, interrupt: InterruptTrap?, onProgress: @escaping (PhaseTracker, Double) -> Void = { _, _ in }) {
+    package init(caps: PhaseCaps, interrupt: InterruptTrap?, onProgress: @escaping (PhaseTracker, Double) -> Void = { _, _ in }) {
         self.caps = caps
         self.interrupt = interrupt
         self.onProgress = onProgress
@@ -80,7 +81,7 @@ public struct SeedExecutor {
 
     /// Starts `spec`, writes its output to `logURL`. Throws only when the child cannot be
     /// started or the log cannot be created.
-    public func run(_ spec: LaunchSpec, logURL: URL, watch: ArtifactWatch? = nil) throws(RunnerError) -> SeedExecution {
+    package func run(_ spec: LaunchSpec, logURL: URL, watch: ArtifactWatch? = nil) throws(RunnerError) -> SeedExecution {
         let log = try TimestampedLog(url: logURL)
         defer { log.close() }
         let startedAt = Clock.wall()
@@ -190,22 +191,22 @@ public struct SeedExecutor {
 }
 
 /// The deadlines of one seed, fixed at the spawn from ``PhaseCaps`` (unix seconds).
-public struct Deadlines: Sendable, Codable, Hashable {
+package struct Deadlines: Sendable, Codable, Hashable {
     /// The declared artifact must have appeared by then.
-    public var trainAt: Double
+    package var trainAt: Double
     /// The run must have ended by then.
-    public var totalAt: Double
+    package var totalAt: Double
     /// Evaluation time allowed after the artifact appears (cap plus grace), in seconds.
-    public var evalAllowance: Double
+    package var evalAllowance: Double
 
-    public init(start: Double, caps: PhaseCaps) {
+    package init(start: Double, caps: PhaseCaps) {
         trainAt = start + caps.trainSeconds + caps.graceSeconds
         totalAt = start + caps.trainSeconds + caps.evalSeconds + caps.graceSeconds
         evalAllowance = caps.evalSeconds + caps.graceSeconds
     }
 
     /// The deadline in force and the phase it caps, given when the artifact was first seen.
-    public func current(artifactSeenAt: Double?) -> (Double, RunPhase) {
+    package func current(artifactSeenAt: Double?) -> (Double, RunPhase) {
         guard let seen = artifactSeenAt else { return (trainAt, .training) }
         return (min(totalAt, seen + evalAllowance), .evaluation)
     }

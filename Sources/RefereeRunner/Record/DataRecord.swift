@@ -4,29 +4,29 @@ import RefereeData
 /// `run.json`'s `data`: the shards and tokenizer Referee supplied, with their digests, and
 /// Referee's own count of validation tokens and bytes (the val_bpb denominator, RefereeData's
 /// rule), so that no rule takes a submission's word for them.
-public struct DataRecord: Sendable, Codable, Hashable {
-    public var dataPath: String?
-    public var tokenizer: FileDigest?
-    public var shards: [Shard]
+package struct DataRecord: Sendable, Codable, Hashable {
+    package var dataPath: String?
+    package var tokenizer: FileDigest?
+    package var shards: [Shard]
     /// Tokens in the validation shards (from their headers, checked against their lengths).
-    public var valTokens: Int?
+    package var valTokens: Int?
     /// Bytes of the validation targets under the tokenizer (nil without a tokenizer).
-    public var valBytes: Int?
+    package var valBytes: Int?
     /// Why a count is missing, when one is.
-    public var note: String?
+    package var note: String?
 
-    public struct Shard: Sendable, Codable, Hashable {
-        public var name: String
+    package struct Shard: Sendable, Codable, Hashable {
+        package var name: String
         /// `train`, `val` or `other`, from the file name (`fineweb_val_000000.bin`).
-        public var split: String
-        public var bytes: Int
-        public var sha256: String
-        public var tokens: Int?
+        package var split: String
+        package var bytes: Int
+        package var sha256: String
+        package var tokens: Int?
     }
 
     /// Hashes every `.bin` shard at the top of `dataPath` and the tokenizer, and counts the
     /// validation bytes. A shard or tokenizer that cannot be read is a bad input.
-    public static func measure(dataPath: URL?, tokenizer: URL?) throws(RunnerError) -> DataRecord {
+    package static func measure(dataPath: URL?, tokenizer: URL?) throws(RunnerError) -> DataRecord {
         for (flag, url) in [("--data-path", dataPath), ("--tokenizer-path", tokenizer)] {
             guard let url else { continue }
             var isDir: ObjCBool = false

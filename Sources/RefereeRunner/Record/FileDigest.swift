@@ -3,19 +3,19 @@ import RefereeCrypto
 
 /// A file of a record: its path relative to the record folder, size in bytes and SHA-256 (hex),
 /// hashed through RefereeCrypto's ``FileHash``.
-public struct FileDigest: Sendable, Codable, Hashable {
-    public var path: String
-    public var bytes: Int
-    public var sha256: String
+package struct FileDigest: Sendable, Codable, Hashable {
+    package var path: String
+    package var bytes: Int
+    package var sha256: String
 
-    public init(path: String, bytes: Int, sha256: String) {
+    package init(path: String, bytes: Int, sha256: String) {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
     }
 
     /// Hashes `url`, naming it `relative` in the record.
-    public static func of(_ url: URL, relative: String) throws(RunnerError) -> FileDigest {
+    package static func of(_ url: URL, relative: String) throws(RunnerError) -> FileDigest {
         do {
             let digest = try FileHash(fileAt: url)
             return FileDigest(path: relative, bytes: Int(digest.byteCount), sha256: digest.hex)
@@ -26,7 +26,7 @@ public struct FileDigest: Sendable, Codable, Hashable {
 
     /// Every regular file under `dir` (recursively, `__pycache__` skipped), sorted by path, named
     /// relative to `base`.
-    public static func inventory(of dir: URL, relativeTo base: URL) throws(RunnerError) -> [FileDigest] {
+    package static func inventory(of dir: URL, relativeTo base: URL) throws(RunnerError) -> [FileDigest] {
         let fm = FileManager.default
         guard let walker = fm.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey], options: []) else { return [] }
         var out: [FileDigest] = []
@@ -43,17 +43,17 @@ public struct FileDigest: Sendable, Codable, Hashable {
 }
 
 /// The code bytes of a submission: the files that run, and how the track counts them.
-public struct CodeBytes: Sendable, Codable, Hashable {
+package struct CodeBytes: Sendable, Codable, Hashable {
     /// The entry script and the other top-level `.py` files copied into the record.
-    public var files: [FileDigest]
+    package var files: [FileDigest]
     /// Bytes of the entry script as it is on disk: what the artifact cap counts as code.
-    public var countedBytes: Int
+    package var countedBytes: Int
     /// `plain`, or `lzma+base85 self-extracting` when the entry script is a compressed wrapper
     /// (later records count that wrapper instead of the readable source).
-    public var form: String
+    package var form: String
 
     /// Reads the entry script `entry` and the other `.py` files of `record`.
-    public static func measure(record: URL, entry: String) throws(RunnerError) -> CodeBytes {
+    package static func measure(record: URL, entry: String) throws(RunnerError) -> CodeBytes {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: record.path)) ?? []).filter { $0.hasSuffix(".py") }.sorted()
         var files: [FileDigest] = []
         for name in names { files.append(try FileDigest.of(record.appendingPathComponent(name), relative: name)) }

@@ -2,53 +2,53 @@ import Foundation
 
 /// A module file a run imported, as Referee's start-up hook (`python/sitecustomize.py`) listed it
 /// at each process's exit, classified by where it lies.
-public struct ImportedModule: Sendable, Codable, Hashable {
+package struct ImportedModule: Sendable, Codable, Hashable {
     /// The path the process saw (inside the sandbox when there was one).
-    public var path: String
+    package var path: String
     /// Size and SHA-256 of the file, for `record` and `outside` files Referee could read.
-    public var bytes: Int?
-    public var sha256: String?
+    package var bytes: Int?
+    package var sha256: String?
     /// `record` (a code file of the record), `referee` (Referee's python helpers), `generated`
     /// (written during the run: the working folder's other files, the private /tmp), `launcher`
     /// (the python3 or torchrun Referee started: counted, not listed), `outside`
     /// (anything else that is not the standard library, an installed package, the data Referee
     /// supplied or a system file).
-    public var origin: String
+    package var origin: String
 }
 
 /// Reads the hook's `imports-<pid>.txt` files of one seed and classifies every path.
-public enum ImportedModules {
-    public struct Result: Sendable {
+package enum ImportedModules {
+    package struct Result: Sendable {
         /// Modules other than the standard library and installed packages.
-        public var modules: [ImportedModule]
+        package var modules: [ImportedModule]
         /// How many files each origin had, `stdlib` and `site` included.
-        public var counts: [String: Int]
+        package var counts: [String: Int]
         /// False when no process wrote a list (the hook did not run, or was interfered with).
-        public var recorded: Bool
+        package var recorded: Bool
     }
 
     /// Where paths seen inside the run are on the host.
-    public struct Mapping: Sendable {
+    package struct Mapping: Sendable {
         /// The working folder as the process saw it and as it is on the host.
-        public var work: (inside: String, host: URL)
+        package var work: (inside: String, host: URL)
         /// Referee's python folder as the process saw it.
-        public var python: String
+        package var python: String
         /// The record (code files named `codeNames` are its copies).
-        public var record: URL
-        public var codeNames: Set<String>
+        package var record: URL
+        package var codeNames: Set<String>
         /// Paths that were private to the run (the sandbox's tmpfs).
-        public var privatePrefixes: [String]
+        package var privatePrefixes: [String]
         /// The data folder and tokenizer as the process saw them.
-        public var data: [String] = []
+        package var data: [String] = []
         /// The launchers Referee started (python3, torchrun: resolved, real paths): their own
         /// script files are the launcher's, not the submission's.
-        public var launchers: [String] = []
+        package var launchers: [String] = []
     }
 
     /// Files of the operating system a process may read (configuration, devices, kernel views).
     static let systemPrefixes = ["/proc", "/sys", "/dev", "/etc", "/usr/share", "/run"]
 
-    public static func collect(from folder: URL, mapping: Mapping) -> Result {
+    package static func collect(from folder: URL, mapping: Mapping) -> Result {
         let fm = FileManager.default
         let lists = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("imports-") && $0.hasSuffix(".txt") }
         var stdlib: [String] = [], site: [String] = [], files = Set<String>()

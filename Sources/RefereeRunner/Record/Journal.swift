@@ -11,15 +11,15 @@ import Glibc
 /// Each line: `{"at": <unix s>, "event": "<name>", …}` with sorted keys. Events: `run_started`,
 /// `seed_started`, `seed_ended`, `runs_complete` (every seed ended, outputs copied, integrity
 /// checked, run.json written), `post_run_step`.
-public final class Journal: @unchecked Sendable {
+package final class Journal: @unchecked Sendable {
     // One writer (the runner's thread); the descriptor is the only state.
     private let fd: Int32
-    public let url: URL
+    package let url: URL
 
-    public static let fileName = "journal.jsonl"
-    public static let completeEvent = "runs_complete"
+    package static let fileName = "journal.jsonl"
+    package static let completeEvent = "runs_complete"
 
-    public init(folder: URL) throws(RunnerError) {
+    package init(folder: URL) throws(RunnerError) {
         url = folder.appendingPathComponent(Self.fileName)
         fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunnerError.io(path: url.path, reason: "cannot open the journal: \(String(cString: strerror(errno)))") }
@@ -28,7 +28,7 @@ public final class Journal: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Appends one event and syncs it to disk.
-    public func append(_ event: String, _ fields: [String: JournalValue] = [:]) {
+    package func append(_ event: String, _ fields: [String: JournalValue] = [:]) {
         var object = fields
         object["event"] = .text(event)
         object["at"] = .number(Clock.wall())
@@ -61,7 +61,7 @@ public final class Journal: @unchecked Sendable {
 }
 
 /// A value in a journal line.
-public enum JournalValue: Sendable {
+package enum JournalValue: Sendable {
     case text(String)
     case number(Double)
     case int(Int)

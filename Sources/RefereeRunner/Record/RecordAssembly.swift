@@ -4,19 +4,19 @@ import RefereeCrypto
 /// Copies what the protocol declares from a seed's working folder into the record, hashing as
 /// it copies, and lists the rest. Only regular files are taken: a link, FIFO or device the
 /// submission left is listed as undeclared, never followed.
-public enum RecordAssembly {
-    public struct Outputs: Sendable {
+package enum RecordAssembly {
+    package struct Outputs: Sendable {
         /// The declared artifact (the largest match when several files match).
-        public var artifact: ArtifactRecord?
+        package var artifact: ArtifactRecord?
         /// Every declared artifact file copied, as record paths.
-        public var artifacts: [FileDigest]
+        package var artifacts: [FileDigest]
         /// Trace files copied (`traces/seed<SEED>/…`).
-        public var traces: [FileDigest]
+        package var traces: [FileDigest]
         /// Files left in the working folder that the protocol does not declare.
-        public var undeclared: [FileDigest]
+        package var undeclared: [FileDigest]
     }
 
-    public static func collect(work: URL, traces: URL, record: URL, seed: Int, artifactPatterns: [String],
+    package static func collect(work: URL, traces: URL, record: URL, seed: Int, artifactPatterns: [String],
                                codeNames: Set<String>) throws(RunnerError) -> Outputs {
         let artifactDir = record.appendingPathComponent("artifacts/seed\(seed)")
         let traceDir = record.appendingPathComponent("traces/seed\(seed)")
@@ -110,8 +110,8 @@ public enum RecordAssembly {
 }
 
 /// Re-hashes every file `run.json` lists (code, logs, artifacts, traces) against the record.
-public enum IntegrityCheck {
-    public static func check(_ run: RunRecord, record: URL) -> IntegrityRecord {
+package enum IntegrityCheck {
+    package static func check(_ run: RunRecord, record: URL) -> IntegrityRecord {
         var listed: [FileDigest] = run.code.files
         for seed in run.seeds { listed += [seed.log] + seed.artifacts + seed.traces }
         var changed: [String] = []

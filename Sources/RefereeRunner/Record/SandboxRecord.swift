@@ -2,40 +2,40 @@ import RefereeSandbox
 
 /// `run.json`'s `sandbox`: which protections were in force for every process Referee started
 /// from the submission. The audit's `runner.sandbox` rule passes only when all were applied.
-public struct SandboxRecord: Sendable, Codable, Hashable {
+package struct SandboxRecord: Sendable, Codable, Hashable {
     /// `namespaces` (Linux namespaces through clone(2), RefereeSandbox) or `none`.
-    public var mechanism: String
+    package var mechanism: String
     /// True when every protection below was in force.
-    public var applied: Bool
+    package var applied: Bool
     /// Each protection: `mount` (read-only root, private /tmp and /dev/shm, only the working
     /// folder writable, the record hidden), `pid` (a PID namespace: nothing outlives the run),
     /// `network` (a network namespace with loopback only), `ipc`.
-    public var protections: Protections
+    package var protections: Protections
     /// Why not applied (the `--no-sandbox` flag, or the kernel's refusal with the failed step).
-    public var reason: String?
+    package var reason: String?
 
-    public struct Protections: Sendable, Codable, Hashable {
-        public var mount: Bool
-        public var pid: Bool
-        public var network: Bool
-        public var ipc: Bool
+    package struct Protections: Sendable, Codable, Hashable {
+        package var mount: Bool
+        package var pid: Bool
+        package var network: Bool
+        package var ipc: Bool
     }
 
     /// All protections, network as asked.
-    public static func applied(network: Bool) -> SandboxRecord {
+    package static func applied(network: Bool) -> SandboxRecord {
         SandboxRecord(mechanism: "namespaces", applied: network,
                       protections: Protections(mount: true, pid: true, network: network, ipc: true),
                       reason: network ? nil : "--no-network-isolation: the network namespace was not used")
     }
 
     /// None: the submission ran as an ordinary child in its own session.
-    public static func none(_ reason: String) -> SandboxRecord {
+    package static func none(_ reason: String) -> SandboxRecord {
         SandboxRecord(mechanism: "none", applied: false,
                       protections: Protections(mount: false, pid: false, network: false, ipc: false), reason: reason)
     }
 
     /// Decides from a probe of the kernel (or the user's `--no-sandbox`).
-    public static func decide(enabled: Bool, isolateNetwork: Bool, probe: () -> SandboxProbe = SandboxProbe.probe) -> SandboxRecord {
+    package static func decide(enabled: Bool, isolateNetwork: Bool, probe: () -> SandboxProbe = SandboxProbe.probe) -> SandboxRecord {
         guard enabled else { return .none("--no-sandbox given") }
         let result = probe()
         guard result.applied else { return .none("the kernel refused the sandbox: \(result.reason ?? "unknown")") }
@@ -43,5 +43,5 @@ public struct SandboxRecord: Sendable, Codable, Hashable {
     }
 
     /// True when the submission's processes run in namespaces.
-    public var namespaces: Bool { mechanism == "namespaces" }
+    package var namespaces: Bool { mechanism == "namespaces" }
 }

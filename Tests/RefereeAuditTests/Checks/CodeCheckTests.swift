@@ -1,3 +1,4 @@
+import RefereeCore
 import Foundation
 import Testing
 import RefereeCrypto

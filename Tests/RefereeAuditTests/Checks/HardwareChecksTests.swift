@@ -1,3 +1,4 @@
+import RefereeCore
 import Testing
 import RefereeLogs
 @testable import RefereeAudit

@@ -1,3 +1,5 @@
+import RefereeTrace
+import RefereeLogs
 import Foundation
 import Testing
 import RefereeCore

@@ -1,3 +1,4 @@
+import RefereeCore
 import Testing
 import RefereeAudit
 @testable import RefereeReport

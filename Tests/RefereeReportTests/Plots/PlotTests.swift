@@ -1,3 +1,5 @@
+import RefereeLogs
+import RefereeAudit
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,3 +1,4 @@
+import RefereeSandbox
 import Foundation
 import Testing
 import RefereeTestSupport
