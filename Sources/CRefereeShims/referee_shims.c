@@ -119,8 +119,12 @@ static long raw_fork(unsigned long flags) {
     return syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 }
 
+// The mount being set up when a step fails (an index into spec->mounts), -1 otherwise. Set
+// only in the child, which owns its copy of this variable.
+static int failing_mount = -1;
+
 static void report(int fd, int stage, int err) {
-    int message[2] = {stage, err};
+    int message[3] = {stage, err, failing_mount};
     ssize_t ignored = write(fd, message, sizeof message);
     (void)ignored;
 }
@@ -254,6 +258,7 @@ static int setup_mounts(const struct referee_spawn_spec *spec, int err_fd) {
     int trees[MAX_MOUNTS];
     for (int i = 0; i < spec->mount_count; i++) {
         const struct referee_mount *m = &spec->mounts[i];
+        failing_mount = i;
         trees[i] = -1;
         if (m->kind != REFEREE_MOUNT_BIND_RO && m->kind != REFEREE_MOUNT_BIND_RW) continue;
         int fd = (int)syscall(SYS_open_tree, AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -265,6 +270,7 @@ static int setup_mounts(const struct referee_spawn_spec *spec, int err_fd) {
         trees[i] = fd;
     }
 
+    failing_mount = -1;
     if (spec->read_only_root && setattr(AT_FDCWD, "/", AT_RECURSIVE, REFEREE_MOUNT_ATTR_RDONLY, 0) != 0) {
         report(err_fd, STAGE_READ_ONLY_ROOT, errno);
         return -1;
@@ -273,6 +279,7 @@ static int setup_mounts(const struct referee_spawn_spec *spec, int err_fd) {
     for (int i = 0; i < spec->mount_count; i++) {
         const struct referee_mount *m = &spec->mounts[i];
         if (m->kind != REFEREE_MOUNT_HIDE) continue;
+        failing_mount = i;
         if (mount("tmpfs", m->target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") != 0) {
             if (errno == ENOENT || errno == ENOTDIR) continue;
             report(err_fd, STAGE_HIDE, errno);
@@ -282,11 +289,13 @@ static int setup_mounts(const struct referee_spawn_spec *spec, int err_fd) {
     for (int i = 0; i < spec->mount_count; i++) {
         const struct referee_mount *m = &spec->mounts[i];
         if (m->kind != REFEREE_MOUNT_TMPFS) continue;
+        failing_mount = i;
         if (mount("tmpfs", m->target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) { report(err_fd, STAGE_TMPFS, errno); return -1; }
     }
     for (int i = 0; i < spec->mount_count; i++) {
         const struct referee_mount *m = &spec->mounts[i];
         if (trees[i] < 0) continue;
+        failing_mount = i;
         struct stat st;
         int is_file = fstat(trees[i], &st) == 0 && !S_ISDIR(st.st_mode);
         if (make_parents(m->target, !is_file) != 0) { report(err_fd, STAGE_MKDIR, errno); return -1; }
@@ -301,6 +310,7 @@ static int setup_mounts(const struct referee_spawn_spec *spec, int err_fd) {
         }
         close(trees[i]);
     }
+    failing_mount = -1;
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0) != 0) { report(err_fd, STAGE_PROC, errno); return -1; }
     return 0;
 }
@@ -394,6 +404,7 @@ int referee_spawn(const struct referee_spawn_spec *spec, struct referee_spawn_re
     result->status_fd = -1;
     result->error_stage = 0;
     result->error_errno = 0;
+    result->error_mount = -1;
 
     int err_pipe[2];
     if (pipe2(err_pipe, O_CLOEXEC) != 0) { result->error_stage = STAGE_PIPE; result->error_errno = errno; return -1; }
@@ -434,7 +445,7 @@ int referee_spawn(const struct referee_spawn_spec *spec, struct referee_spawn_re
 
     // End of file on the error pipe: the command was exec'd (every copy of the write end is
     // close-on-exec or closed by the init once the command is forked).
-    int message[2] = {0, 0};
+    int message[3] = {0, 0, -1};
     size_t got = 0;
     while (got < sizeof message) {
         ssize_t n = read(err_pipe[0], (char *)message + got, sizeof message - got);
@@ -449,6 +460,7 @@ int referee_spawn(const struct referee_spawn_spec *spec, struct referee_spawn_re
         if (status_pipe[0] >= 0) close(status_pipe[0]);
         result->error_stage = message[0];
         result->error_errno = message[1];
+        result->error_mount = message[2];
         return -1;
     }
     result->pid = (pid_t)pid;

@@ -92,7 +92,11 @@ package struct SpawnedChild: Sendable {
             _ = Glibc.close(output[0])
             if lifeline[1] >= 0 { _ = Glibc.close(lifeline[1]) }
             let stage = String(cString: referee_spawn_stage_name(result.error_stage))
-            let where_ = stage == "chdir" ? " (\(workingDirectory))" : stage == "execve" ? " (\(path))" : ""
+            var where_ = stage == "chdir" ? " (\(workingDirectory))" : stage == "execve" ? " (\(path))" : ""
+            if mounts.indices.contains(Int(result.error_mount)) {
+                let m = mounts[Int(result.error_mount)]
+                where_ = m.cSource.isEmpty ? " (mount at \(m.target))" : " (mount of \(m.cSource) at \(m.target))"
+            }
             throw SpawnError(stage: stage, errno: result.error_errno, reason: describe(result.error_errno) + where_)
         }
         _ = fcntl(output[0], F_SETFL, fcntl(output[0], F_GETFL) | O_NONBLOCK)

@@ -163,3 +163,19 @@ struct SandboxTests {
         }
     }
 }
+
+/// A mount that cannot be made names the mount, so that the user knows which path to fix.
+@Suite(.enabled(if: namespacesAvailable, "the kernel refuses namespaces here (SandboxProbe)"))
+struct SandboxMountErrorTests {
+    @Test func aMissingBindSourceIsNamed() throws {
+        let missing = "/var/tmp/referee-absent-\(UUID().uuidString)"
+        do {
+            _ = try SpawnedChild.spawn(executable: "sh", arguments: ["-c", "true"], environment: ["PATH": "/usr/bin:/bin"], workingDirectory: "/",
+                                       sandbox: SandboxPolicy(mounts: SandboxPolicy.privateScratch + [.readOnly(source: missing, target: "/tmp/referee/data")]))
+            Issue.record("expected the missing bind source to stop the spawn")
+        } catch {
+            #expect(error.stage == "open_tree (bind source)")
+            #expect(error.description.contains(missing) && error.description.contains("/tmp/referee/data"), "\(error)")
+        }
+    }
+}

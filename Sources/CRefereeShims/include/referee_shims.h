@@ -65,6 +65,7 @@ struct referee_spawn_result {
     int status_fd;      // with sandbox: read end; the init writes the command's raw wait status (4 bytes) there
     int error_stage;    // 0 on success; else which step failed (referee_spawn_stage_name)
     int error_errno;    // errno of the failed step
+    int error_mount;    // index into spec->mounts of the mount that failed, -1 for none
 };
 
 /// Starts `spec`. Without sandbox the child runs `path` in a new session. With sandbox the
