@@ -23,7 +23,10 @@ enum TraceChecks {
         + "call python/referee_probe.py's trace hooks from the eval loop, then keep traces/seed<SEED>/rank<R>.jsonl in the record"
 
     /// Runs `judge` on every seed's facts; fail if any seed fails, unverifiable if none has traces.
-    private static func perSeed(_ context: AuditContext, _ rule: Rule, passMessage: String,
+    /// With `needsScores`, a seed whose trace holds no score event is unverifiable: it observed
+    /// nothing, so no order, normalisation or chain property of it says anything (coverage, which
+    /// fails such a trace, passes false).
+    private static func perSeed(_ context: AuditContext, _ rule: Rule, passMessage: String, needsScores: Bool = true,
                                 _ judge: (TraceFacts) -> (failures: [Evidence], unverifiable: String?)) -> RuleResult {
         guard !context.traces.isEmpty else {
             return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: howToAdd)
@@ -31,10 +34,8 @@ enum TraceChecks {
         var evidence: [Evidence] = missingSeedTraces(context)
         var unverifiable: [String] = []
         for facts in context.traces {
-            // A trace that scores nothing observed nothing: no order, normalisation or chain
-            // property of it says anything about the evaluation (an autotrace run whose evaluator
-            // computes its losses outside PyTorch looks like this). Coverage still fails on it.
-            if facts.scoreEvents == 0 && rule.id != "trace.coverage" {
+            // An autotrace run whose evaluator computes its losses outside PyTorch looks like this.
+            if needsScores && facts.scoreEvents == 0 {
                 unverifiable.append("\(label(facts)): the trace holds no score event, so nothing was observed to check")
                 continue
             }
@@ -101,11 +102,11 @@ enum TraceChecks {
 
     static func coverage(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         if let n = context.measured?.data?.valTokens {
-            return perSeed(context, rule, passMessage: "scored ranges cover [1, \(n)) exactly, N from the validation shards Referee supplied") { facts in
+            return perSeed(context, rule, passMessage: "scored ranges cover [1, \(n)) exactly, N from the validation shards Referee supplied", needsScores: false) { facts in
                 (measuredCoverage(facts, n: n), nil)
             }.resting(on: .measured)
         }
-        return perSeed(context, rule, passMessage: "scored ranges cover [1, N) exactly") { facts in
+        return perSeed(context, rule, passMessage: "scored ranges cover [1, N) exactly", needsScores: false) { facts in
             guard let n = facts.valTokens else {
                 return ([], "no eval_start phase with val_tokens: the trace does not say what must be covered")
             }
