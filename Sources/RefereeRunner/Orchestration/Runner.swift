@@ -183,15 +183,16 @@ package struct Runner {
                                      artifactWritten: result.phases.artifactWrittenAt, finalScore: result.phases.finalScoreAt,
                                      end: result.endedAt)
         // What Referee observed decides the phases: the declared artifact's appearance ends
-        // training, its last change is when it was written; the log's own lines only fill in
-        // where Referee saw no artifact at all.
+        // training, its last change is when it was written. The log's own lines are kept in
+        // `logged` only; without an artifact the phases stay open.
         let stamps = PhaseTimestamps(start: result.startedAt,
-                                     trainingStopped: result.artifactFirstSeenAt ?? (outputs.artifact == nil ? logged.trainingStopped : nil),
-                                     artifactWritten: result.artifactLastChangedAt ?? (outputs.artifact == nil ? logged.artifactWritten : nil),
+                                     trainingStopped: result.artifactFirstSeenAt,
+                                     artifactWritten: result.artifactLastChangedAt,
                                      finalScore: result.phases.finalScoreAt, end: result.endedAt)
         let durations = PhaseDurations(stamps)
         var overPhases: [String] = []
-        let trainMeasured = durations.training ?? (result.capReachedIn == nil ? 0 : durations.total)
+        // No declared artifact seen: training lasted as long as the run (no log line shortens it).
+        let trainMeasured = durations.training ?? durations.total
         if trainMeasured > caps.trainSeconds + caps.graceSeconds || result.capReachedIn == .training { overPhases.append("training") }
         if (durations.afterTraining ?? 0) > caps.evalSeconds + caps.graceSeconds || result.capReachedIn == .evaluation { overPhases.append("evaluation") }
         var exitCode: Int?

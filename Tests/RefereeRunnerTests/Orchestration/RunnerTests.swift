@@ -195,3 +195,20 @@ struct CustodyTests {
         #expect((seed.importedModuleCounts?["stdlib"] ?? 0) > 10)
     }
 }
+
+/// Class Clock: a stopping line printed early does not end training in the record.
+@Suite struct LoggedPhaseLinesTests {
+    @Test func anEarlyStoppingLineDoesNotEndTraining() throws {
+        let out = try TestPaths.tempDir("early-stop").appendingPathComponent("rec")
+        let config = RunConfiguration(recordDir: TestPaths.fixture("runner/early_stop_line"), outDir: out, seeds: [1],
+                                      caps: PhaseCaps(trainSeconds: 30, evalSeconds: 30, graceSeconds: 5), refereeVersion: "test",
+                                      captureEnvironment: false)
+        let run = try Runner(config: config, pipeline: PostRunPipeline(steps: []), progress: ProgressReporter(mode: .quiet), interrupt: nil).run()
+        let seed = try #require(run.seeds.first)
+        #expect(seed.loggedTimestamps?.trainingStopped != nil, "the log did say it stopped")
+        #expect(seed.timestamps.trainingStopped == nil, "Referee saw no declared artifact: training never ended")
+        #expect(seed.wallSeconds.training == nil)
+        #expect(seed.artifact == nil)
+        #expect(seed.undeclaredFiles?.contains { $0.path == "work/model_weights.bin" } == true)
+    }
+}
