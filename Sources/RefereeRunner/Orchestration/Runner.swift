@@ -46,7 +46,7 @@ package struct Runner {
         if out.path != source.path { try copySubmission(from: source, to: out) }
         let code = try CodeBytes.measure(record: out, entry: config.entryScript)
         let journal = try Journal(folder: out)
-        journal.append("run_started", ["seeds": .text(config.seeds.map(String.init).joined(separator: ",")), "track": .text(config.track)])
+        journal.append("run_started", ["seeds": .string(config.seeds.map(String.init).joined(separator: ",")), "track": .string(config.track)])
 
         let sandbox = SandboxRecord.decide(enabled: config.sandbox, isolateNetwork: config.isolateNetwork)
         let isolation: NetworkIsolation = sandbox.namespaces
@@ -71,9 +71,9 @@ package struct Runner {
         var interrupted = false
         for (index, seed) in config.seeds.enumerated() {
             if interrupt?.fired == true { interrupted = true; break }
-            journal.append("seed_started", ["seed": .int(seed)])
+            journal.append("seed_started", ["seed": .int(Int64(seed))])
             let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox)
-            journal.append("seed_ended", ["seed": .int(seed), "stop": .text(record.stop.rawValue)])
+            journal.append("seed_ended", ["seed": .int(Int64(seed)), "stop": .string(record.stop.rawValue)])
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
             if let failure = SeedFailureReport.describe(record, record: out) { progress.finish(failure) }
@@ -92,7 +92,7 @@ package struct Runner {
         run.integrity = IntegrityCheck.check(run, record: out)
         let runURL = out.appendingPathComponent("run.json")
         try write(run, to: runURL)
-        journal.append(Journal.completeEvent, ["changed": .int(run.integrity?.changed.count ?? 0)])
+        journal.append(Journal.completeEvent, ["changed": .int(Int64(run.integrity?.changed.count ?? 0))])
         if interrupted {
             run.postRun = pipeline.steps.map { PostRunStepRecord(name: $0.name, status: .skipped, detail: "run interrupted") }
         } else {
@@ -103,11 +103,11 @@ package struct Runner {
                 if step.sealsRecord {
                     try write(run, to: runURL)
                     // The seal covers the journal too: nothing is appended after this line.
-                    journal.append("sealing", ["step": .text(step.name)])
+                    journal.append("sealing", ["step": .string(step.name)])
                 }
                 let result = pipeline.run(step, context)
                 if !step.sealsRecord {
-                    journal.append("post_run_step", ["name": .text(result.name), "status": .text(result.status.rawValue)])
+                    journal.append("post_run_step", ["name": .string(result.name), "status": .string(result.status.rawValue)])
                 }
                 run.postRun.append(result)
             }

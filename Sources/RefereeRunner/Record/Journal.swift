@@ -27,13 +27,13 @@ package final class Journal: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Appends one event and syncs it to disk.
-    package func append(_ event: String, _ fields: [String: JournalValue] = [:]) {
+    /// Appends one event (canonical JSON, one line) and syncs it to disk.
+    package func append(_ event: String, _ fields: [String: JSONValue] = [:]) {
         var object = fields
-        object["event"] = .text(event)
-        object["at"] = .number(Clock.wall())
-        let body = object.keys.sorted().map { "\(Self.quote($0)):\(object[$0]!.json)" }.joined(separator: ",")
-        let line = Array("{\(body)}\n".utf8)
+        object["event"] = .string(event)
+        object["at"] = .double(Clock.wall())
+        guard var line = try? CanonicalJSON.encode(JSONValue.object(object), pretty: false) else { return }
+        line.append(0x0A)
         line.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -43,34 +43,5 @@ package final class Journal: @unchecked Sendable {
             }
         }
         fsync(fd)
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
-}
-
-/// A value in a journal line.
-package enum JournalValue: Sendable {
-    case text(String)
-    case number(Double)
-    case int(Int)
-
-    var json: String {
-        switch self {
-        case .text(let s): return Journal.quote(s)
-        case .number(let d): return String(format: "%.6f", d)
-        case .int(let i): return String(i)
-        }
     }
 }
