@@ -38,7 +38,17 @@ package enum TraceAnalyzer {
         }
         var state = MergeState()
         while let index = earliest(heads, times) {
-            state.consume(heads[index]!, from: streams[index], into: &facts)
+            let event = heads[index]!
+            switch event.tag {
+            case .score:
+                state.score(PositionRange(event.start, event.end), nll: event.nll, bytes: event.bytes, psumMin: event.psumMin,
+                            psumMax: event.psumMax, rank: event.rank, file: streams[index].file, line: event.line, into: &facts)
+            case .update:
+                state.update(PositionRange(event.start, event.end), kind: streams[index].kinds[Int(event.kind)],
+                             file: streams[index].file, line: event.line, into: &facts)
+            case .full:
+                state.consume(streams[index].full!, into: &facts)
+            }
             let head = streams[index].next(into: &facts)
             times[index] = head?.time ?? 0
             heads[index] = head
@@ -106,20 +116,6 @@ private struct MergeState {
     var valTokensSeen: [(Int, SourceLocation)] = []
     var phaseNames: Set<String> = []
 
-    /// Consumes a stream's current event (`stream` holds the strings it names).
-    mutating func consume(_ event: StreamEvent, from stream: RankStream, into facts: inout TraceFacts) {
-        switch event.tag {
-        case .score:
-            score(PositionRange(event.start, event.end), nll: event.nll, bytes: event.bytes, psumMin: event.psumMin,
-                  psumMax: event.psumMax, rank: event.rank, file: stream.file, line: event.line, into: &facts)
-        case .update:
-            update(PositionRange(event.start, event.end), kind: stream.kinds[Int(event.kind)], file: stream.file,
-                   line: event.line, into: &facts)
-        case .full:
-            consume(stream.full!, into: &facts)
-        }
-    }
-
     mutating func consume(_ event: TraceEvent, into facts: inout TraceFacts) {
         switch event.body {
         case .phase(let name, let valTokens, let worldSize, let valLoss, let valBPB):
@@ -139,7 +135,7 @@ private struct MergeState {
     }
 
     /// A score event of `rank` read at `file`:`line` (the location is built only for a finding).
-    private mutating func score(_ range: PositionRange, nll: Double, bytes: Double, psumMin lo: Double, psumMax hi: Double,
+    mutating func score(_ range: PositionRange, nll: Double, bytes: Double, psumMin lo: Double, psumMax hi: Double,
                                 rank: Int, file: String, line: Int, into facts: inout TraceFacts) {
         var location: SourceLocation { SourceLocation(file: file, line: line) }
         facts.scoreEvents += 1
@@ -173,12 +169,12 @@ private struct MergeState {
         }
     }
 
-    /// An update event read at `file`:`line`.
-    private mutating func update(_ range: PositionRange, kind: String, file: String, line: Int, into facts: inout TraceFacts) {
+    /// An update event read at `file`:`line` (`kind` is read only for a finding).
+    mutating func update(_ range: PositionRange, kind: @autoclosure () -> String, file: String, line: Int, into facts: inout TraceFacts) {
         facts.updateEvents += 1
         if let missing = scored.firstMissing(in: range) {
             facts.unscoredReads.append(TraceFinding(SourceLocation(file: file, line: line),
-                "\(kind) update reads \(range) but \(missing) was not scored before it", range: missing))
+                "\(kind()) update reads \(range) but \(missing) was not scored before it", range: missing))
         }
     }
 

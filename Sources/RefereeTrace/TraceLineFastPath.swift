@@ -16,7 +16,7 @@ import RefereeCrypto
 /// Cost per line (issue 15): one pass over the bytes; a key is recognised from its first eight
 /// bytes packed into an integer while it is scanned (no `memcmp` per candidate key); fields are
 /// plain stored numbers with a bit per field seen (a duplicate is a set bit); `prev` is decoded
-/// from hex in place; a number of at most 15 significant digits and 22 fraction digits is
+/// from hex in place; a number of at most 15 digits (no exponent) is
 /// converted exactly without `strtod`, any other through `strtod` on a NUL-terminated copy in a
 /// stack buffer (the conversion `Double(String)` makes, without a `String`).
 enum TraceLineFastPath {
@@ -150,11 +150,21 @@ enum TraceLineFastPath {
         let n = b.count
         var i = 0
         @inline(__always) func skipSpace() {
-            while i < n, base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0D || base[i] == 0x0A { i += 1 }
+            while i < n {
+                let c = base[i]
+                // One comparison for the usual case, a byte above the space.
+                guard c <= 0x20, c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A else { return }
+                i += 1
+            }
         }
         /// The rest of a string whose opening quote is before `i`: its end (the closing quote's
         /// index, `i` moves after it); nil on an escape, a control byte or no closing quote.
         @inline(__always) func stringEnd() -> Int? {
+            while i + 8 <= n {
+                let k = special8(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                i += k
+                if k < 8 { break }
+            }
             while i < n {
                 let c = base[i]
                 if c == 0x22 {
@@ -179,13 +189,26 @@ enum TraceLineFastPath {
             i += 1
             let ks = i
             var packed: UInt64 = 0
-            while true {
-                guard i < n else { return nil }
-                let c = base[i]
-                if c == 0x22 { break }
-                if c == 0x5C || c < 0x20 { return nil }
-                if i - ks < 8 { packed = packed << 8 | UInt64(c) }
-                i += 1
+            var k = 8
+            if i + 8 <= n {
+                // Eight bytes at once: a key of up to seven bytes ends inside them.
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                k = special8(x)
+                if k < 8 {
+                    guard base[i + k] == 0x22 else { return nil }
+                    packed = (x << (64 - 8 * UInt64(k))).byteSwapped  // the k bytes, first one highest
+                    i += k
+                }
+            }
+            if k == 8 {
+                while true {
+                    guard i < n else { return nil }
+                    let c = base[i]
+                    if c == 0x22 { break }
+                    if c == 0x5C || c < 0x20 { return nil }
+                    if i - ks < 8 { packed = packed << 8 | UInt64(c) }
+                    i += 1
+                }
             }
             let slot = Self.slot(count: i - ks, packed: packed, key: base + ks)
             i += 1
@@ -238,6 +261,23 @@ enum TraceLineFastPath {
         return line(f)
     }
 
+    /// The index (0...7) of the first byte of `x` (eight bytes loaded little-endian) that ends
+    /// or breaks a plain string: `"`, `\\` or a control byte below 0x20; 8 when there is none.
+    /// Exact per byte (no carry crosses a byte): a byte is zero when adding 0x7F to its low
+    /// seven bits does not set its top bit and neither does the byte itself.
+    @inline(__always)
+    static func special8(_ x: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let top: UInt64 = 0x8080_8080_8080_8080
+        let q = x ^ (0x22 &* ones), e = x ^ (0x5C &* ones)
+        let quote = ~(((q & low7) &+ low7) | q) & top
+        let escape = ~(((e & low7) &+ low7) | e) & top
+        let control = ~(((x & low7) &+ 0x60 &* ones) | x) & top
+        let m = quote | escape | control
+        return m == 0 ? 8 : m.trailingZeroBitCount >> 3
+    }
+
     /// The event kind `ev` names, nil for another string.
     @inline(__always)
     private static func eventKind(_ p: UnsafePointer<UInt8>, _ count: Int) -> Line.Kind? {
@@ -268,21 +308,18 @@ enum TraceLineFastPath {
         var negative = false
         if i < n, base[i] == 0x2D { negative = true; i += 1 }
         let digitsStart = i
+        // Every digit, integer and fraction, into `mantissa` (it wraps past 19 digits: only
+        // read below when there are at most 15).
         var mantissa: UInt64 = 0
-        var significant = 0
         while i < n {
             let digit = base[i] &- 0x30
             guard digit < 10 else { break }
-            if significant < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                if mantissa != 0 { significant += 1 }
-            } else {
-                significant += 1
-            }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
             i += 1
         }
         guard i > digitsStart else { return nil }
         if i - digitsStart > 1, base[digitsStart] == 0x30 { return nil }  // leading zero
+        var digits = i - digitsStart
         var fraction = 0
         if i < n, base[i] == 0x2E {
             i += 1
@@ -290,16 +327,12 @@ enum TraceLineFastPath {
             while i < n {
                 let digit = base[i] &- 0x30
                 guard digit < 10 else { break }
-                if significant < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    if mantissa != 0 { significant += 1 }
-                } else {
-                    significant += 1
-                }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
                 i += 1
             }
             guard i > f0 else { return nil }
             fraction = i - f0
+            digits += fraction
         }
         var exponent = false
         if i < n, base[i] == 0x65 || base[i] == 0x45 {
@@ -310,10 +343,10 @@ enum TraceLineFastPath {
             while i < n, base[i] &- 0x30 < 10 { i += 1 }
             guard i > e0 else { return nil }
         }
-        if !exponent, fraction == 0, mantissa == 0 {
+        if !exponent, fraction == 0, digits == 1, mantissa == 0 {
             return (0.0, i)  // `-0` is the integer 0 for FlatJSON (Int("-0") == 0), not -0.0
         }
-        if !exponent, significant <= 15, fraction <= 22 {
+        if !exponent, digits <= 15 {
             // Exact: both operands exact, one correctly rounded division (as strtod rounds).
             let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
             return (negative ? -magnitude : magnitude, i)
