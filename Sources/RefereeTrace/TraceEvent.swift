@@ -1,5 +1,6 @@
 import Foundation
 import RefereeCore
+import RefereeCrypto
 
 /// One parsed line of a per-rank trace file (protocol v1, `docs/protocol.md`).
 package struct TraceEvent: Hashable, Sendable {
@@ -18,8 +19,10 @@ package struct TraceEvent: Hashable, Sendable {
     package var rank: Int
     /// Unix time in seconds when the event was written.
     package var time: Double
-    /// The `prev` field: hex SHA-256 of the previous line's bytes.
-    package var prev: String
+    /// The `prev` field, the SHA-256 of the previous line's bytes, decoded from its 64 hex
+    /// digits (either case); nil when the field is 64 characters that are not all hex digits
+    /// (it then matches no line).
+    package var prev: SHA256Digest?
     package var body: Body
     package var location: SourceLocation
 }
@@ -85,7 +88,7 @@ enum TraceLineParser {
         default:
             return bad("unknown \"ev\": \(ev) (expected phase, score or update)")
         }
-        return .event(TraceEvent(seq: seq, rank: rank, time: t, prev: prev, body: body, location: location))
+        return .event(TraceEvent(seq: seq, rank: rank, time: t, prev: SHA256Digest(hex: prev), body: body, location: location))
     }
 
     /// An integer field: an integral number (JSON `3` or `3.0`), nil for anything else.
