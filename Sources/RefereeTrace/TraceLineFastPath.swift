@@ -234,6 +234,8 @@ enum TraceLineFastPath {
         } else if isText(f.ev, "phase") {
             guard let name = text(f.name), optionalNumber(f.valTokens), optionalNumber(f.worldSize),
                   optionalNumber(f.valLoss), optionalNumber(f.valBPB) else { return nil }
+            // autotrace's summary carries counters this path does not read: `parse` reads them
+            if name == TraceEvent.autotracePhase { return nil }
             body = .phase(name: name, valTokens: int(f.valTokens), worldSize: int(f.worldSize),
                           valLoss: double(f.valLoss), valBPB: double(f.valBPB))
         } else {

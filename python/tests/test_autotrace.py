@@ -287,9 +287,12 @@ def test_two_ranks_through_torchrun(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFEREE_")}
     env.update({"PYTHONPATH": PYTHON_DIR, "DATA_PATH": os.path.join(DATA, "dataset"), "OMP_NUM_THREADS": "1",
                 "REFEREE_TRACE_DIR": str(tmp_path / "trace")})
-    # "-r 1 -t 1": Debian's torch 1.13 on Python 3.11 cannot parse the default "0" (Std.from_str
-    # returns None: IntFlag iteration skips 0), so stdout is tee'd explicitly.
-    proc = subprocess.run([exe, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-r", "1", "-t", "1",
+    # "--redirects 9:0 --tee 9:0": Debian's torch 1.13 on Python 3.11 cannot parse the default "0"
+    # (Std.from_str returns None: IntFlag iteration skips 0); a mapping naming only a local rank
+    # that does not exist leaves every real rank unredirected (what Referee's runner adds,
+    # docs/runner.md).
+    proc = subprocess.run([exe, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                           "--redirects", "9:0", "--tee", "9:0",
                            "-m", "referee_autotrace", str(script), "dist"], cwd=str(tmp_path), env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
