@@ -120,6 +120,8 @@ private struct MergeState {
         switch event.body {
         case .phase(let name, let valTokens, let worldSize, let valLoss, let valBPB):
             if phaseNames.insert(name).inserted { facts.phases.append(name) }
+            if name == TraceEvent.autotracePhase { facts.observedByAutotrace = true }
+            for gap in event.observerGaps { facts.observerGaps.append("rank \(event.rank): \(gap)") }
             if let valTokens { valTokensSeen.append((valTokens, event.location)) }
             if let worldSize { worldSizes.insert(worldSize) }
             if name == "eval_end" {

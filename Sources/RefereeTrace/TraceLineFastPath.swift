@@ -258,7 +258,13 @@ enum TraceLineFastPath {
         }
         skipSpace()
         guard i == n else { return nil }
-        return line(f)
+        guard let read = line(f) else { return nil }
+        // autotrace's summary carries counters this path does not read: `parse` reads them.
+        if read.kind == .phase, let name = read.text {
+            let word = TraceEvent.autotracePhase.utf8
+            if name.count == word.count, zip(b[name], word).allSatisfy({ $0 == $1 }) { return nil }
+        }
+        return read
     }
 
     /// The index (0...7) of the first byte of `x` (eight bytes loaded little-endian) that ends

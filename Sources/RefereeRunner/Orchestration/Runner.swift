@@ -66,13 +66,22 @@ package struct Runner {
         try makeDir(staging)
         defer { try? fm.removeItem(at: staging) }
 
+        // Asked once per run: whether this torchrun needs its redirect defaults spelled out.
+        let launch = config.launch
+        let torchrunArguments = launch.usesTorchrun
+            ? TorchrunCompatibility.arguments(torchrun: launch.torchrun, nproc: launch.nprocPerNode, environment: launch.baseEnvironment)
+            : []
+        if !torchrunArguments.isEmpty {
+            journal.append("torchrun_compatibility", ["arguments": .string(torchrunArguments.joined(separator: " "))])
+        }
+
         let startedAt = Clock.wall()
         var seeds: [SeedRecord] = []
         var interrupted = false
         for (index, seed) in config.seeds.enumerated() {
             if interrupt?.fired == true { interrupted = true; break }
             journal.append("seed_started", ["seed": .int(Int64(seed))])
-            let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox)
+            let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox, torchrunArguments: torchrunArguments)
             journal.append("seed_ended", ["seed": .int(Int64(seed)), "stop": .string(record.stop.rawValue)])
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
@@ -117,7 +126,7 @@ package struct Runner {
         return run
     }
 
-    func runSeed(_ seed: Int, index: Int, out: URL, staging: URL, sandbox: SandboxRecord) throws(RunnerError) -> SeedRecord {
+    func runSeed(_ seed: Int, index: Int, out: URL, staging: URL, sandbox: SandboxRecord, torchrunArguments: [String] = []) throws(RunnerError) -> SeedRecord {
         let fm = FileManager.default
         let seedStage = staging.appendingPathComponent("seed\(seed)")
         let work = seedStage.appendingPathComponent("work")
@@ -129,6 +138,7 @@ package struct Runner {
         let runId = "\(out.lastPathComponent)_seed\(seed)"
         let codeFiles = topLevelFiles(of: out)
         var plan = config.launch
+        plan.torchrunArguments += torchrunArguments
         let spec: LaunchSpec
         let added: [String: String]
         if sandbox.namespaces {
