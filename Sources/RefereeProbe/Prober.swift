@@ -79,7 +79,9 @@ package enum Prober {
             let (run, outputs) = try env.evaluate(name: name, kind: kind, tokens: tokens, positions: positions)
             report.evaluations.append(run)
             report.problems += outputs.problems.map { "\(name): \($0)" }
-            guard let values = outputs.nll else { continue }
+            // An evaluation without outputs ends the campaign: the entry point is missing or
+            // broken, and nothing can be compared (the rules are then unverifiable).
+            guard run.wroteOutputs, let values = outputs.nll else { break }
             if kind != "heldout" { nll[name] = values }
             dists[name] = outputs.dists
             report.distributions += ProbeComparison.distributions(run: name, outputs: outputs, tokens: tokens)
