@@ -10,12 +10,13 @@ import RefereeTestSupport
 /// - `future`: the next token leaks into the weights at every position;
 /// - `peek`: the realised target is raised, then renormalised, at every position;
 /// - `unnormalised`: probabilities that do not sum to 1;
-/// - probe-aware, leaking the next token only where it believes it is the official run:
+/// - probe-aware, with a lookahead (the target raised by a weight that depends on the next
+///   token) only where it believes it is the official run:
 ///   `aware-hash` (the shard's SHA-256 equals the validation set it memorised in its
 ///   artifact), `aware-marker` (the first evaluation in time: no marker file in /tmp yet),
 ///   `aware-length` (the shard has the validation set's length), `aware-v1` (no
 ///   REFEREE_EVAL_ONLY: the training run only — probe protocol v1's weakness);
-/// - `late`: the next token leaks only in the last 22% of the shard;
+/// - `late`: the same lookahead only in the last 22% of the shard;
 /// - `docstart`: the target is raised only at the first two targets after each BOS;
 /// - `noise`: random noise of ~1e-3 nats on every NLL (to widen tolerances), over a tiny leak;
 /// - `fingerprint`: honest, and prints a hash of everything it can observe besides the data
@@ -60,10 +61,11 @@ enum ProbeSubmissions {
                 # (token, mass) pairs added to the base distribution at target position i
                 h = (x[i - 1] * 7 + 3) % V
                 e = [(h, boost)]
-                if (VARIANT == "future" or cheat) and i + 1 < n:
+                if VARIANT == "future" and i + 1 < n:
                     e.append((h, boost * (x[i + 1] % 3)))  # the next token leaks into the weights
-                if VARIANT == "late" and i >= int(0.78 * n) and i + 1 < n:
-                    e.append((x[i + 1], boost))
+                if (cheat or (VARIANT == "late" and i >= int(0.78 * n))) and i + 1 < n:
+                    # lookahead: the target raised by a weight that depends on the next token
+                    e.append((x[i], boost * (1.0 + x[i + 1] / V)))
                 if VARIANT == "noise" and i + 1 < n:
                     e.append((x[i + 1], 0.02))
                 if VARIANT == "peek":
