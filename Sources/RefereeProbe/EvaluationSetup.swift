@@ -71,8 +71,12 @@ struct EvaluationSetup {
         }
         let sandboxed = sandbox != nil
         func at(_ folder: String) -> String { sandboxed ? root + "/" + folder : host.appendingPathComponent(folder).path }
-        var env = ProcessInfo.processInfo.environment.filter { key, _ in
-            !key.hasPrefix("REFEREE_") && !["MASTER_ADDR", "MASTER_PORT", "LOCAL_WORLD_SIZE", "TORCHELASTIC_RUN_ID", "SEED", "RUN_ID"].contains(key)
+        // Referee's own environment and the run's settings, the same for every evaluation, minus
+        // the protocol's variables (set below) and what belongs to a training run or a launcher.
+        let dropped: Set<String> = ["REFEREE_TRACE_DIR", "REFEREE_EVAL_PLAN", "REFEREE_EVAL_PLAN_WAIT", "REFEREE_IMPORTS_OUT",
+                                    "MASTER_ADDR", "MASTER_PORT", "LOCAL_WORLD_SIZE", "TORCHELASTIC_RUN_ID", "SEED", "RUN_ID"]
+        var env = ProcessInfo.processInfo.environment.merging(options.extraEnvironment) { _, run in run }.filter { key, _ in
+            !dropped.contains(key)
         }
         env["REFEREE_EVAL_ONLY"] = "1"
         env["REFEREE_EVAL_SHARD"] = at("data") + "/" + shardName

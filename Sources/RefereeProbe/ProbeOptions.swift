@@ -39,6 +39,19 @@ package struct ProbeOptions: Sendable {
     /// A folder of held-out shards: all `*.bin` in it, concatenated in name order, are evaluated
     /// once more (`heldout`); nil: no held-out evaluation.
     package var heldoutPath: URL?
+    /// `NAME=value` settings of the run (`referee run … -- NAME=value`), given to every
+    /// evaluation alike (a submission may need its hyperparameters to load its artifact).
+    package var extraEnvironment: [String: String] = [:]
+
+    /// Parses `NAME=value` words (run.json `settings`); words without `=` are ignored.
+    package static func environment(fromSettings words: [String]) -> [String: String] {
+        var env: [String: String] = [:]
+        for word in words {
+            guard let eq = word.firstIndex(of: "="), eq != word.startIndex else { continue }
+            env[String(word[..<eq])] = String(word[word.index(after: eq)...])
+        }
+        return env
+    }
 
     package init(record: URL, submission: URL? = nil, dataPath: URL, tokenizerPath: URL? = nil, positions: Int = 8,
                 seed: UInt64? = nil, out: URL? = nil, script: String = "train_gpt.py", python: String = "python3",

@@ -93,6 +93,7 @@ struct ProbeCommand: ParsableCommand {
             script: script, pythonPath: helper.map { [$0] } ?? [], timeout: timeout)
         options.budget = probeBudget
         if submission == nil, let artifact = completed?.artifact { options.artifact = record.appendingPathComponent(artifact.path) }
+        options.extraEnvironment = ProbeOptions.environment(fromSettings: run?.settings ?? [])
         if let files = run?.code.files, !files.isEmpty { options.codeFiles = files.map { record.appendingPathComponent($0.path) } }
         let report = try Prober.probe(options)
         let destination = options.out ?? defaultOut

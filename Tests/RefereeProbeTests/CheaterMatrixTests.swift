@@ -21,18 +21,18 @@ import RefereeTrace
 
     /// Expected statuses per submission (folder under `submissions/`).
     static let expected: [(String, String)] = [
-        ("reference_cpu", "ppppppppp"),
-        ("cheaters/cache_before_score", "fpppppffp"),
-        ("cheaters/double_score", "pffppfpfp"),
-        ("cheaters/gold_blend", "ppppfpppf"),
-        ("cheaters/lying_trace", "pppppfppp"),
-        ("cheaters/pre_eval_ttt", "fpppppffp"),
-        ("cheaters/target_gate", "pppppppfp"),
-        ("cheaters/two_pass", "pffppffff"),
-        ("cheaters/probe_aware", "??????????"),
-        ("cheaters/late_lookahead", "??????????"),
-        ("cheaters/doc_start_leak", "??????????"),
-        ("cheaters/noise_inflation", "??????????"),
+        ("reference_cpu", "pppppppppp"),
+        ("cheaters/cache_before_score", "fpppppffpp"),
+        ("cheaters/double_score", "pffppfpppp"),
+        ("cheaters/gold_blend", "ppppfpppfp"),
+        ("cheaters/lying_trace", "pppppfpppp"),
+        ("cheaters/pre_eval_ttt", "fpppppffpp"),
+        ("cheaters/target_gate", "pppppppfpp"),
+        ("cheaters/two_pass", "pffppffffp"),
+        ("cheaters/probe_aware", "ppppppffpp"),
+        ("cheaters/late_lookahead", "ppppppffpp"),
+        ("cheaters/doc_start_leak", "pppppppfpp"),
+        ("cheaters/noise_inflation", "pppppffffp"),
     ]
 
     static let seed = 1337

@@ -113,6 +113,7 @@ extension PostRunPipeline {
             options.heldoutPath = isProbed ? settings.heldoutPath : nil
             options.artifact = seed.artifact.map { context.record.appendingPathComponent($0.path) }
             options.codeFiles = codeFiles.isEmpty ? nil : codeFiles
+            options.extraEnvironment = ProbeOptions.environment(fromSettings: context.run.settings ?? [])
             let report = try Prober.probe(options)
             let out = isProbed ? context.record.appendingPathComponent("probes.json")
                 : context.record.appendingPathComponent("evaluations/seed\(seed.seed).json")
