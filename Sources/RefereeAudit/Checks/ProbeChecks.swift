@@ -41,6 +41,10 @@ enum ProbeChecks {
                                                    [Evidence("probes.json artifact_sha256")]).resting(on: .measured)))
             }
         }
+        // A file that is not a probe report (duplicate keys, wrong types): say so first.
+        if !report.entryPoint, let broken = report.problems.first(where: { $0.contains("not a probe report") }) {
+            return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes could not be read: \(broken). " + howToAdd)))
+        }
         guard report.isV2 else {
             return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: v1Limits)))
         }
