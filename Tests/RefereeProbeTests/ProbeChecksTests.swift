@@ -135,4 +135,23 @@ import RefereeTrace
         missing.official = nil
         #expect(status(missing, claim: nil)?.message.contains("no eval entry point: Referee could not evaluate the artifact itself") == true)
     }
+
+    /// The audit's official score: the mean of the seeds' official evaluations, recomputed from
+    /// the blocks; absent when a report's blocks are inconsistent.
+    @Test func auditCarriesTheOfficialScore() throws {
+        var a = Self.v2()
+        a.artifactSHA256 = "aa"
+        var b = Self.v2()
+        b.artifactSHA256 = "bb"
+        b.official = EvaluationScore.compute(nll: [Double](repeating: 4, count: 10), targetBytes: [UInt8](repeating: 4, count: 10), blockSize: 4)
+        b.cuts = []
+        var context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: a)
+        context.evaluations = [b]
+        let rules = try RuleSet.builtin(track: "track_non_record_16mb")
+        let official = try #require(Auditor(rules: rules).audit(context).officialScore)
+        #expect(abs(official - (2.0 + 4.0) / 2 / (4 * log(2))) < 1e-12)
+        b.official?.blocks.removeLast()
+        context.evaluations = [b]
+        #expect(Auditor(rules: rules).audit(context).officialScore == nil)
+    }
 }

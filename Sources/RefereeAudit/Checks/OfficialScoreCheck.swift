@@ -88,3 +88,25 @@ extension ProbeChecks {
         return nil
     }
 }
+
+extension AuditContext {
+    /// Mean official val_bpb over the seeds (see ``RecordAudit/officialScore``).
+    var officialScore: Double? {
+        let reports = ([probes].compactMap { $0 } + evaluations).filter { $0.isV2 && $0.entryPoint }
+        var bySHA: [String: Double] = [:]
+        for r in reports {
+            guard let sha = r.artifactSHA256, let official = r.official, ProbeChecks.consistency(official, r) == nil,
+                  let bpb = official.recomputed().valBPB else { continue }
+            bySHA[sha] = bpb
+        }
+        guard !bySHA.isEmpty else { return nil }
+        if let measured {
+            let completed = measured.seeds.filter { $0.artifact?.sha256 != nil }
+            let values = completed.compactMap { s in s.artifact?.sha256.flatMap { bySHA[$0] } }
+            guard !completed.isEmpty, values.count == completed.count else { return nil }
+            return values.reduce(0, +) / Double(values.count)
+        }
+        guard bySHA.count == reports.count else { return nil }
+        return bySHA.values.reduce(0, +) / Double(bySHA.count)
+    }
+}
