@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "RefereeAuditTests", dependencies: ["RefereeAudit", "RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeCryptoTests", dependencies: ["RefereeCrypto", "RefereeTestSupport"]),
         .testTarget(name: "RefereeBundleTests", dependencies: ["RefereeBundle", "RefereeTestSupport"]),
-        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTrace", "RefereeAudit", "RefereeLogs", "RefereeCore", "RefereeTestSupport"]),
+        .testTarget(name: "RefereeProbeTests", dependencies: ["RefereeProbe", "RefereeTrace", "RefereeAudit", "RefereeLogs", "RefereeCore", "RefereeCrypto", "RefereeTestSupport"]),
         .testTarget(name: "RefereeReportTests", dependencies: ["RefereeReport", "RefereeTestSupport"]),
         .testTarget(name: "RefereeRunnerTests", dependencies: ["RefereeRunner", "RefereeSandbox", "RefereeTestSupport"]),
         .testTarget(name: "RefereeSandboxTests", dependencies: ["RefereeSandbox", "RefereeTestSupport"]),

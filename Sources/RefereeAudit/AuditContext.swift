@@ -16,6 +16,8 @@ package struct AuditContext: Sendable {
     /// One entry per traced seed (`traces/seed*/`).
     package var traces: [TraceFacts]
     package var probes: ProbeReport?
+    /// The official evaluations of the seeds that were not probed (`evaluations/seed<S>.json`).
+    package var evaluations: [ProbeReport] = []
     /// The earlier record given with `--against`.
     package var against: AgainstRecord?
     /// The committed scripts of the record folder (train_gpt.py and friends), read as bytes.

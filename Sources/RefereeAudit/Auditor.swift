@@ -43,6 +43,7 @@ package struct Auditor: Sendable {
             results: results
         )
         audit.measuredScore = context.measuredScore
+        audit.officialScore = context.officialScore
         return audit
     }
 }

@@ -49,6 +49,11 @@ package struct RecordAudit: Codable, Hashable, Sendable {
     /// supplied). Nil unless run.json counts the bytes and every seed has a trace with scores.
     /// `trace.matches-log` compares each seed's logged score with it.
     package var measuredScore: Double? = nil
+    /// The score that counts (rule score.official): the mean over the seeds of the val_bpb of
+    /// Referee's official evaluation of each seed's artifact (probes.json and
+    /// evaluations/seed<S>.json, protocol v2), recomputed from the blocks. Nil unless every
+    /// completed seed of run.json (or, without run.json, every report) has one with a byte count.
+    package var officialScore: Double? = nil
     package var runs: [RunSummary]
     package var results: [RuleResult]
     package var verdict: Verdict

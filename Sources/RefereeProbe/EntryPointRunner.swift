@@ -12,30 +12,20 @@ struct EvalOutputs {
     var problems: [String]
 }
 
-/// One probe evaluation: a shard to score, where its outputs go, which distributions to dump.
-struct EvalSpec: Sendable {
-    var name: String
-    var shard: URL
-    var outDir: URL
-    var positions: [Int]
-    /// Tokens in `shard` (the outputs must hold `tokens - 1` NLLs).
-    var tokens: Int
-}
-
 /// Runs a submission's eval entry point (`python3 <script>` with `REFEREE_EVAL_ONLY=1`). The
 /// child's exit or timeout is a result, never a throw; on timeout it gets SIGTERM, then SIGKILL
 /// two seconds later.
 struct EntryPointRunner: Sendable {
     var python: String
+    /// The script's path as the child sees it.
     var script: String
-    var workingDirectory: URL
+    /// The working directory as the child sees it.
+    var workingDirectory: String
     var environment: [String: String]
-    /// Seconds one evaluation may take (a batch of k requests gets k times this).
+    /// Seconds one evaluation may take.
     var timeout: TimeInterval
-    /// Namespaces and mounts for every evaluation; nil runs them unsandboxed.
+    /// Namespaces and mounts; nil runs unsandboxed.
     var sandbox: SandboxPolicy?
-    /// Counts the processes started (shared by copies of this runner).
-    let launches = LaunchCounter()
 
     /// How one child process ended.
     struct Exit {
@@ -45,108 +35,22 @@ struct EntryPointRunner: Sendable {
         var stderrTail: String
     }
 
-    /// Runs once on `spec.shard` alone (the single-request variables only).
-    func run(_ spec: EvalSpec) throws(ProbeError) -> (ProbeRun, EvalOutputs) {
-        try? FileManager.default.removeItem(at: spec.outDir)
-        try? FileManager.default.createDirectory(at: spec.outDir, withIntermediateDirectories: true)
-        let exit = try launch(Self.singleVariables(spec), stderr: spec.outDir.appendingPathComponent("stderr.txt"), timeout: timeout)
-        let outputs = Self.readOutputs(spec.outDir, positions: spec.positions, targets: spec.tokens - 1)
-        let run = ProbeRun(name: spec.name, exitStatus: exit.status, timedOut: exit.timedOut, seconds: exit.seconds,
-                           wroteOutputs: Self.complete(outputs, spec) && exit.status == 0, stderrTail: exit.stderrTail)
-        return (run, outputs)
-    }
-
-    /// Runs every spec in ONE process through `REFEREE_EVAL_PLAN` (a JSON file written at
-    /// `planURL`; the single-request variables name the first spec, so a submission that ignores
-    /// the plan still answers it). With `followUp`, the plan says `"more": true` and `followUp` is
-    /// asked while the child runs; once it returns specs they are appended to the plan (rewritten
-    /// atomically, `"more": false`), so a submission that follows the plan answers them in the
-    /// same process. Each spec whose outputs are then missing is run again alone, in order (an
-    /// older submission). Stops after the first spec that still has no outputs, or when the batch
-    /// timed out; the returned list then ends with that spec's failed run.
-    func runPlan(_ specs: [EvalSpec], planURL: URL,
-                 followUp: (() throws(ProbeError) -> [EvalSpec]?)? = nil) throws(ProbeError) -> [(ProbeRun, EvalOutputs)] {
-        guard specs.count > 1 || followUp != nil else { return try specs.isEmpty ? [] : [run(specs[0])] }
-        for spec in specs {
-            try? FileManager.default.removeItem(at: spec.outDir)
-            try? FileManager.default.createDirectory(at: spec.outDir, withIntermediateDirectories: true)
-        }
-        var all = specs
-        var pending = followUp
-        try Self.writePlan(all, more: pending != nil, to: planURL)
-        var variables = Self.singleVariables(specs[0])
-        variables["REFEREE_EVAL_PLAN"] = planURL.path
-        let stderrURL = planURL.deletingPathExtension().appendingPathExtension("stderr.txt")
-        var lastAsked = Date.distantPast
-        let batch = try launch(variables, stderr: stderrURL, timeout: timeout * Double(specs.count)) { () throws(ProbeError) -> Int in
-            guard let ask = pending, Date().timeIntervalSince(lastAsked) > 0.02 else { return 0 }
-            lastAsked = Date()
-            guard let extra = try ask() else { return 0 }
-            pending = nil
-            all += extra
-            try Self.writePlan(all, more: false, to: planURL)
-            return extra.count
-        }
-        if let ask = pending, let extra = try ask() { all += extra } // the child ended before they were ready
-        var results: [(ProbeRun, EvalOutputs)] = []
-        for spec in all {
-            let outputs = Self.readOutputs(spec.outDir, positions: spec.positions, targets: spec.tokens - 1)
-            if Self.complete(outputs, spec) {
-                results.append((ProbeRun(name: spec.name, exitStatus: batch.status, timedOut: batch.timedOut, seconds: batch.seconds,
-                                         wroteOutputs: true, stderrTail: batch.stderrTail), outputs))
-                continue
-            }
-            if batch.timedOut {
-                results.append((ProbeRun(name: spec.name, exitStatus: nil, timedOut: true, seconds: batch.seconds,
-                                         wroteOutputs: false, stderrTail: batch.stderrTail), outputs))
-                return results
-            }
-            let single = try run(spec)
-            results.append(single)
-            if !single.0.wroteOutputs { return results }
-        }
-        return results
-    }
-
-    /// True when the outputs hold every NLL and every requested distribution.
-    static func complete(_ outputs: EvalOutputs, _ spec: EvalSpec) -> Bool {
-        outputs.nll != nil && spec.positions.allSatisfy { outputs.dists[$0] != nil }
-    }
-
-    /// The protocol's single-request variables for `spec`.
-    static func singleVariables(_ spec: EvalSpec) -> [String: String] {
-        ["REFEREE_EVAL_ONLY": "1", "REFEREE_EVAL_SHARD": spec.shard.path, "REFEREE_EVAL_OUT": spec.outDir.path,
-         "REFEREE_DIST_POSITIONS": spec.positions.map(String.init).joined(separator: ",")]
-    }
-
-    /// Writes `{"more": …, "requests": [{"shard", "out", "positions"}, ...]}` atomically.
-    static func writePlan(_ specs: [EvalSpec], more: Bool = false, to url: URL) throws(ProbeError) {
-        let requests: [[String: Any]] = specs.map { ["shard": $0.shard.path, "out": $0.outDir.path, "positions": $0.positions] }
-        do {
-            let data = try JSONSerialization.data(withJSONObject: ["requests": requests, "more": more], options: [.sortedKeys, .withoutEscapingSlashes])
-            try AtomicFile.write(data, to: url)
-        } catch {
-            throw ProbeError.io(path: url.path, reason: "cannot write the eval plan (\(error))")
-        }
-    }
-
     /// Starts the child with `variables` added to `environment` and waits for it (or kills it),
     /// in `sandbox` when given (its namespace's init forwards SIGTERM; SIGKILL to it ends every
     /// process the evaluation started). stdout and stderr go to `errURL`. `tick` is called while
     /// it runs; it returns how many evaluations were added (each extends the time limit by
     /// `self.timeout`).
-    private func launch(_ variables: [String: String], stderr errURL: URL, timeout: TimeInterval,
-                        tick: () throws(ProbeError) -> Int = { 0 }) throws(ProbeError) -> Exit {
+    func launch(_ variables: [String: String], stderr errURL: URL, timeout: TimeInterval,
+                tick: () throws(ProbeError) -> Int = { 0 }) throws(ProbeError) -> Exit {
         guard FileManager.default.createFile(atPath: errURL.path, contents: nil), let errHandle = try? FileHandle(forWritingTo: errURL) else {
             throw ProbeError.io(path: errURL.path, reason: "cannot create the stderr capture file")
         }
         defer { try? errHandle.close() }
         let started = Date()
-        launches.count += 1
         let child: SpawnedChild
         do {
             child = try SpawnedChild.spawn(executable: python, arguments: [script], environment: environment.merging(variables) { _, new in new },
-                                           workingDirectory: workingDirectory.path, sandbox: sandbox)
+                                           workingDirectory: workingDirectory, sandbox: sandbox)
         } catch {
             throw ProbeError.launch(command: "\(python) \(script)", reason: error.description)
         }
@@ -248,8 +152,3 @@ struct EntryPointRunner: Sendable {
     }
 }
 
-/// A counter shared by the copies of one ``EntryPointRunner``.
-final class LaunchCounter: @unchecked Sendable {
-    // Used from the one thread that runs the probes.
-    var count = 0
-}

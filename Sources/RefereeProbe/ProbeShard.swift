@@ -17,6 +17,29 @@ enum ProbeShard {
         return dataPath.appendingPathComponent(first)
     }
 
+    /// Every `fineweb_val_*.bin` of `dataPath` (with `prefix` nil: every `*.bin`), in name
+    /// order, concatenated into one stream.
+    static func readStream(in dataPath: URL, prefix: String? = "fineweb_val_") throws(ProbeError) -> [UInt16] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: dataPath.path)
+        } catch {
+            throw ProbeError.badInput(path: dataPath.path, reason: "cannot list the data folder (expected \(prefix ?? "")*.bin shards)")
+        }
+        let shards = names.filter { $0.hasPrefix(prefix ?? "") && $0.hasSuffix(".bin") }.sorted()
+        guard !shards.isEmpty else {
+            throw ProbeError.badInput(path: dataPath.path, reason: "no \(prefix ?? "")*.bin shard in the folder")
+        }
+        var stream: [UInt16] = []
+        for name in shards {
+            let url = dataPath.appendingPathComponent(name)
+            do { stream += try ShardReader(url: url).readAll() } catch {
+                throw ProbeError.badInput(path: url.path, reason: error.description)
+            }
+        }
+        return stream
+    }
+
     /// Reads at most `limit` tokens of the shard at `url` (header and length validated by
     /// RefereeData's ``ShardReader``).
     static func read(_ url: URL, limit: Int) throws(ProbeError) -> [UInt16] {

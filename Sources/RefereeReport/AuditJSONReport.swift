@@ -59,7 +59,7 @@ package enum AuditJSONReport {
     struct Record: Encodable {
         var audit: RecordAudit
         init(_ audit: RecordAudit) { self.audit = audit }
-        enum K: String, CodingKey { case path, track, rules_version, rules_digest, score, score_measured, verdict, runs, results }
+        enum K: String, CodingKey { case path, track, rules_version, rules_digest, score, score_measured, score_official, verdict, runs, results }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(audit.path, forKey: .path)
@@ -68,6 +68,7 @@ package enum AuditJSONReport {
             try c.encode(audit.rulesDigest, forKey: .rules_digest)
             try c.encode(audit.score, forKey: .score)
             try c.encodeIfPresent(audit.measuredScore, forKey: .score_measured)
+            try c.encodeIfPresent(audit.officialScore, forKey: .score_official)
             try c.encode(audit.verdict.rawValue, forKey: .verdict)
             try c.encode(audit.runs.map(Run.init), forKey: .runs)
             try c.encode(audit.results.map(Result.init), forKey: .results)

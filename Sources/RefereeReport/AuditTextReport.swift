@@ -31,6 +31,9 @@ package struct AuditTextReport: Sendable {
         if let measured = audit.measuredScore {
             out += "  measured val_bpb \(String(format: "%.8f", measured)) (Referee's: Σ nll of the traces over the validation bytes it counted itself)\n"
         }
+        if let official = audit.officialScore {
+            out += "  official val_bpb \(String(format: "%.8f", official)) (Referee's own evaluation of every seed's artifact, the score that counts: rule score.official)\n"
+        }
         out += "\n"
         out += runTable(audit.runs, record: audit.path)
         out += "\n"

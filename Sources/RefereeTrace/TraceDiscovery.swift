@@ -49,6 +49,18 @@ package enum TraceDiscovery {
         }
     }
 
+    /// The official evaluations of the seeds that were not probed: every
+    /// `evaluations/seed<S>.json` (probes.json v2 without cuts), in name order.
+    package static func evaluations(in recordRoot: URL) -> [ProbeReport] {
+        let dir = recordRoot.appendingPathComponent("evaluations")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasPrefix("seed") && $0.hasSuffix(".json") }.sorted()
+        return names.compactMap { name in
+            let url = dir.appendingPathComponent(name)
+            guard let data = try? EvidenceFile.readAll(url) else { return nil }
+            return probes(from: data, directory: recordRoot.path)
+        }
+    }
+
     /// The probe report in `data` (the bytes of a probes.json); a report whose `problems` say
     /// what is wrong when the bytes are not one (duplicate keys included).
     package static func probes(from data: Data, directory: String) -> ProbeReport {

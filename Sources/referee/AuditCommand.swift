@@ -1,3 +1,5 @@
+import RefereeCore
+import RefereeTrace
 import ArgumentParser
 import Foundation
 import RefereeAudit
@@ -30,6 +32,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Output format: text, json, junit or github.")
     var format: AuditFormat = .text
 
+    @Option(help: "A probes.json to audit the record with instead of its own (e.g. <record>.probes-<seed>.json written by `referee probe` beside a signed record).")
+    var probes: String?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one log file or record folder") }
     }
@@ -51,6 +56,11 @@ struct AuditCommand: ParsableCommand {
             let url = URL(fileURLWithPath: path)
             var context = try loader.context(for: url, displayPath: path)
             context.against = againstRecord
+            if let probes {
+                let url = URL(fileURLWithPath: probes)
+                guard let data = try? EvidenceFile.readAll(url) else { throw ValidationError("\(probes): cannot read the probe report (a regular file is expected)") }
+                context.probes = TraceDiscovery.probes(from: data, directory: path)
+            }
             let ruleSet = try rules.ruleSet(for: url, folder: context.folder, cache: &cache)
             let audit = Auditor(rules: ruleSet).audit(context)
             if audit.verdict == .fail { failed = true }

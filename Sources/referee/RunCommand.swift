@@ -18,8 +18,9 @@ struct RunCommand: ParsableCommand {
         timestamped into train_seed<SEED>.log. Deadlines are fixed at the spawn on Referee's clock: \
         at a cap every process of the seed is stopped and the run is recorded as over budget. \
         Referee then copies the declared artifact (--artifact) and the traces into the record, \
-        hashing them, re-hashes everything once every process is dead, probes the first completed \
-        seed's artifact (needs --data-path), audits the record, writes submission.json and \
+        hashing them, re-hashes everything once every process is dead, evaluates every completed \
+        seed's artifact itself on the whole validation set (official + control, in fresh sandboxed \
+        processes; the probe campaign's cuts on one seed drawn at random; needs --data-path), audits the record, writes submission.json and \
         README.md, and signs it when --key is given. A seed that fails prints its log's path and \
         last lines, and the closing summary names every failed seed. Exit codes: 0 every seed \
         completed and nothing failed, 1 a seed failed, crashed or went over budget, or a rule \
@@ -93,8 +94,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run the entry script unmodified under Referee's observation hooks (python -m referee_autotrace): the trace is observed, not declared (docs/autotrace.md).")
     var autotrace = false
 
-    @Flag(help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
+    @Flag(help: "Skip Referee's official evaluation and the probes after the runs (score.official and the probe rules are then unverifiable).")
     var noProbes = false
+
+    @Option(help: "Evaluations besides the official one on the probed seed (at least 2): 1 control + (budget − 1) cuts; every other seed gets official + control.")
+    var probeBudget: Int = 4
 
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
     var extraEnvironment: [String] = []
@@ -103,6 +107,7 @@ struct RunCommand: ParsableCommand {
         let seedList = try RunConfiguration.parseSeeds(seeds)
         let extra = try RunConfiguration.parseEnvironment(extraEnvironment)
         guard nprocPerNode >= 1 else { throw ValidationError("--nproc-per-node must be at least 1") }
+        guard probeBudget >= 2 else { throw ValidationError("--probe-budget must be at least 2 (1 control + at least 1 cut)") }
         let source = URL(fileURLWithPath: submissionDir)
         let outURL = out.map { URL(fileURLWithPath: $0) } ?? RunConfiguration.defaultOut(track: track, recordDir: source)
         var launch = LaunchPlan(python: python, nprocPerNode: nprocPerNode, forceTorchrun: torchrun,
@@ -150,5 +155,6 @@ struct RunCommand: ParsableCommand {
                         probeDataPath: dataPath.map { URL(fileURLWithPath: $0) },
                         tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) },
                         python: python, entryScript: entry, runProbes: !noProbes)
+            .withProbeBudget(probeBudget)
     }
 }

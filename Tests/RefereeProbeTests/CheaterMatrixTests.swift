@@ -9,27 +9,34 @@ import RefereeTrace
 
 /// The cheater matrix: the honest CPU reference and every cheater of `submissions/` are really
 /// trained and evaluated (python3 + numpy + sentencepiece, traces on), then really probed, and
-/// every trace and probe rule is checked against the expected table below.
+/// every trace and probe rule is checked against the expected table below (the campaign of
+/// probe protocol v2 at budget 8, probe seed 2026; score.official compares the log's score with
+/// Referee's official evaluation).
 @Suite(.serialized) struct CheaterMatrixTests {
     /// Rule order of the expected strings (p pass, f fail, u unverifiable).
     static let rules = [
         "causal.score-before-update", "causal.single-pass", "trace.coverage", "trace.chain", "norm.sums-to-one",
-        "trace.matches-log", "causal.prefix-invariance", "causal.target-flip", "norm.full-vocab",
+        "trace.matches-log", "causal.prefix-invariance", "causal.target-flip", "norm.full-vocab", "score.official",
     ]
 
     /// Expected statuses per submission (folder under `submissions/`).
     static let expected: [(String, String)] = [
-        ("reference_cpu", "ppppppppp"),
-        ("cheaters/cache_before_score", "fpppppffp"),
-        ("cheaters/double_score", "pffppfpfp"),
-        ("cheaters/gold_blend", "ppppfpppf"),
-        ("cheaters/lying_trace", "pppppfppp"),
-        ("cheaters/pre_eval_ttt", "fpppppffp"),
-        ("cheaters/target_gate", "pppppppfp"),
-        ("cheaters/two_pass", "pffppffff"),
+        ("reference_cpu", "pppppppppp"),
+        ("cheaters/cache_before_score", "fpppppffpp"),
+        ("cheaters/double_score", "pffppfpppp"),
+        ("cheaters/gold_blend", "ppppfpppfp"),
+        ("cheaters/lying_trace", "pppppfpppp"),
+        ("cheaters/pre_eval_ttt", "fpppppffpp"),
+        ("cheaters/target_gate", "pppppppfpp"),
+        ("cheaters/two_pass", "pffppffffp"),
+        ("cheaters/probe_aware", "ppppppffpp"),
+        ("cheaters/late_lookahead", "ppppppffpp"),
+        ("cheaters/doc_start_leak", "pppppppfpp"),
+        ("cheaters/noise_inflation", "pppppffffp"),
     ]
 
     static let seed = 1337
+    static let budget = 8
     static let repo = TestPaths.repoRoot
     static let data = repo.appendingPathComponent("data/sp1024_synth")
 
@@ -112,10 +119,13 @@ import RefereeTrace
         // The probes run the script from a fresh working folder: the cheaters find the reference
         // they build on through this variable, not through a path relative to their own file.
         setenv("REFEREE_REFERENCE_CPU", repo.appendingPathComponent("submissions/reference_cpu/train_gpt.py").path, 1)
-        let options = ProbeOptions(record: dir, dataPath: data.appendingPathComponent("dataset"),
+        var options = ProbeOptions(record: dir, dataPath: data.appendingPathComponent("dataset"),
                                    tokenizerPath: data.appendingPathComponent("tokenizer/synth_1024_bpe.model"),
                                    positions: 8, seed: 2026, script: script.path,
                                    pythonPath: [repo.appendingPathComponent("python")], timeout: 120)
+        // Budget 8: 7 cuts, one per seventh of the validation set, every structural class drawn
+        // (the budget at which the stated power promises to catch late and document-start leaks).
+        options.budget = budget
         let report = try Prober.probe(options)
         let context = AuditContext(path: dir.path, folder: nil, logs: logs(in: dir), claims: nil, logDigests: [:],
                                    traces: TraceDiscovery.traces(in: dir), probes: report)

@@ -1,19 +1,24 @@
 import Foundation
 import Testing
 import RefereeAudit
+import RefereeLogs
 import RefereeTestSupport
 import RefereeTrace
 @testable import RefereeProbe
 
-/// The probe checks on reports produced by really probing the tiny submissions.
+/// The probe checks on reports produced by really probing the tiny submissions, and on
+/// hand-built reports for the limits (noise, version 1, the official score against claims).
 @Suite(.serialized) struct ProbeChecksTests {
     static let ids = ["causal.prefix-invariance", "causal.target-flip", "norm.full-vocab"]
 
-    static func statuses(_ report: ProbeReport?) -> String {
+    static func result(_ id: String, _ context: AuditContext, thresholds: [String: Double] = [:]) -> RuleResult? {
+        CheckRegistry.checks[id]?(context, Rule(id: id, statement: id, severity: .error, thresholds: thresholds, source: "test"))
+    }
+
+    static func statuses(_ report: ProbeReport?, ids: [String] = ids) -> String {
         let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: report)
         return String(ids.map { id -> Character in
-            let rule = Rule(id: id, statement: id, severity: .error, thresholds: [:], source: "test")
-            switch CheckRegistry.checks[id]?(context, rule).status {
+            switch result(id, context)?.status {
             case .pass: return "p"
             case .fail: return "f"
             case .unverifiable: return "u"
@@ -24,7 +29,6 @@ import RefereeTrace
 
     @Test(arguments: [
         ("honest", "ppp"),
-        ("future", "ffp"),
         ("peek", "pfp"),
         ("unnormalised", "ppf"),
         ("no-entry", "uuu"),
@@ -39,26 +43,115 @@ import RefereeTrace
     @Test func noReportIsUnverifiableWithHowTo() {
         #expect(Self.statuses(nil) == "uuu")
         let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:])
-        let rule = Rule(id: "norm.full-vocab", statement: "", severity: .error, thresholds: [:], source: "")
-        #expect(CheckRegistry.checks["norm.full-vocab"]?(context, rule).message.contains("referee probe") == true)
+        #expect(Self.result("norm.full-vocab", context)?.message.contains("referee probe") == true)
+        #expect(Self.result("score.official", context)?.status == .unverifiable)
     }
 
-    /// Noise inflation (threat model, class Probe awareness): a submission whose two control
-    /// evaluations disagree on purpose must not buy itself a wider tolerance.
-    @Test func noiseCannotWidenTheAllowance() {
+    /// A v2 report by hand: official over 10 targets, one cut.
+    static func v2(prefix: Double = 0, dist: Double = 0, noise: Double = 0) -> ProbeReport {
         var report = ProbeReport(directory: "r")
+        report.version = 2
         report.entryPoint = true
-        report.cut = 10
-        report.prefixMaxDelta = 0.01
-        report.noise = 0
-        #expect(Self.statuses(report).first == "f")
-        report.noise = 0.02 // large enough to swallow the leak under a noise-scaled tolerance
-        #expect(Self.statuses(report).first == "f")
-        let rule = Rule(id: "causal.prefix-invariance", statement: "", severity: .error, thresholds: ["tolerance": 1e-4, "max_noise": 1e-4], source: "")
-        let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: report)
-        #expect(CheckRegistry.checks["causal.prefix-invariance"]?(context, rule).message.contains("non-deterministic") == true)
-        report.prefixMaxDelta = 0.00005
-        report.noise = 0.00004 // honest float noise within max_noise: allowed on top of the tolerance
-        #expect(Self.statuses(report).first == "p")
+        report.valTokens = 11
+        report.official = EvaluationScore.compute(nll: [Double](repeating: 2, count: 10), targetBytes: [UInt8](repeating: 4, count: 10), blockSize: 4)
+        report.valBytes = 40
+        var cut = CutProbe(run: "cut-1", position: 6, kind: "random", source: 1)
+        cut.prefixMaxDelta = prefix
+        cut.prefixWorstPosition = 5
+        cut.distDelta = dist
+        report.cuts = [cut]
+        report.noise = noise
+        return report
+    }
+
+    /// A version-1 report proves nothing about the official evaluation: unverifiable, saying why.
+    @Test func version1ReportsAreUnverifiable() {
+        var v1 = ProbeReport(directory: "r")
+        v1.entryPoint = true
+        v1.cut = 10
+        v1.prefixMaxDelta = 0
+        v1.noise = 0
+        v1.flips = [FlipProbe(run: "flip-1", position: 12, from: 4, to: 5, strategy: "random")]
+        #expect(Self.statuses(v1, ids: Self.ids + ["score.official"]) == "uuuu")
+        let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: v1)
+        #expect(Self.result("causal.prefix-invariance", context)?.message.contains("version 1") == true)
+        #expect(Self.result("causal.prefix-invariance", context)?.message.contains("first 4096–8192") == true)
+    }
+
+    /// Noise inflation (threat model, class Probe awareness): official and control that disagree
+    /// fail as non-deterministic, and a measured noise never widens the tolerance.
+    @Test func noiseCannotWidenTheAllowance() {
+        #expect(Self.statuses(Self.v2()) == "ppu") // no dumped distribution by hand
+        #expect(Self.statuses(Self.v2(prefix: 0.01)).first == "f")
+        #expect(Self.statuses(Self.v2(prefix: 0.01, noise: 0.02)).prefix(2) == "ff")
+        let context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: Self.v2(noise: 0.02))
+        #expect(Self.result("causal.prefix-invariance", context, thresholds: ["tolerance": 1e-4, "max_noise": 1e-4])?.message.contains("non-deterministic") == true)
+        #expect(Self.result("causal.target-flip", context)?.status == .fail)
+        // Honest float noise within max_noise is allowed, but never added to the tolerance.
+        #expect(Self.statuses(Self.v2(prefix: 0.00005, noise: 0.00004)).first == "p")
+        #expect(Self.statuses(Self.v2(prefix: 0.00015, noise: 0.00009)).first == "f")
+        // Probabilities are compared with probabilities.
+        #expect(Self.statuses(Self.v2(dist: 0.00015)) == "pfu")
+    }
+
+    /// score.official: Referee's val_bpb from the blocks; a better claim fails; blocks that do
+    /// not cover the stream, or disagree with Referee's byte count, fail.
+    @Test func officialScoreAgainstClaims() throws {
+        let report = Self.v2()
+        let official = try #require(report.official?.recomputed().valBPB)
+        #expect(abs(official - 2 / (4 * log(2))) < 1e-12)
+        func status(_ r: ProbeReport, claim: Double?) -> RuleResult? {
+            var claims: SubmissionClaims?
+            if let claim {
+                claims = SubmissionClaims(path: "submission.json")
+                claims?.valBPB = claim
+            }
+            let context = AuditContext(path: "r", folder: nil, logs: [], claims: claims, logDigests: [:], probes: r)
+            return Self.result("score.official", context, thresholds: ["tolerance": 0.002])
+        }
+        #expect(status(report, claim: nil)?.status == .pass)
+        #expect(status(report, claim: official)?.status == .pass)
+        #expect(status(report, claim: official - 0.001)?.status == .pass)
+        #expect(status(report, claim: official + 0.5)?.status == .pass) // worse than measured: only a claim
+        let better = status(report, claim: official - 0.01)
+        #expect(better?.status == .fail)
+        #expect(better?.message.contains("better than Referee's official") == true)
+        var forged = report
+        forged.official?.valBPB = 0.1 // the stored figure is never trusted
+        forged.official?.blocks[0].nll = 1
+        #expect(status(forged, claim: official)?.status == .pass) // recomputed: lower, so the claim is no better
+        var gap = report
+        gap.official?.blocks.remove(at: 1)
+        #expect(status(gap, claim: nil)?.status == .fail)
+        var bytes = report
+        bytes.valBytes = 44
+        #expect(status(bytes, claim: nil)?.message.contains("Referee counted 44") == true)
+        var noBytes = report
+        noBytes.official = EvaluationScore.compute(nll: [Double](repeating: 2, count: 10), targetBytes: nil)
+        noBytes.valBytes = nil
+        #expect(status(noBytes, claim: nil)?.status == .unverifiable)
+        var missing = report
+        missing.entryPoint = false
+        missing.official = nil
+        #expect(status(missing, claim: nil)?.message.contains("no eval entry point: Referee could not evaluate the artifact itself") == true)
+    }
+
+    /// The audit's official score: the mean of the seeds' official evaluations, recomputed from
+    /// the blocks; absent when a report's blocks are inconsistent.
+    @Test func auditCarriesTheOfficialScore() throws {
+        var a = Self.v2()
+        a.artifactSHA256 = "aa"
+        var b = Self.v2()
+        b.artifactSHA256 = "bb"
+        b.official = EvaluationScore.compute(nll: [Double](repeating: 4, count: 10), targetBytes: [UInt8](repeating: 4, count: 10), blockSize: 4)
+        b.cuts = []
+        var context = AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], probes: a)
+        context.evaluations = [b]
+        let rules = try RuleSet.builtin(track: "track_non_record_16mb")
+        let official = try #require(Auditor(rules: rules).audit(context).officialScore)
+        #expect(abs(official - (2.0 + 4.0) / 2 / (4 * log(2))) < 1e-12)
+        b.official?.blocks.removeLast()
+        context.evaluations = [b]
+        #expect(Auditor(rules: rules).audit(context).officialScore == nil)
     }
 }

@@ -20,6 +20,16 @@ import RefereeTrace
         #expect(try ProbeShard.firstValidationShard(in: dir) == url)
     }
 
+    @Test func streamConcatenatesEveryValidationShardInNameOrder() throws {
+        let dir = try TestPaths.tempDir("shard-stream")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ProbeShard.write([7, 8], to: dir.appendingPathComponent("fineweb_val_000001.bin"))
+        try ProbeShard.write([1, 5, 6], to: dir.appendingPathComponent("fineweb_val_000000.bin"))
+        try ProbeShard.write([9, 9], to: dir.appendingPathComponent("fineweb_train_000000.bin"))
+        #expect(try ProbeShard.readStream(in: dir) == [1, 5, 6, 7, 8])
+        #expect(try ProbeShard.readStream(in: dir, prefix: nil) == [9, 9, 1, 5, 6, 7, 8]) // every *.bin, in name order
+    }
+
     @Test func badShardsNameTheProblem() throws {
         let dir = try TestPaths.tempDir("shard-bad")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -37,160 +47,158 @@ import RefereeTrace
     }
 }
 
-@Suite struct ProbePlanTests {
-    @Test(arguments: [UInt64(1), 2, 3, 12345])
+@Suite struct CampaignPlanTests {
+    static let stream = ProbeSubmissions.tokens(count: 20000, document: 250)
+
+    @Test(arguments: [UInt64(1), 2, 3, 12345, 99])
     func planKeepsItsPromises(seed: UInt64) {
-        var rng = SplitMix64(seed: 7)
-        let tokens: [UInt16] = (0..<5000).map { $0 % 700 == 0 ? 1 : UInt16.random(in: 4..<1024, using: &rng) }
-        let n = ProbePlan.length(of: tokens)
-        #expect(n == 4096)
-        var planRNG = SplitMix64(seed: seed)
-        let plan = ProbePlan(tokens: Array(tokens.prefix(n)), count: 8, rng: &planRNG)
-        #expect(plan.perturbed.prefix(plan.cut) == plan.original.prefix(plan.cut))
-        #expect(plan.perturbed[plan.cut] != plan.original[plan.cut])
-        #expect(Set(plan.flipPositions).count == 4)
-        #expect(plan.flipPositions.allSatisfy { $0 >= n / 2 && $0 < n && plan.positions.contains($0) })
-        for (f, token) in zip(plan.flipPositions, plan.randomFlipTokens) {
-            #expect(token != plan.original[f])
-            #expect(zip(plan.flipped(at: f, to: token), plan.original).filter { $0 != $1 }.count == 1)
+        let n = Self.stream.count
+        for budget in [2, 4, 8] {
+            var rng = SplitMix64(seed: seed)
+            let plan = CampaignPlan(tokens: Self.stream, budget: budget, extra: 8, heldout: false, rng: &rng)
+            let m = budget - 1
+            #expect(plan.cuts.count == m)
+            // One cut per stratum of the targets [1, n).
+            for (k, cut) in plan.cuts.enumerated() {
+                #expect(cut.position >= 1 + (n - 1) * k / m && cut.position < 1 + (n - 1) * (k + 1) / m, "cut \(k) at \(cut.position)")
+                let stream = CampaignPlan.cutStream(Self.stream, cut)
+                #expect(stream.count == n)
+                #expect(stream.prefix(cut.position) == Self.stream.prefix(cut.position))
+                #expect(stream[cut.position] != Self.stream[cut.position])
+                #expect(stream[cut.position + 1] == Self.stream[(cut.source + 1) % n])
+                let distance = min(abs(cut.source - cut.position), n - abs(cut.source - cut.position))
+                #expect(distance >= n / 4)
+                switch cut.kind {
+                case "doc-start": #expect(Self.stream[cut.position - 1] == 1 || Self.stream[cut.position - 2] == 1)
+                case "doc-end": #expect(Self.stream[cut.position + 1] == 1)
+                case "random": break
+                default:
+                    let size = Int(cut.kind.dropFirst("boundary-".count)) ?? 0
+                    #expect(size > 0 && cut.position % size == 0)
+                }
+            }
+            #expect(plan.cuts.filter { $0.kind != "random" }.count == (m + 2) / 3)
+            if m >= 7 {
+                let kinds = Set(plan.cuts.map { $0.kind.hasPrefix("boundary") ? "boundary" : $0.kind })
+                #expect(kinds.isSuperset(of: ["doc-start", "doc-end", "boundary"]), "\(plan.cuts)")
+                #expect(plan.structural["doc-start"] == 1)
+            }
+            #expect(plan.positions == plan.positions.sorted())
+            #expect(Set(plan.positions).isSuperset(of: plan.cuts.map(\.position)))
+            #expect(plan.positions.allSatisfy { $0 >= 1 && $0 < n })
+            #expect(plan.positions.count >= m + 8)
+            #expect(Set(plan.order) == Set(["official", "control"] + (1...m).map { "cut-\($0)" }))
+            var again = SplitMix64(seed: seed)
+            let replay = CampaignPlan(tokens: Self.stream, budget: budget, extra: 8, heldout: false, rng: &again)
+            #expect(replay.cuts == plan.cuts && replay.positions == plan.positions && replay.order == plan.order)
         }
-        #expect(plan.positions.count == 12)
-        #expect(plan.positions.allSatisfy { $0 >= 1 && $0 < n })
-        var again = SplitMix64(seed: seed)
-        let replay = ProbePlan(tokens: Array(tokens.prefix(n)), count: 8, rng: &again)
-        #expect(replay.positions == plan.positions && replay.cut == plan.cut)
     }
 
-    @Test func extremesSkipTheTargetAndControlIds() {
-        var rng = SplitMix64(seed: 1)
-        let plan = ProbePlan(tokens: [1, 7, 5, 6, 7, 8, 9, 10], count: 2, rng: &rng)
-        let position = 4 // target 7
-        var probs = [Double](repeating: 0.1, count: 12)
-        probs[0] = 0.0001   // control id: skipped
-        probs[7] = 0.9      // the target itself: skipped
-        probs[9] = 0.5
-        probs[11] = 0.001
-        let e = plan.extremes(probs, at: position)
-        #expect(e?.least == 11)
-        #expect(e?.most == 9)
+    @Test func orderIsShuffled() {
+        var firsts = Set<String>()
+        for seed in UInt64(1)...40 {
+            var rng = SplitMix64(seed: seed)
+            firsts.insert(CampaignPlan(tokens: Self.stream, budget: 4, extra: 8, heldout: true, rng: &rng).order[0])
+        }
+        #expect(firsts == ["official", "control", "cut-1", "cut-2", "cut-3", "heldout"])
     }
 
-    @Test func lengthExtendsToReachADocumentBoundary() {
-        var tokens = [UInt16](repeating: 9, count: 10000)
-        tokens[0] = 1
-        tokens[5000] = 1
-        #expect(ProbePlan.length(of: tokens) == 5256)
+    @Test func statedPower() {
+        let p = ProbePower(cuts: 3)
+        #expect(abs(p.f001 - (1 - pow(0.99, 3))) < 1e-12)
+        #expect(abs(p.f025 - (1 - pow(0.75, 3))) < 1e-12)
+        let data = try? CanonicalJSON.encode(p)
+        #expect(data.map { String(decoding: $0, as: UTF8.self).contains("\"f_0.05\"") } == true)
     }
 }
 
 @Suite(.serialized) struct ProberTests {
-    func probe(_ variant: String) throws -> ProbeReport {
-        try probeCountingStarts(variant).0
-    }
-
-    /// The report and how many times the submission's script was started.
-    func probeCountingStarts(_ variant: String) throws -> (ProbeReport, Int) {
+    func probe(_ variant: String, budget: Int = 4, seed: UInt64 = 2024, heldout: URL? = nil) throws -> ProbeReport {
         let root = try ProbeSubmissions.make(variant)
         defer { try? FileManager.default.removeItem(at: root) }
-        let options = ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), positions: 4, seed: 2024, timeout: 60)
-        let report = try Prober.probe(options)
-        // The script runs in a fresh, sandboxed working folder: Referee's own count of the
-        // processes it started is the measure.
-        return (report, report.evaluationProcesses ?? 0)
+        var options = ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), positions: 4, seed: seed, timeout: 60)
+        options.budget = budget
+        options.heldoutPath = heldout
+        return try Prober.probe(options)
     }
 
-    /// What must not depend on how the runs were grouped into processes.
-    func verdicts(_ r: ProbeReport) -> [String] {
-        ["\(r.entryPoint) \(r.noise.map { "\($0)" } ?? "-") \(r.prefixMaxDelta.map { "\($0)" } ?? "-") \(r.cut ?? -1)",
-         "\(r.flips)", "\(r.distributions)", "\(r.runs.map(\.name)) \(r.runs.map(\.wroteOutputs))"]
-    }
-
-    @Test func planAwareSubmissionStartsOnceWithTheSameResults() throws {
-        let (batched, starts) = try probeCountingStarts("plan")
-        let (single, singleStarts) = try probeCountingStarts("honest")
-        #expect(batched.entryPoint, "\(batched.problems) \(batched.runs.map(\.stderrTail))")
-        #expect(starts == 1) // flip-1 and flip-2 were appended to the plan once control-a was written
-        #expect(singleStarts == 7) // ignores the plan: answers the first request, the rest run alone
-        #expect(batched.runs.map(\.name) == ["control-a", "control-b", "prefix", "flip-1", "flip-2", "flip-3", "flip-4"])
-        #expect(batched.flips.map(\.strategy) == ["least-likely", "most-likely", "random", "random"])
-        #expect(verdicts(batched) == verdicts(single))
-        #expect(batched.distributions.count == 48)
-        let (listed, listedStarts) = try probeCountingStarts("plan-static")
-        #expect(listedStarts == 3) // the five listed at start, then flip-1 and flip-2 alone
-        #expect(verdicts(listed) == verdicts(single))
-    }
-
-    @Test func missingPlanOutputsFallBackToOneProcessEach() throws {
-        let (r, starts) = try probeCountingStarts("plan-partial")
-        #expect(r.entryPoint, "\(r.problems)")
-        // the plan's process answers control-a and control-b; prefix, flip-3, flip-4 and the
-        // appended flip-1, flip-2 then run alone
-        #expect(starts == 1 + 5)
-        #expect(r.runs.allSatisfy { $0.wroteOutputs })
-        #expect(r.problems.isEmpty)
-        let (single, _) = try probeCountingStarts("honest")
-        #expect(verdicts(r) == verdicts(single))
-    }
-
-    @Test func planFileListsEveryRequestInOrder() throws {
-        let dir = try TestPaths.tempDir("probe-plan-file")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let specs = ["a", "b"].map { EvalSpec(name: $0, shard: dir.appendingPathComponent("\($0).bin"),
-                                               outDir: dir.appendingPathComponent($0), positions: $0 == "a" ? [3, 9] : [], tokens: 10) }
-        let url = dir.appendingPathComponent("plan.json")
-        try EntryPointRunner.writePlan(specs, more: true, to: url)
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
-        #expect(object?["more"] as? Bool == true)
-        let requests = try #require(object?["requests"] as? [[String: Any]])
-        #expect(requests.map { $0["shard"] as? String } == specs.map(\.shard.path))
-        #expect(requests.map { $0["out"] as? String } == specs.map(\.outDir.path))
-        #expect(requests.map { $0["positions"] as? [Int] } == [[3, 9], []])
-        #expect(EntryPointRunner.singleVariables(specs[0])["REFEREE_DIST_POSITIONS"] == "3,9")
-    }
-
-    @Test func honestSubmissionIsInvariant() throws {
+    @Test func honestSubmissionMatchesTheOfficialEvaluationEverywhere() throws {
         let r = try probe("honest")
-        #expect(r.entryPoint, "\(r.problems) \(r.runs.map(\.stderrTail))")
-        #expect(r.runs.map(\.name) == ["control-a", "control-b", "prefix", "flip-1", "flip-2", "flip-3", "flip-4"])
-        #expect(r.flips.map(\.strategy) == ["least-likely", "most-likely", "random", "random"])
+        #expect(r.version == 2)
+        #expect(r.entryPoint, "\(r.problems) \(r.evaluations.map(\.stderrTail))")
+        #expect(r.evaluations.map(\.name) == r.order)
+        #expect(Set(r.order) == ["official", "control", "cut-1", "cut-2", "cut-3"])
+        #expect(r.evaluations.allSatisfy { $0.nllSHA256?.count == 64 })
         #expect(r.artifact == "artifact.json")
         #expect(r.artifactSHA256?.count == 64)
+        #expect(r.valTokens == 6000)
         #expect(r.noise == 0)
-        #expect(r.prefixMaxDelta == 0)
-        #expect(r.flips.allSatisfy { $0.maxDelta == 0 && $0.distDelta == 0 && $0.from != $0.to })
-        #expect(r.distributions.count == 48) // 8 positions × 6 runs (control-b is only compared)
+        #expect(r.cuts.count == 3)
+        #expect(r.cuts.allSatisfy { $0.prefixMaxDelta == 0 && $0.distDelta == 0 && $0.distPositionsChecked.contains($0.position) })
+        let official = try #require(r.official)
+        #expect(official.targets == 5999)
+        #expect(official.blocks.count == 3 && official.blocks.last?.end == 6000)
+        #expect(official.valBPB == nil) // no tokenizer: no byte count
+        #expect(r.distributions.count == 5 * r.positions.count)
         for d in r.distributions {
             #expect(abs(d.sum - 1) < 1e-9)
             #expect(abs(d.nll - d.negLogP) < 1e-9)
         }
+        #expect(r.power?.cuts == 3)
+    }
+
+    /// Principle 4: nothing but the data's content tells the evaluations apart.
+    @Test func evaluationsAreIndistinguishable() throws {
+        let r = try probe("fingerprint", budget: 5)
+        #expect(r.entryPoint, "\(r.problems)")
+        let prints = r.evaluations.map { run in run.stderrTail.split(separator: "\n").filter { $0.hasPrefix("FINGERPRINT") } }
+        #expect(prints.count == 6 && prints.allSatisfy { $0.count == 8 })
+        #expect(Set(prints).count == 1, "\(r.evaluations.map(\.stderrTail))")
     }
 
     @Test func futureReadingMovesThePrefix() throws {
         let r = try probe("future")
         #expect(r.entryPoint)
-        #expect(try #require(r.prefixMaxDelta) > 1e-3)
-        #expect(r.prefixWorstPosition == r.cut.map { $0 - 1 })
-        #expect(r.flips.contains { ($0.maxDelta ?? 0) > 1e-3 })
+        // It leaks x[i+1] mod 3: a cut moves position c − 1 unless the new token agrees mod 3.
+        let moved = r.cuts.filter { ($0.prefixMaxDelta ?? 0) > 1e-3 }
+        #expect(!moved.isEmpty && moved.allSatisfy { $0.prefixWorstPosition == $0.position - 1 }, "\(r.cuts)")
     }
 
     @Test func peekingAtTheTargetMovesItsDistribution() throws {
         let r = try probe("peek")
-        #expect(r.prefixMaxDelta == 0)
-        #expect(r.flips.allSatisfy { $0.maxDelta == 0 })
-        #expect(r.flips.allSatisfy { ($0.distDelta ?? 0) > 1e-3 })
+        #expect(r.cuts.allSatisfy { $0.prefixMaxDelta == 0 })
+        #expect(r.cuts.allSatisfy { ($0.distDelta ?? 0) > 1e-3 })
         #expect(r.distributions.allSatisfy { abs($0.sum - 1) < 1e-9 })
     }
 
     @Test func unnormalisedDistributionsAreMeasured() throws {
         let r = try probe("unnormalised")
-        #expect(r.distributions.allSatisfy { abs($0.sum - 1) > 1e-4 })
+        #expect(!r.distributions.isEmpty && r.distributions.allSatisfy { abs($0.sum - 1) > 1e-4 })
+    }
+
+    @Test func heldoutShardsAreEvaluatedOnceMore() throws {
+        let dir = try TestPaths.tempDir("probe-heldout")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let held = ProbeSubmissions.tokens(count: 3000, document: 200)
+        try ProbeShard.write(Array(held.prefix(1000)), to: dir.appendingPathComponent("a.bin"))
+        try ProbeShard.write(Array(held.suffix(2000)), to: dir.appendingPathComponent("b.bin"))
+        let r = try probe("honest", heldout: dir)
+        #expect(r.entryPoint, "\(r.problems)")
+        #expect(r.order.contains("heldout") && r.evaluations.count == 6)
+        let heldout = try #require(r.heldout)
+        #expect(heldout.targets == 2999)
+        #expect(heldout.source == dir.path)
+        let without = try probe("honest")
+        #expect(without.heldout == nil)
+        #expect(String(decoding: try CanonicalJSON.encode(without), as: UTF8.self).contains("\"heldout\" : null"))
     }
 
     @Test func missingEntryPointIsReportedNotThrown() throws {
         let r = try probe("no-entry")
         #expect(!r.entryPoint)
-        #expect(r.runs.count == 1)
-        #expect(r.runs.first?.exitStatus == 0)
+        #expect(r.evaluations.count == 1)
+        #expect(r.evaluations.first?.exitStatus == 0)
+        #expect(r.official == nil)
         #expect(r.problems.contains { $0.contains("without writing nll.f64") })
     }
 
@@ -201,9 +209,9 @@ import RefereeTrace
         let r = try Prober.probe(ProbeOptions(record: root, dataPath: root.appendingPathComponent("data"), seed: 1, timeout: 1))
         #expect(Date().timeIntervalSince(started) < 20)
         #expect(!r.entryPoint)
-        #expect(r.runs.count == 1)
-        #expect(r.runs.first?.timedOut == true)
-        #expect(r.runs.first?.exitStatus == nil)
+        #expect(r.evaluations.count == 1)
+        #expect(r.evaluations.first?.timedOut == true)
+        #expect(r.evaluations.first?.exitStatus == nil)
         #expect(r.problems.contains { $0.contains("killed on timeout") })
     }
 
@@ -218,19 +226,25 @@ import RefereeTrace
         }
     }
 
-    @Test func reportIsWrittenCanonically() throws {
+    @Test func reportIsWrittenCanonicallyAndVersion1StillReads() throws {
         let dir = try TestPaths.tempDir("probe-write")
         defer { try? FileManager.default.removeItem(at: dir) }
-        var report = ProbeReport(directory: "r")
-        report.seed = 5
-        report.positions = [3, 9]
+        let report = try probe("honest", budget: 2)
         let url = dir.appendingPathComponent("probes.json")
         try Prober.write(report, to: url)
         let first = try Data(contentsOf: url)
         try Prober.write(report, to: url)
         #expect(try Data(contentsOf: url) == first)
         let text = String(decoding: first, as: UTF8.self)
-        #expect(text.range(of: "\"directory\"")!.lowerBound < text.range(of: "\"positions\"")!.lowerBound)
+        for key in ["\"version\" : 2", "\"val_tokens\"", "\"artifact_sha256\"", "\"entry_point\" : true", "\"nll_sum\"", "\"block_size\" : 2048",
+                    "\"prefix_max_delta\"", "\"dist_positions_checked\"", "\"f_0.25\"", "\"exit_status\"", "\"nll_sha256\""] {
+            #expect(text.contains(key), "\(key) missing")
+        }
+        #expect(!text.contains("\"flips\"") && !text.contains("\"runs\""))
         #expect(TraceDiscovery.probes(in: dir) == report)
+        // A version-1 report (camelCase, no version) still decodes, as version 1.
+        let v1 = #"{"directory": "r", "entryPoint": true, "artifactSHA256": "ab", "cut": 7, "noise": 0, "prefixMaxDelta": 0, "positions": [3], "runs": [], "flips": [], "distributions": [], "problems": []}"#
+        let old = TraceDiscovery.probes(from: Data(v1.utf8), directory: "r")
+        #expect(old.problems.isEmpty && !old.isV2 && old.cut == 7 && old.entryPoint && old.artifactSHA256 == "ab")
     }
 }

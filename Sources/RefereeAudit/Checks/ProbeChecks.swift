@@ -1,34 +1,39 @@
 import Foundation
 import RefereeTrace
 
-/// Checks computed from black-box probe results: causal.prefix-invariance, causal.target-flip,
-/// norm.full-vocab (helper "trace" owns this file).
+/// Checks computed from Referee's official evaluation and the probe campaign (probes.json v2):
+/// score.official, causal.prefix-invariance, causal.target-flip, norm.full-vocab.
 ///
-/// Thresholds (rule file): `tolerance` (nats, for NLL differences, default 1e-4), `prob_tolerance`
-/// (probability, for distribution differences, default 1e-4) and `max_noise` (nats, default
-/// 1e-4): the two control evaluations must agree within `max_noise`, otherwise the evaluation is
-/// non-deterministic and the rule fails; a difference passes when it is ≤ its tolerance plus the
-/// control noise. The submission cannot widen the allowance beyond `max_noise` by making its
-/// controls disagree.
+/// Thresholds (rule file): `tolerance` (nats, for NLL differences, default 1e-4),
+/// `prob_tolerance` (probability, for distribution differences, default 1e-4) and `max_noise`
+/// (nats, default 1e-4): `official` and `control` must agree within `max_noise` at every
+/// position, otherwise the evaluation is non-deterministic and the rule fails. Allowances are
+/// never widened by a measured noise, so a submission cannot buy room by making its
+/// evaluations disagree. A version-1 report proves nothing about the official evaluation:
+/// these rules are then `unverifiable`, saying why.
 enum ProbeChecks {
     static let all: [String: RuleCheck] = [
         "causal.prefix-invariance": prefixInvariance,
         "causal.target-flip": targetFlip,
         "norm.full-vocab": fullVocab,
+        "score.official": officialScore,
     ]
 
     static let howToAdd = "run `referee probe <record-dir>` to write probes.json; the submission's train_gpt.py must honour "
         + "REFEREE_EVAL_ONLY=1 (load the artifact, evaluate REFEREE_EVAL_SHARD, write nll.f64 and dists.jsonl into "
         + "REFEREE_EVAL_OUT with python/referee_probe.py's eval_request() / write_eval_outputs())"
 
-    /// The probe report when it has usable runs, else the `unverifiable` result to return.
-    private static func usable(_ context: AuditContext, _ rule: Rule) -> Result<ProbeReport, Unusable> {
+    static let v1Limits = "probes.json is protocol version 1: its probes covered only the first 4096–8192 validation tokens, "
+        + "and its eval-only runs are not tied to the scored run (a submission could behave differently there), so it proves "
+        + "nothing about the official evaluation; re-probe with `referee probe <record-dir>` (protocol v2)"
+
+    /// The probe report when it has usable evaluations, else the result to return.
+    static func usable(_ context: AuditContext, _ rule: Rule) -> Result<ProbeReport, Unusable> {
         guard let report = context.probes else {
             return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "no probes.json: " + howToAdd)))
         }
         // Probes prove something only about the artifact they probed: in a record made by
-        // `referee run`, that must be an artifact run.json lists (not one transplanted from
-        // another record, nor a stale file).
+        // `referee run`, that must be an artifact run.json lists.
         if let measured = context.measured {
             let digests = Set(measured.seeds.flatMap { seed in ([seed.artifact?.sha256] + (seed.artifacts ?? []).map(\.sha256)).compactMap { $0 } })
             if !digests.isEmpty, !(report.artifactSHA256.map(digests.contains) ?? false) {
@@ -36,39 +41,50 @@ enum ProbeChecks {
                                                    [Evidence("probes.json artifact_sha256")]).resting(on: .measured)))
             }
         }
-        guard report.entryPoint else {
+        // A file that is not a probe report (duplicate keys, wrong types): say so first.
+        if !report.entryPoint, let broken = report.problems.first(where: { $0.contains("not a probe report") }) {
+            return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes could not be read: \(broken). " + howToAdd)))
+        }
+        guard report.isV2 else {
+            return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: v1Limits)))
+        }
+        guard report.entryPoint, report.official != nil else {
             let why = report.problems.last ?? "the submission has no eval entry point"
             return .failure(Unusable(RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity,
-                                                message: "probes could not run: \(why). " + howToAdd)))
+                                                message: "no eval entry point: Referee could not evaluate the artifact itself (\(why)). " + howToAdd)))
         }
         return .success(report)
     }
 
     struct Unusable: Error { var result: RuleResult; init(_ r: RuleResult) { result = r } }
 
-    /// The allowance for NLL differences (nats): `tolerance` + the control noise.
-    static func allowed(_ rule: Rule, _ report: ProbeReport) -> Double {
-        rule.threshold("tolerance", default: 1e-4) + (report.noise ?? 0)
-    }
-
-    /// The allowance for probability differences: `prob_tolerance` + the control noise (a change
-    /// of δ nats in −ln p moves p by at most δ).
-    static func allowedProbability(_ rule: Rule, _ report: ProbeReport) -> Double {
-        rule.threshold("prob_tolerance", default: 1e-4) + (report.noise ?? 0)
-    }
-
-    /// A failure when the controls disagree beyond `max_noise`: a deterministic evaluation is the
-    /// norm, and noise would otherwise widen every allowance.
+    /// A failure when `official` and `control` disagree beyond `max_noise` (or no control ran).
     static func nondeterministic(_ rule: Rule, _ report: ProbeReport) -> RuleResult? {
         let limit = rule.threshold("max_noise", default: 1e-4)
-        guard let noise = report.noise, !(noise <= limit) else { return nil }
+        guard let noise = report.noise else {
+            return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity,
+                              message: "probes.json has no control evaluation, so determinism is unknown; \(header(report))")
+        }
+        guard !(noise <= limit) else { return nil }
         return RuleResult(id: rule.id, status: .fail, severity: rule.severity,
-                          message: "non-deterministic evaluation: the two control runs differ by up to \(noise) nats (at most \(limit) allowed), so no difference can be told from noise; \(header(report))",
-                          evidence: [Evidence("probes.json noise \(noise)")])
+                          message: "non-deterministic evaluation: official and control differ by \(noise) nats at target position \(report.noisePosition ?? -1) (at most \(limit) allowed; a deterministic evaluation is the norm, and noise is never added to a tolerance); \(header(report))",
+                          evidence: [Evidence("probes.json noise \(noise) at \(report.noisePosition ?? -1)")])
     }
 
-    private static func header(_ report: ProbeReport) -> String {
-        "artifact \(report.artifact ?? "?") sha256 \(report.artifactSHA256?.prefix(12) ?? "?"), probe seed \(report.seed.map(String.init) ?? "?")"
+    static func header(_ report: ProbeReport) -> String {
+        let p = report.power
+        let power = p.map { ", \($0.cuts) cuts: a leak at 1%/5%/25% of positions is caught with probability \(format($0.f001))/\(format($0.f005))/\(format($0.f025))" } ?? ""
+        return "artifact \(report.artifact ?? "?") sha256 \(report.artifactSHA256?.prefix(12) ?? "?"), probe seed \(report.seed.map(String.init) ?? "?")\(power)"
+    }
+
+    static func format(_ x: Double) -> String { String(format: "%.3f", x) }
+
+    static func cutsOrUnverifiable(_ rule: Rule, _ report: ProbeReport) -> RuleResult? {
+        if let failure = nondeterministic(rule, report) { return failure }
+        guard !report.cuts.isEmpty else {
+            return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes.json has no cut evaluation (a seed that was not probed). " + howToAdd)
+        }
+        return nil
     }
 
     static func prefixInvariance(_ context: AuditContext, _ rule: Rule) -> RuleResult {
@@ -77,18 +93,23 @@ enum ProbeChecks {
         case .failure(let u): return u.result
         case .success(let r): report = r
         }
-        guard let delta = report.prefixMaxDelta, let cut = report.cut else {
-            return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes.json has no prefix comparison. " + howToAdd)
+        if let early = cutsOrUnverifiable(rule, report) { return early }
+        let limit = rule.threshold("tolerance", default: 1e-4)
+        var evidence: [Evidence] = []
+        var measured: [String] = []
+        for cut in report.cuts {
+            guard let delta = cut.prefixMaxDelta else {
+                return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "\(cut.run): no NLLs to compare. " + howToAdd)
+            }
+            measured.append("\(cut.run) at \(cut.position) (\(cut.kind)): \(delta)")
+            if !(delta <= limit) {
+                evidence.append(Evidence("\(cut.run): cut at \(cut.position) (\(cut.kind)): the NLL at target position \(cut.prefixWorstPosition ?? -1) moved by \(delta) nats against the official evaluation although only later tokens changed"))
+            }
         }
-        if let failure = nondeterministic(rule, report) { return failure }
-        let limit = allowed(rule, report)
-        let detail = "max |ΔNLL| on positions < \(cut) after replacing the suffix: \(delta) nats (allowed \(limit), control noise \(report.noise ?? 0)); \(header(report))"
-        if delta > limit {
-            return RuleResult(id: rule.id, status: .fail, severity: rule.severity,
-                              message: "scores before the cut depend on later tokens: \(detail)",
-                              evidence: [Evidence("worst at target position \(report.prefixWorstPosition ?? -1)")])
-        }
-        return RuleResult(id: rule.id, status: .pass, severity: rule.severity, message: detail)
+        let detail = "max |ΔNLL| before each cut against the official evaluation: " + measured.joined(separator: "; ") + " (allowed \(limit) nats); \(header(report))"
+        return RuleResult(id: rule.id, status: evidence.isEmpty ? .pass : .fail, severity: rule.severity,
+                          message: evidence.isEmpty ? detail : "scores before a cut depend on later tokens (or the evaluation behaves differently from the official one): \(detail)",
+                          evidence: evidence)
     }
 
     static func targetFlip(_ context: AuditContext, _ rule: Rule) -> RuleResult {
@@ -97,29 +118,21 @@ enum ProbeChecks {
         case .failure(let u): return u.result
         case .success(let r): report = r
         }
-        guard !report.flips.isEmpty else {
-            return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: "probes.json has no flip comparison. " + howToAdd)
-        }
-        if let failure = nondeterministic(rule, report) { return failure }
-        let limit = allowed(rule, report)
-        let limitP = allowedProbability(rule, report)
+        if let early = cutsOrUnverifiable(rule, report) { return early }
+        let limit = rule.threshold("prob_tolerance", default: 1e-4)
         var evidence: [Evidence] = []
         var measured: [String] = []
-        for flip in report.flips {
-            guard let delta = flip.maxDelta, let dist = flip.distDelta else {
+        for cut in report.cuts {
+            guard let delta = cut.distDelta else {
                 return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity,
-                                  message: "\(flip.run): no NLL or no distribution at position \(flip.position) to compare. " + howToAdd)
+                                  message: "\(cut.run): no distribution at \(cut.position) (or at a D position before it) to compare. " + howToAdd)
             }
-            let what = "\(flip.run) (x[\(flip.position)] \(flip.from)→\(flip.to), \(flip.strategy))"
-            measured.append("\(what): max |ΔNLL| before \(delta), max |Δp| at it \(dist)")
-            if delta > limit {
-                evidence.append(Evidence("\(what): NLL at target position \(flip.worstPosition ?? -1) moved by \(delta) nats although only a later token changed"))
-            }
-            if dist > limitP {
-                evidence.append(Evidence("\(what): the distribution at \(flip.position) changed by up to \(dist) when only its own target changed (it reads the target)"))
+            measured.append("\(cut.run) at \(cut.position) (\(cut.kind)): \(delta)")
+            if !(delta <= limit) {
+                evidence.append(Evidence("\(cut.run): the distribution at the cut \(cut.position) (\(cut.kind)) or at a dumped position before it changed by up to \(delta) in probability when only x[\(cut.position)…] changed (it reads its target or later tokens)"))
             }
         }
-        let detail = measured.joined(separator: "; ") + " (allowed \(limit) nats, \(limitP) in probability); \(header(report))"
+        let detail = "max |Δp| at each cut (and dumped positions before it) against the official evaluation: " + measured.joined(separator: "; ") + " (allowed \(limit) in probability); \(header(report))"
         return RuleResult(id: rule.id, status: evidence.isEmpty ? .pass : .fail, severity: rule.severity,
                           message: evidence.isEmpty ? detail : "the prediction depends on the target: \(detail)", evidence: evidence)
     }

@@ -157,6 +157,18 @@ severity = "error"
 thresholds = { tolerance_bytes = 0.5 }
 source = ["openai/parameter-golf train_gpt.py (bytes per token from the tokenizer)", "issue #1872, PR #1905 (byte denominators that went wrong)"]
 
+[[rule]]
+id = "score.official"
+statement = "The val_bpb that counts is Referee's own: its official evaluation of the declared artifact on the whole validation set (probes.json v2, one fresh sandboxed process per seed), recomputed from the per-token NLLs and Referee's byte count; a logged or submitted val_bpb is a claim and may be better by at most tolerance bpb."
+severity = "error"
+# tolerance: bpb by which a claim may beat the official evaluation. The training run scores the
+# model it holds in memory after a quantisation round trip, the official evaluation the reloaded
+# file in a fresh process; kernels and batch order differ slightly (the baseline's int8+zlib
+# round trip and bf16 evaluation move val_bpb by well under 0.001). Unverifiable without an eval
+# entry point (Referee could not evaluate the artifact itself).
+thresholds = { tolerance = 0.002 }
+source = ["Referee threat model, principles 2 and 3 (measured beats declared; one code path)", "openai/parameter-golf README (val_bpb of the submitted artifact on the full FineWeb validation set)"]
+
 # --- Identity of code and data, impossible values ------------------------------------------------
 
 [[rule]]
@@ -220,20 +232,21 @@ source = "Referee trace protocol v1; byte denominators that went wrong (issue #1
 
 [[rule]]
 id = "causal.prefix-invariance"
-statement = "A position's score does not change when tokens after it change (C1); the evaluation is deterministic (the two controls agree within max_noise nats)."
+statement = "A position's score does not change when tokens after it change (C1): at every cut drawn over the whole validation set, the NLLs before the cut equal the official evaluation's; the evaluation is deterministic (official and control agree within max_noise nats)."
 severity = "error"
-# tolerance: nats of |ΔNLL| allowed on top of the control noise; max_noise: how far the two
-# control evaluations may disagree before the evaluation counts as non-deterministic (a fail:
-# noise would otherwise widen every allowance, which a submission could inflate on purpose).
+# tolerance: nats of |ΔNLL| allowed against the official evaluation (never widened by noise);
+# max_noise: how far official and control may disagree (absolute nats, any position) before the
+# evaluation counts as non-deterministic (a fail: a submission could inflate noise on purpose).
+# Protocol v1 reports (first 8192 tokens, eval-only runs) are unverifiable.
 thresholds = { tolerance = 1e-4, max_noise = 1e-4 }
 source = ["Issue #1017 (C1)", "PR #1240 (SLOT)", "PR #1967 (gates reading the realised token)"]
 
 [[rule]]
 id = "causal.target-flip"
-statement = "Flipping a future target moves neither earlier scores nor the distribution at the flipped position; the evaluation is deterministic."
+statement = "The distribution at each cut (and at every dumped position before it) equals the official evaluation's when only the target and later tokens changed; the evaluation is deterministic."
 severity = "error"
-# NLL differences are compared in nats (tolerance), distribution differences in probability
-# (prob_tolerance), each plus the control noise, which may not exceed max_noise nats.
+# Probabilities are compared with probabilities (prob_tolerance, max |Δp| over the vocabulary),
+# never widened by noise; official and control may differ by at most max_noise nats.
 thresholds = { tolerance = 1e-4, prob_tolerance = 1e-4, max_noise = 1e-4 }
 source = ["PR #1240 (target-flip proof)", "Issue #1017 (C1, C2)"]
 
@@ -371,6 +384,18 @@ severity = "warning"
 thresholds = { tolerance_bytes = 0.5 }
 source = ["openai/parameter-golf train_gpt.py (bytes per token from the tokenizer)", "issue #1872, PR #1905 (byte denominators that went wrong)"]
 
+[[rule]]
+id = "score.official"
+statement = "The val_bpb that counts is Referee's own: its official evaluation of the declared artifact on the whole validation set (probes.json v2, one fresh sandboxed process per seed), recomputed from the per-token NLLs and Referee's byte count; a logged or submitted val_bpb is a claim and may be better by at most tolerance bpb."
+severity = "error"
+# tolerance: bpb by which a claim may beat the official evaluation. The training run scores the
+# model it holds in memory after a quantisation round trip, the official evaluation the reloaded
+# file in a fresh process; kernels and batch order differ slightly (the baseline's int8+zlib
+# round trip and bf16 evaluation move val_bpb by well under 0.001). Unverifiable without an eval
+# entry point (Referee could not evaluate the artifact itself).
+thresholds = { tolerance = 0.002 }
+source = ["Referee threat model, principles 2 and 3 (measured beats declared; one code path)", "openai/parameter-golf README (val_bpb of the submitted artifact on the full FineWeb validation set)"]
+
 # --- Identity of code and data, impossible values ------------------------------------------------
 
 [[rule]]
@@ -434,20 +459,21 @@ source = "Referee trace protocol v1; byte denominators that went wrong (issue #1
 
 [[rule]]
 id = "causal.prefix-invariance"
-statement = "A position's score does not change when tokens after it change (C1); the evaluation is deterministic (the two controls agree within max_noise nats)."
+statement = "A position's score does not change when tokens after it change (C1): at every cut drawn over the whole validation set, the NLLs before the cut equal the official evaluation's; the evaluation is deterministic (official and control agree within max_noise nats)."
 severity = "error"
-# tolerance: nats of |ΔNLL| allowed on top of the control noise; max_noise: how far the two
-# control evaluations may disagree before the evaluation counts as non-deterministic (a fail:
-# noise would otherwise widen every allowance, which a submission could inflate on purpose).
+# tolerance: nats of |ΔNLL| allowed against the official evaluation (never widened by noise);
+# max_noise: how far official and control may disagree (absolute nats, any position) before the
+# evaluation counts as non-deterministic (a fail: a submission could inflate noise on purpose).
+# Protocol v1 reports (first 8192 tokens, eval-only runs) are unverifiable.
 thresholds = { tolerance = 1e-4, max_noise = 1e-4 }
 source = ["Issue #1017 (C1)", "PR #1240 (SLOT)", "PR #1967 (gates reading the realised token)"]
 
 [[rule]]
 id = "causal.target-flip"
-statement = "Flipping a future target moves neither earlier scores nor the distribution at the flipped position; the evaluation is deterministic."
+statement = "The distribution at each cut (and at every dumped position before it) equals the official evaluation's when only the target and later tokens changed; the evaluation is deterministic."
 severity = "error"
-# NLL differences are compared in nats (tolerance), distribution differences in probability
-# (prob_tolerance), each plus the control noise, which may not exceed max_noise nats.
+# Probabilities are compared with probabilities (prob_tolerance, max |Δp| over the vocabulary),
+# never widened by noise; official and control may differ by at most max_noise nats.
 thresholds = { tolerance = 1e-4, prob_tolerance = 1e-4, max_noise = 1e-4 }
 source = ["PR #1240 (target-flip proof)", "Issue #1017 (C1, C2)"]
 

@@ -60,6 +60,9 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     package var valBPB: Double?
     package var valLossStd: Double?
     package var valBPBStd: Double?
+    /// Referee's official val_bpb (mean over the seeds of its own evaluation of each artifact,
+    /// rule score.official); absent when a seed lacks one.
+    package var valBPBOfficial: Double?
     package var bytesTotal: Int?
     package var bytesCode: Int?
     package var hardware: String?
@@ -78,6 +81,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case author, githubID = "github_id", name, blurb, date, track
         case valLoss = "val_loss", valBPB = "val_bpb", valLossStd = "val_loss_std", valBPBStd = "val_bpb_std"
+        case valBPBOfficial = "val_bpb_official"
         case bytesTotal = "bytes_total", bytesCode = "bytes_code", hardware, seeds, seedCount = "seed_count"
         case pValue = "p_value", against, verdict, rulesVersion = "rules_version", rulesDigest = "rules_digest"
         case generatedBy = "generated_by"
@@ -95,6 +99,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         valBPB = results.meanBPB.map { Fixed.round($0, 8) }
         valLossStd = results.stdValLoss.map { Fixed.round($0, 8) }
         valBPBStd = results.stdBPB.map { Fixed.round($0, 8) }
+        valBPBOfficial = audit.officialScore.map { Fixed.round($0, 8) }
         bytesTotal = results.bytesTotal
         bytesCode = results.bytesCode
         hardware = results.hardware

@@ -22,6 +22,10 @@ package struct PostRunSettings: Sendable {
     package var python: String
     package var entryScript: String
     package var runProbes: Bool
+    /// Evaluations besides `official` on the probed seed (`--probe-budget`): 1 control + cuts.
+    package var probeBudget: Int = 4
+    /// A folder of held-out shards (`--heldout-shards`): evaluated once more on the probed seed.
+    package var heldoutPath: URL?
 
     package init(rules: RuleSet, refereeVersion: String, submission: RecordSubmission.Options, probeDataPath: URL?,
                 tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool) {
@@ -36,16 +40,26 @@ package struct PostRunSettings: Sendable {
     }
 }
 
+extension PostRunSettings {
+    /// A copy with `probeBudget` set.
+    package func withProbeBudget(_ budget: Int) -> PostRunSettings {
+        var copy = self
+        copy.probeBudget = budget
+        return copy
+    }
+}
+
 extension PostRunPipeline {
-    /// `referee run`'s steps, in order: **probe** the first completed seed's artifact (writes
-    /// probes.json), **audit** with the track's rules (traces and probes included), **report**
+    /// `referee run`'s steps, in order: **evaluate** (Referee's official evaluation and a
+    /// control of every completed seed's artifact, plus the cuts and the held-out evaluation on
+    /// one seed drawn at random: probes.json and evaluations/seed<S>.json), **audit** with the track's rules (traces and probes included), **report**
     /// (submission.json, README.md, plots), **sign** when a key was given (seals the record:
     /// run.json is written before it).
     package static func standard(_ settings: PostRunSettings) -> PostRunPipeline {
         let rules = settings.rules
         let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
         return PostRunPipeline(steps: [
-            Step(name: "probe") { context in try probe(context, settings) },
+            Step(name: "evaluate") { context in try evaluate(context, settings) },
             Step(name: "audit") { context in
                 let result = try audit(context.record)
                 return (status(result.verdict), summary(result))
@@ -73,21 +87,49 @@ extension PostRunPipeline {
         ])
     }
 
-    static func probe(_ context: PostRunContext, _ settings: PostRunSettings) throws -> (PostRunStatus, String) {
+    /// Runs the official evaluation (and a control) for every completed seed, and the probe
+    /// campaign on one of them drawn at random once every artifact is hashed. The probed seed's
+    /// report is probes.json; the others' are evaluations/seed<S>.json (same schema, no cuts).
+    static func evaluate(_ context: PostRunContext, _ settings: PostRunSettings) throws -> (PostRunStatus, String) {
         guard settings.runProbes else { return (.skipped, "--no-probes given") }
-        guard let data = settings.probeDataPath else { return (.skipped, "no --data-path: the probes need the validation shards") }
-        guard let first = context.run.seeds.first(where: { $0.stop == .exited && $0.exitCode == 0 }) else {
-            return (.skipped, "no seed completed, so there is no artifact to probe")
-        }
+        guard let data = settings.probeDataPath else { return (.skipped, "no --data-path: the evaluations need the validation shards") }
+        let completed = context.run.seeds.filter { $0.stop == .exited && $0.exitCode == 0 }
+        guard !completed.isEmpty else { return (.skipped, "no seed completed, so there is no artifact to evaluate") }
+        let probed = completed.randomElement()!.seed
         let helper = LaunchPlan.locateHome().flatMap { ProbeOptions.findPythonHelper(from: $0) }
-        let options = ProbeOptions(record: context.record,
-                                   submission: context.record.appendingPathComponent(first.workingDirectory),
-                                   dataPath: data, tokenizerPath: settings.tokenizerPath,
-                                   script: context.record.appendingPathComponent(settings.entryScript).path,
-                                   python: settings.python, pythonPath: helper.map { [$0] } ?? [])
-        let report = try Prober.probe(options)
-        try Prober.write(report, to: context.record.appendingPathComponent("probes.json"))
-        return (report.entryPoint ? .ok : .incomplete, "seed \(first.seed)'s artifact; entry point \(report.entryPoint ? "found" : "missing")")
+        let codeFiles = context.run.code.files.map { context.record.appendingPathComponent($0.path) }
+        var details: [String] = []
+        var allFound = true
+        var evaluations = 0
+        for seed in completed {
+            let isProbed = seed.seed == probed
+            var options = ProbeOptions(record: context.record,
+                                       submission: context.record.appendingPathComponent(seed.workingDirectory),
+                                       dataPath: data, tokenizerPath: settings.tokenizerPath,
+                                       script: context.record.appendingPathComponent(settings.entryScript).path,
+                                       python: settings.python, pythonPath: helper.map { [$0] } ?? [])
+            options.budget = settings.probeBudget
+            options.withCuts = isProbed
+            options.heldoutPath = isProbed ? settings.heldoutPath : nil
+            options.artifact = seed.artifact.map { context.record.appendingPathComponent($0.path) }
+            options.codeFiles = codeFiles.isEmpty ? nil : codeFiles
+            options.extraEnvironment = ProbeOptions.environment(fromSettings: context.run.settings ?? [])
+            let report = try Prober.probe(options)
+            let out = isProbed ? context.record.appendingPathComponent("probes.json")
+                : context.record.appendingPathComponent("evaluations/seed\(seed.seed).json")
+            try? FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Prober.write(report, to: out)
+            allFound = allFound && report.entryPoint
+            evaluations += report.evaluations.count
+            var line = "seed \(seed.seed): official val_bpb \(report.official?.valBPB.map { String(format: "%.6f", $0) } ?? "-")"
+            if isProbed, let power = report.power {
+                line += ", probed (\(power.cuts) cuts, probe seed \(report.seed ?? 0); a leak at 1%/5%/25% of positions caught with probability "
+                    + [power.f001, power.f005, power.f025].map { String(format: "%.3f", $0) }.joined(separator: "/") + ")"
+            }
+            details.append(line)
+        }
+        details.append("\(evaluations) evaluations in all (\(completed.count) official)")
+        return (allFound ? .ok : .incomplete, details.joined(separator: "; ") + (allFound ? "" : "; entry point missing"))
     }
 
     /// The step status a verdict maps to.

@@ -10,7 +10,7 @@ import RefereeTestSupport
         "evidence.final-score", "evidence.code-matches-log", "evidence.seeds", "claim.score", "claim.size",
         "stats.significance", "causal.score-before-update", "causal.single-pass", "trace.coverage",
         "trace.chain", "norm.sums-to-one", "trace.matches-log", "causal.prefix-invariance",
-        "causal.target-flip", "norm.full-vocab",
+        "causal.target-flip", "norm.full-vocab", "score.official",
         "claim.train-time", "claim.artifact-size", "claim.val-tokens", "claim.bytes",
         "code.self-contained", "data.official-val", "evidence.plausible-values",
         "runner.sandbox", "runner.complete", "runner.integrity",

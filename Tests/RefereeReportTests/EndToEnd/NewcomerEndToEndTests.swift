@@ -131,7 +131,7 @@ struct NewcomerEndToEndTests {
         _ = try RefereeBinary.run(["submission", record.path, "--output", root.appendingPathComponent("out").path] + Self.flags)
         let readme = try String(contentsOf: root.appendingPathComponent("out/README.md"), encoding: .utf8)
         #expect(count("no traces:", readme) == 1)
-        #expect(readme.contains("| `causal.prefix-invariance`, `causal.target-flip`, `norm.full-vocab` | ⚠️ unverifiable |"))
+        #expect(readme.contains("| `score.official`, `causal.prefix-invariance`, `causal.target-flip`, `norm.full-vocab` | ⚠️ unverifiable |"))
         let gate = try RefereeBinary.run(["gate", record.path])
         let notices = gate.stdout.split(separator: "\n").filter { $0.hasPrefix("::notice ") }
         // One notice per cause: as many as the unverifiable rows of the grouped audit, fewer than the rules.

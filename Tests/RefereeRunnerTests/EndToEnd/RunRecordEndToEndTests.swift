@@ -33,7 +33,7 @@ struct RunRecordEndToEndTests {
     /// Every trace and probe rule of the protocol (docs/trace.md).
     static let traceAndProbeRules = [
         "causal.score-before-update", "causal.single-pass", "trace.coverage", "trace.chain", "norm.sums-to-one",
-        "trace.matches-log", "causal.prefix-invariance", "causal.target-flip", "norm.full-vocab",
+        "trace.matches-log", "causal.prefix-invariance", "causal.target-flip", "norm.full-vocab", "score.official",
     ]
 
     /// The environment of every `referee` call: REFEREE_HOME at the repository, and the
@@ -166,13 +166,24 @@ struct RunRecordEndToEndTests {
         let report = run.record.deletingLastPathComponent().appendingPathComponent("\(run.record.lastPathComponent).probes-424242.json")
         let text = try String(contentsOf: report, encoding: .utf8)
         let original = try String(contentsOf: run.record.appendingPathComponent("probes.json"), encoding: .utf8)
-        func field(_ name: String, _ json: String) -> String? {
-            json.split(separator: "\n").first { $0.contains("\"\(name)\"") }.map(String.init)
-        }
-        #expect(field("artifactSHA256", text) == field("artifactSHA256", original), "the same artifact")
+        // Seed 1337's declared artifact (the first completed seed), whichever seed `referee run` probed.
+        let runJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.record.appendingPathComponent("run.json"))) as? [String: Any])
+        let firstSeed = try #require((runJSON["seeds"] as? [[String: Any]])?.first)
+        let sha = try #require((firstSeed["artifact"] as? [String: Any])?["sha256"] as? String)
+        #expect(text.contains("\"artifact_sha256\" : \"\(sha)\""), "the first seed's declared artifact")
+        #expect(original.contains("\"version\" : 2"))
+        #expect(text.contains("\"version\" : 2"))
         #expect(text.contains("\"seed\" : 424242"))
-        #expect(text.contains("\"entryPoint\" : true"))
+        #expect(text.contains("\"entry_point\" : true"))
         #expect(text.contains("\"sandbox\" : \"namespaces\"") || !SandboxProbe.probe().applied)
+        #expect(probe.output.contains("power: 3 cuts"), "\(probe.output)")
+        // The record audited with the verifier's report.
+        let audit = Self.referee(["audit", run.record.path, "--probes", report.path, "--format", "json"])
+        #expect(audit.status == "exit 0", "referee audit --probes: \(audit.output.suffix(2000))")
+        #expect(audit.output.contains("424242"), "the audit used the verifier's report")
+        // Every seed has its official evaluation: probes.json for the probed one, evaluations/ for the others.
+        let others = try FileManager.default.contentsOfDirectory(atPath: run.record.appendingPathComponent("evaluations").path)
+        #expect(others.count == Self.seeds.count - 1, "\(others)")
         let verify = Self.referee(["verify", run.record.path, "--key", key.path + ".pub"])
         #expect(verify.status == "exit 0", "the re-probe must not touch the signed record: \(verify.output)")
     }

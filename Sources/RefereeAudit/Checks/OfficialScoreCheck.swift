@@ -1,0 +1,112 @@
+import Foundation
+import RefereeLogs
+import RefereeTrace
+
+/// score.official: the val_bpb that counts is Referee's, recomputed from the official
+/// evaluation's blocks (probes.json and evaluations/seed<S>.json, protocol v2) with Referee's
+/// byte count; every claimed val_bpb (a log's score line, submission.json) is a claim and fails
+/// when it is better than the official one by more than `tolerance` bpb.
+extension ProbeChecks {
+    static func officialScore(_ context: AuditContext, _ rule: Rule) -> RuleResult {
+        let report: ProbeReport
+        switch usable(context, rule) {
+        case .failure(let u): return u.result
+        case .success(let r): report = r
+        }
+        let tolerance = rule.threshold("tolerance", default: 0.002)
+        var reports = [report]
+        for extra in context.evaluations where extra.isV2 && extra.artifactSHA256 != report.artifactSHA256 { reports.append(extra) }
+        var evidence: [Evidence] = []
+        var scores: [(seed: Int?, bpb: Double)] = []
+        for r in reports {
+            guard let official = r.official else {
+                evidence.append(Evidence("\(r.artifact ?? "?") sha256 \(r.artifactSHA256?.prefix(12) ?? "?"): the official evaluation wrote no NLLs"))
+                continue
+            }
+            if let problem = consistency(official, r) {
+                evidence.append(Evidence(problem))
+                continue
+            }
+            guard let bpb = official.recomputed().valBPB else {
+                return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity,
+                                  message: "the official evaluation has no byte count (no tokenizer given), so Referee cannot compute val_bpb; give --tokenizer-path")
+            }
+            let seed = context.measured?.seeds.first { s in
+                ([s.artifact?.sha256] + (s.artifacts ?? []).map(\.sha256)).compactMap { $0 }.contains { $0 == r.artifactSHA256 }
+            }?.seed
+            scores.append((seed, bpb))
+        }
+        if !evidence.isEmpty {
+            return RuleResult(id: rule.id, status: .fail, severity: rule.severity, message: "the official evaluation is not usable: " + evidence.map(\.detail).joined(separator: "; "), evidence: evidence).resting(on: .measured)
+        }
+        var lines: [String] = []
+        for (seed, bpb) in scores {
+            var line = "seed \(seed.map(String.init) ?? "?"): official val_bpb \(String(format: "%.8f", bpb))"
+            // The log runs of that seed (run.json ties the artifact to its seed); in a record made
+            // elsewhere with a single scored run, that run.
+            let scored = context.logs.flatMap(\.runs).filter { $0.score != nil }
+            let runs = context.measured == nil && scores.count == 1 && reports.count == 1 && scored.count == 1
+                ? scored : scored.filter { $0.seed != nil && $0.seed == seed }
+            let claimed = runs.compactMap { $0.score?.eval.valBPB }
+            for claim in claimed {
+                line += ", logged \(claim)"
+                if claim < bpb - tolerance {
+                    evidence.append(Evidence("seed \(seed.map(String.init) ?? "?"): the log claims val_bpb \(claim), better than Referee's official \(String(format: "%.8f", bpb)) by \(String(format: "%.6f", bpb - claim)) (> \(tolerance))"))
+                }
+            }
+            lines.append(line)
+        }
+        if let claim = context.claims?.valBPB, !scores.isEmpty {
+            let mean = scores.map(\.bpb).reduce(0, +) / Double(scores.count)
+            lines.append("submission.json claims \(claim), mean official \(String(format: "%.8f", mean)) over \(scores.count) evaluated seed(s)")
+            if claim < mean - tolerance {
+                evidence.append(Evidence("submission.json claims val_bpb \(claim), better than the mean official \(String(format: "%.8f", mean)) by more than \(tolerance)"))
+            }
+        }
+        let detail = lines.joined(separator: "; ") + " (claims may be better by at most \(tolerance) bpb); \(header(report))"
+        return RuleResult(id: rule.id, status: evidence.isEmpty ? .pass : .fail, severity: rule.severity,
+                          message: evidence.isEmpty ? "Referee's official evaluation: \(detail)" : "a claimed score is better than Referee's official evaluation: \(detail)",
+                          evidence: evidence)
+    }
+
+    /// Why the blocks do not cover every target of the stream once, or disagree with the
+    /// report's byte count; nil when they are consistent.
+    static func consistency(_ score: EvaluationScore, _ report: ProbeReport) -> String? {
+        var next = 1
+        for block in score.blocks {
+            guard block.start == next, block.end > block.start, block.nll.isFinite, block.nll >= 0, block.bytes >= 0 else {
+                return "official blocks: block [\(block.start), \(block.end)) does not continue at \(next) with a finite, non-negative NLL sum"
+            }
+            next = block.end
+        }
+        if let n = report.valTokens, next != n {
+            return "official blocks end at \(next), but the validation stream has \(n) tokens (targets 1…\(n - 1))"
+        }
+        if let bytes = report.valBytes, let summed = score.recomputed().bytes, summed != bytes {
+            return "official blocks sum to \(summed) bytes, but Referee counted \(bytes) over the validation stream"
+        }
+        return nil
+    }
+}
+
+extension AuditContext {
+    /// Mean official val_bpb over the seeds (see ``RecordAudit/officialScore``).
+    var officialScore: Double? {
+        let reports = ([probes].compactMap { $0 } + evaluations).filter { $0.isV2 && $0.entryPoint }
+        var bySHA: [String: Double] = [:]
+        for r in reports {
+            guard let sha = r.artifactSHA256, let official = r.official, ProbeChecks.consistency(official, r) == nil,
+                  let bpb = official.recomputed().valBPB else { continue }
+            bySHA[sha] = bpb
+        }
+        guard !bySHA.isEmpty else { return nil }
+        if let measured {
+            let completed = measured.seeds.filter { $0.artifact?.sha256 != nil }
+            let values = completed.compactMap { s in s.artifact?.sha256.flatMap { bySHA[$0] } }
+            guard !completed.isEmpty, values.count == completed.count else { return nil }
+            return values.reduce(0, +) / Double(values.count)
+        }
+        guard bySHA.count == reports.count else { return nil }
+        return bySHA.values.reduce(0, +) / Double(bySHA.count)
+    }
+}
