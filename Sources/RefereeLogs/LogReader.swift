@@ -48,11 +48,9 @@ package struct LogReader: Sendable {
         var parser = LogParser(path: path, maxLineBytes: maxLineBytes)
         var lineCount = 0
         var byteCount: UInt64 = 0
-        while let number = reader.nextLine({ line in
+        reader.forEachLine { line in
             parser.feed(line)
-            return line.number
-        }) {
-            lineCount = number
+            lineCount = line.number
             if !parser.runs.isEmpty { parser.takeRuns().forEach(eachRun) }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
