@@ -146,7 +146,9 @@ struct LineScanner {
             i += 1 + f
         }
         guard p[i] | 0x20 != 0x65 else { return shortNumber(at: start) }
-        let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / Self.powerOfTen(fraction)
+        // 10^fraction ≤ 10^7 is exact as an integer and as a Double (an integer table, not the
+        // jump table of `powerOfTen`).
+        let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / Double(Self.integerPowerOfTen(fraction))
         return Number(value: negative ? -magnitude : magnitude, end: i, decimals: fraction)
     }
 
@@ -269,7 +271,7 @@ struct LineScanner {
     }
 
     /// ``number(at:)`` for any shape of number.
-    private func generalNumber(at start: Int) -> Number? {
+    func generalNumber(at start: Int) -> Number? {
         var i = start
         let n = bytes.count
         var negative = false
@@ -384,6 +386,7 @@ struct LineScanner {
 
     /// Separators before `from` are not looked at: the caller knows no key ends there (a step
     /// counter, `step:N/M`, holds none of these keys).
+    @inline(__always)
     func stepKeys(from: Int = 0) -> StepKeys {
         var r = StepKeys()
         let n = bytes.count
