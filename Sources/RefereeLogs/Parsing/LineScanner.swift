@@ -121,26 +121,36 @@ struct LineScanner {
     /// for up to 15 significant digits without exponent, `Double(String)` otherwise).
     @inline(__always)
     func number(at start: Int) -> Number? {
-        // The shape of nearly every logged metric, `-?D{1,8}(.D{1,7})?` without exponent, is read
-        // with two eight-byte loads and no loop when 18 bytes of the line are left; anything else
-        // goes through ``shortNumber(at:)`` (same value for these shapes too).
+        // The shape of nearly every logged metric, `-?D{1,15}(.D{1,7})?` with at most 15 digits and
+        // no exponent, is read with eight-byte loads and no loop when 26 bytes of the line are
+        // left; anything else goes through ``shortNumber(at:)`` (same value for these shapes too).
         let n = bytes.count
-        guard let p = bytes.baseAddress, start + 18 <= n else { return shortNumber(at: start) }
+        guard let p = bytes.baseAddress, start + 26 <= n else { return shortNumber(at: start) }
         let raw = UnsafeRawPointer(p)
         var i = start
         let negative = p[i] == 0x2D
         if negative { i += 1 }
         let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-        let k = Self.nonDigitBytes(x).trailingZeroBitCount &>> 3
+        var k = Self.nonDigitBytes(x).trailingZeroBitCount &>> 3
         guard k > 0 else { return shortNumber(at: start) }
         var mantissa = Self.eightDigits((x &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* k))
         i += k
-        if k == 8, p[i] &- 0x30 <= 9 { return shortNumber(at: start) }
+        if k == 8 {
+            // Nine to fifteen integer digits (a training time in ms, a step count).
+            let x2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let k2 = Self.nonDigitBytes(x2).trailingZeroBitCount &>> 3
+            guard k2 < 8 else { return shortNumber(at: start) }
+            if k2 > 0 {
+                mantissa = mantissa &* Self.integerPowerOfTen(k2) &+ Self.eightDigits((x2 &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* k2))
+                i += k2
+                k += k2
+            }
+        }
         var fraction = 0
         if p[i] == 0x2E {
             let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self))
             let f = Self.nonDigitBytes(y).trailingZeroBitCount &>> 3
-            guard f > 0, f < 8 else { return shortNumber(at: start) }
+            guard f > 0, f < 8, k + f <= 15 else { return shortNumber(at: start) }
             mantissa = mantissa &* Self.integerPowerOfTen(f) &+ Self.eightDigits((y &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* f))
             fraction = f
             i += 1 + f

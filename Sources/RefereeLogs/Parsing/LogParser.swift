@@ -67,6 +67,12 @@ struct LogParser {
         let bytes = line.bytes
         let check = Self.asciiAndNUL(bytes)
         if check.ascii {
+            // The step line of a long log (clean ASCII, starting with `s`, no held source lines):
+            // none of `feed`'s notes, timestamp or source tests apply to it, so it goes straight
+            // to the step parser; anything else takes the general path.
+            if !check.nul, !line.truncated, candidate.isEmpty, bytes.first == 0x73, stepLine(LineScanner(borrowing: bytes), line: line.number) {
+                return
+            }
             feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: false, nul: check.nul)
             return
         }

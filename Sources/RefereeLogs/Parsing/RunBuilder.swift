@@ -86,13 +86,13 @@ struct RunBuilder {
     /// Adds a step point; a train line and a val line of the same step are merged into one point.
     mutating func step(_ point: StepPoint) {
         markSubstantive(point.line)
-        if var open = openStep, open.step == point.step, open.line >= point.line - 3 {
-            open.trainLoss = open.trainLoss ?? point.trainLoss
-            open.valLoss = point.valLoss ?? open.valLoss
-            open.valBPB = point.valBPB ?? open.valBPB
-            open.trainTimeMs = point.trainTimeMs ?? open.trainTimeMs
-            open.totalSteps = open.totalSteps ?? point.totalSteps
-            openStep = open
+        if openStep?.step == point.step, let line = openStep?.line, line >= point.line - 3 {
+            // Merged in place (no copy of the open point per line).
+            openStep!.trainLoss = openStep!.trainLoss ?? point.trainLoss
+            openStep!.valLoss = point.valLoss ?? openStep!.valLoss
+            openStep!.valBPB = point.valBPB ?? openStep!.valBPB
+            openStep!.trainTimeMs = point.trainTimeMs ?? openStep!.trainTimeMs
+            openStep!.totalSteps = openStep!.totalSteps ?? point.totalSteps
         } else {
             if let open = openStep { steps.append(open) }
             openStep = point
