@@ -62,8 +62,9 @@ package struct LogScan: Codable, Hashable, Sendable {
                 feed(number: line.number, text: String(validating: b, as: UTF8.self) ?? String(decoding: b, as: UTF8.self))
                 return
             }
-            let hasVal = Self.containsValKey(b)
-            guard hasVal || Self.find("train_time", in: b, from: 0) != nil else { return }
+            let keys = Self.keys(b)
+            let hasVal = keys.val
+            guard hasVal || keys.trainTime else { return }
             // The stamp, as `splitStamp` reads it: the text before the first space, when it has
             // at least 11 bytes, all digits or '.', one of them a '.', and reads as a Double.
             var stamp: Double?
@@ -183,14 +184,40 @@ package struct LogScan: Codable, Hashable, Sendable {
             return acc & 0x8080_8080_8080_8080 == 0
         }
 
-        /// True when the line contains `val_bpb` or `val_loss` anywhere.
-        static func containsValKey(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            var from = 0
-            while let at = find("val_", in: b, from: from) {
-                if hasPrefix(b, "bpb", at: at + 4) || hasPrefix(b, "loss", at: at + 4) { return true }
-                from = at + 1
+        /// Whether the line contains `val_bpb` or `val_loss`, and whether it contains
+        /// `train_time`, anywhere: one pass over its `_` bytes, eight bytes at a time.
+        static func keys(_ b: UnsafeBufferPointer<UInt8>) -> (val: Bool, trainTime: Bool) {
+            let n = b.count
+            guard let base = b.baseAddress else { return (false, false) }
+            let raw = UnsafeRawPointer(base)
+            var val = false
+            var trainTime = false
+            @inline(__always) func underscore(_ u: Int) {
+                if u >= 3, base[u - 3] == 0x76, base[u - 2] == 0x61, base[u - 1] == 0x6C,  // val_
+                   hasPrefix(b, "bpb", at: u + 1) || hasPrefix(b, "loss", at: u + 1) {
+                    val = true
+                } else if u >= 5, hasPrefix(b, "train_time", at: u - 5) {
+                    trainTime = true
+                }
             }
-            return false
+            var i = 0
+            while i + 8 <= n {
+                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x5F5F_5F5F_5F5F_5F5F
+                // High bit of each zero byte (an `_`), exactly: no borrow reaches a byte that
+                // is not itself above a zero byte, and those are re-checked below.
+                var mask = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                while mask != 0 {
+                    let u = i + mask.trailingZeroBitCount >> 3
+                    mask &= mask &- 1
+                    if base[u] == 0x5F { underscore(u) }
+                }
+                i += 8
+            }
+            while i < n {
+                if base[i] == 0x5F { underscore(i) }
+                i += 1
+            }
+            return (val, trainTime)
         }
 
         static func hasPrefix(_ b: UnsafeBufferPointer<UInt8>, _ prefix: StaticString, at: Int = 0) -> Bool {

@@ -54,6 +54,19 @@ import Testing
         #expect(!viaText(lines).badNumbers.isEmpty)
     }
 
+    @Test func keyFlagsEqualSubstringSearches() {
+        var r = Rng(state: 8)
+        let parts = ["val_bpb", "val_loss", "train_time", "val_", "_", "train_tim", "xval_bpbx", "a", "__", "step:1/2 ", "rain_time"]
+        for _ in 0..<10_000 {
+            var line = ""
+            for _ in 0..<Int(r.next() % 8) { line += r.pick(parts) }
+            var bytes = Array(line.utf8)
+            let got = bytes.withUnsafeMutableBufferPointer { p in LogScan.Builder.keys(UnsafeBufferPointer(p)) }
+            #expect(got.val == (line.contains("val_bpb") || line.contains("val_loss")), "\(line)")
+            #expect(got.trainTime == line.contains("train_time"), "\(line)")
+        }
+    }
+
     @Test func stepsStopAtTheCap() {
         let lines = (0..<(LogScan.maxSteps + 5)).map { "step:\($0)/9 train_time:\($0)ms" }
         let scan = viaBytes(lines)
