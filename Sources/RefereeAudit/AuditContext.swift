@@ -28,6 +28,9 @@ package struct AuditContext: Sendable {
     package var logScans: [String: LogScan]
     /// `journal.jsonl` of a record made by `referee run` (v0.2 on), nil when absent.
     package var journal: RunJournal?
+    /// The runs of `logs`, made once by ``Auditor/audit(_:)`` (nil until then: computed on
+    /// each use). Set only on a context whose logs no longer change.
+    var runCache: RunCache?
 
     package init(path: String, folder: RecordFolder?, logs: [LogFile], claims: SubmissionClaims?, logDigests: [String: String], traces: [TraceFacts] = [], probes: ProbeReport? = nil, against: AgainstRecord? = nil, scripts: [CommittedFile] = [], measured: MeasuredRecord? = nil, logScans: [String: LogScan] = [:]) {
         self.path = path

@@ -25,6 +25,7 @@ package struct Auditor: Sendable {
     /// Runs every rule of the rule set on an already-built context. A rule with no registered
     /// check is `unverifiable`.
     package func audit(_ context: AuditContext) -> RecordAudit {
+        let context = context.withRunCache()
         let results = rules.rules.map { rule -> RuleResult in
             guard let check = CheckRegistry.checks[rule.id] else {
                 return rule.unverifiable("no check is registered for this rule in this version of referee")

@@ -18,9 +18,9 @@ package struct EvidenceLoader: Sendable {
             throw AuditError.badEvidence(path: shown, reason: "no such file or folder (expected a log file or a record folder)")
         }
         if !isDirectory.boolValue {
-            let log = try readLog(url, shown: shown)
+            let (log, scan) = try readLog(url, shown: shown)
             return AuditContext(path: shown, folder: nil, logs: [log], claims: nil, logDigests: [shown: try digest(url, shown: shown)],
-                                logScans: [shown: LogScan.scan(url)])
+                                logScans: [shown: scan])
         }
         let folder: RecordFolder
         do {
@@ -34,10 +34,10 @@ package struct EvidenceLoader: Sendable {
         var scans: [String: LogScan] = [:]
         for relative in folder.logFiles {
             let file = folder.root.appendingPathComponent(relative)
-            let log = try readLog(file, shown: join(relative))
+            let (log, scan) = try readLog(file, shown: join(relative))
             logs.append(log)
             digests[log.path] = try digest(file, shown: log.path)
-            scans[log.path] = LogScan.scan(file)
+            scans[log.path] = scan
         }
         var claims: SubmissionClaims? = nil
         if let relative = folder.submissionFile {
@@ -110,9 +110,12 @@ package struct EvidenceLoader: Sendable {
         return nil
     }
 
-    private func readLog(_ url: URL, shown: String) throws(AuditError) -> LogFile {
+    /// Reads a log and, in the same pass over its lines, its ``LogScan``.
+    private func readLog(_ url: URL, shown: String) throws(AuditError) -> (LogFile, LogScan) {
         do {
-            return try LogReader().read(url, displayPath: shown)
+            var scan = LogScan.Builder()
+            let log = try LogReader().read(url, displayPath: shown, eachLine: { scan.feed($0) })
+            return (log, scan.result)
         } catch {
             throw AuditError.badEvidence(path: shown, reason: Self.reason(error.description, path: shown))
         }

@@ -225,6 +225,14 @@ package struct LineReader: Sequence, IteratorProtocol {
         }
     }
 
+    /// Lends every remaining line in turn to `body` (see ``nextLine(_:)`` for the lifetime of
+    /// `RawLine.bytes`). Compiled here, not generic and not inlined into callers: the loop that a
+    /// caller's generic ``nextLine(_:)`` would leave unspecialised costs more than one indirect
+    /// call per line.
+    package mutating func forEachLine(_ body: (RawLine) -> Void) {
+        while nextLine(body) != nil {}
+    }
+
     package mutating func next() -> Line? {
         nextLine { raw in
             let strict = String(validating: raw.bytes, as: UTF8.self)

@@ -26,11 +26,25 @@ package struct LogReader: Sendable {
         return file
     }
 
+    /// ``read(_:displayPath:)`` that also lends every raw line, in order, to `eachLine` before
+    /// parsing it (a second reader of the same lines, e.g. the audit's stamp scan, then needs no
+    /// second pass over the file). `RawLine.bytes` is valid only during the call.
+    package func read(_ url: URL, displayPath: String? = nil, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
+        var runs: [RunLog] = []
+        var file = try read(url, displayPath: displayPath, eachRun: { runs.append($0) }, eachLine: eachLine)
+        file.runs = runs
+        return file
+    }
+
     /// Reads `url` and hands each run to `eachRun` as soon as it is complete, in file order,
     /// keeping none: the reader's memory is bounded by the largest single run (its capped step
     /// curve and eval lines), however many runs the file appends, and its time is linear in the
     /// file's size. The `LogFile` returned has `runs` empty; its notes and counts are complete.
     package func read(_ url: URL, displayPath: String? = nil, eachRun: (RunLog) -> Void) throws(LogError) -> LogFile {
+        try read(url, displayPath: displayPath, eachRun: eachRun, eachLine: { _ in })
+    }
+
+    private func read(_ url: URL, displayPath: String?, eachRun: (RunLog) -> Void, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
         let path = displayPath ?? url.path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -48,11 +62,10 @@ package struct LogReader: Sendable {
         var parser = LogParser(path: path, maxLineBytes: maxLineBytes)
         var lineCount = 0
         var byteCount: UInt64 = 0
-        while let number = reader.nextLine({ line in
+        reader.forEachLine { line in
+            eachLine(line)
             parser.feed(line)
-            return line.number
-        }) {
-            lineCount = number
+            lineCount = line.number
             if !parser.runs.isEmpty { parser.takeRuns().forEach(eachRun) }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value

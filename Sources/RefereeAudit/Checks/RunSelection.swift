@@ -25,10 +25,21 @@ struct RunRef: Sendable {
     var wholeFile: SourceLocation { SourceLocation(file: run.file, line: 0) }
 }
 
+/// ``AuditContext/allRuns`` and ``AuditContext/distinctRuns`` made once for an audit.
+struct RunCache: Sendable {
+    var all: [RunRef]
+    var distinct: [RunRef]
+}
+
 extension AuditContext {
     /// Every run of every log, in log order, duplicates flagged: a file whose SHA-256 equals an
-    /// earlier file's is a copy and its runs are not counted again.
-    var allRuns: [RunRef] {
+    /// earlier file's is a copy and its runs are not counted again. Made once per audit
+    /// (``Auditor/audit(_:)`` fills ``AuditContext/runCache``); without the cache every check
+    /// rebuilt it, which made an audit of a log with many appended runs quadratic-looking.
+    var allRuns: [RunRef] { runCache?.all ?? collectRuns() }
+
+    /// ``allRuns`` built from `logs` and `logDigests`.
+    func collectRuns() -> [RunRef] {
         var firstByDigest: [String: String] = [:]
         var refs: [RunRef] = []
         for log in logs {
@@ -55,7 +66,16 @@ extension AuditContext {
     }
 
     /// The runs counted once (byte-identical copies removed).
-    var distinctRuns: [RunRef] { allRuns.filter { $0.duplicateOf == nil } }
+    var distinctRuns: [RunRef] { runCache?.distinct ?? allRuns.filter { $0.duplicateOf == nil } }
+
+    /// A copy of this context whose ``allRuns`` and ``distinctRuns`` are made once.
+    func withRunCache() -> AuditContext {
+        var copy = self
+        copy.runCache = nil
+        let all = collectRuns()
+        copy.runCache = RunCache(all: all, distinct: all.filter { $0.duplicateOf == nil })
+        return copy
+    }
 
     /// Distinct runs that have a score line.
     var scoredRuns: [(ref: RunRef, score: ScoreChoice)] {

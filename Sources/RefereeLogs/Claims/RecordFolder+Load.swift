@@ -122,14 +122,13 @@ extension RecordFolder {
         defer { try? h.close() }
         guard let data = try? h.read(upToCount: 1 << 20) else { return false }
         let needles = ["val_bpb", "train_loss", "val_loss", "step:", "train_time"]
-        let ascii: Bool? = data.withUnsafeBytes { raw -> Bool? in
-            guard raw.allSatisfy({ $0 < 0x80 }) else { return nil }
-            // ASCII text: a byte search finds exactly what `String.contains` finds.
+        // A byte search of the raw bytes finds exactly what `String(decoding:).contains` (a
+        // literal search, Foundation's default) finds for these ASCII needles, whatever else the
+        // file holds: UTF-8 never encodes a non-ASCII character with a byte below 0x80, and the
+        // U+FFFD repair of invalid bytes leaves every ASCII byte in place. No 1 MiB String.
+        return data.withUnsafeBytes { raw -> Bool in
             let scanner = LineScanner(borrowing: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
             return needles.contains { scanner.contains($0) }
         }
-        if let ascii { return ascii }
-        let text = String(decoding: data, as: UTF8.self)
-        return needles.contains { text.contains($0) }
     }
 }

@@ -29,7 +29,16 @@ struct BoundedSeries<Element> {
         }
         seen += 1
         if kept.count > cap {
-            kept = kept.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+            // Keep every other entry in place: the array keeps its capacity, so refilling it up
+            // to the cap reallocates nothing.
+            var w = 0
+            var r = 0
+            while r < kept.count {
+                kept.swapAt(w, r)
+                w += 1
+                r += 2
+            }
+            kept.removeLast(kept.count - w)
             stride *= 2
             thinned = true
             countdown = (stride - seen % stride) % stride

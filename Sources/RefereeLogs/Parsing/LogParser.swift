@@ -19,7 +19,10 @@ struct LogParser {
     /// Runs finished so far (taken or not): the next run's index.
     private var runCount = 0
     private(set) var fileNotes: [String] = []
-    private var current: RunBuilder?
+    /// The open run, meaningful only while `hasRun`: stored rather than optional so that every
+    /// line mutates it in place (an optional's `builder.step(…)` copied the whole builder).
+    private var builder = RunBuilder.closed
+    private var hasRun = false
     private var candidate: [HeldLine] = []
     private var candidateBytes = 0
     private var pendingTimestamp: Double?
@@ -53,7 +56,8 @@ struct LogParser {
     mutating func feed(_ line: Line) {
         var text = line.text
         text.withUTF8 { bytes in
-            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: line.invalidUTF8)
+            let nul = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: line.invalidUTF8, nul: nul)
         }
     }
 
@@ -61,41 +65,76 @@ struct LogParser {
     /// scanned in place; others are validated, and repaired (U+FFFD) when not valid UTF-8.
     mutating func feed(_ line: RawLine) {
         let bytes = line.bytes
-        if Self.isASCII(bytes) {
-            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: false)
+        let check = Self.asciiAndNUL(bytes)
+        if check.ascii {
+            // The step line of a long log (clean ASCII, starting with `s`, no held source lines):
+            // none of `feed`'s notes, timestamp or source tests apply to it, so it goes straight
+            // to the step parser; anything else takes the general path.
+            if !check.nul, !line.truncated, candidate.isEmpty, bytes.first == 0x73, stepLine(LineScanner(borrowing: bytes), line: line.number) {
+                return
+            }
+            feed(number: line.number, bytes: bytes, truncated: line.truncated, invalidUTF8: false, nul: check.nul)
             return
         }
         let strict = String(validating: bytes, as: UTF8.self)
         var text = strict ?? String(decoding: bytes, as: UTF8.self)
         text.withUTF8 { utf8 in
-            feed(number: line.number, bytes: utf8, truncated: line.truncated, invalidUTF8: strict == nil)
+            feed(number: line.number, bytes: utf8, truncated: line.truncated, invalidUTF8: strict == nil, nul: check.nul)
         }
     }
 
-    /// True when every byte is below 0x80 (eight bytes at a time).
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
+    /// Whether every byte is below 0x80, and whether a byte is NUL: one pass, sixteen bytes at a
+    /// time. (A NUL survives the U+FFFD repair, and a timestamp prefix holds none, so a NUL in
+    /// the raw line is a NUL in its message.)
+    static func asciiAndNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, nul: Bool) {
+        guard let base = bytes.baseAddress else { return (true, false) }
         let raw = UnsafeRawPointer(base)
         let n = bytes.count
         var i = 0
         var acc: UInt64 = 0
-        while i + 8 <= n {
-            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        var zero: UInt64 = 0
+        while i + 16 <= n {
+            let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            acc |= a | b
+            zero |= Self.zeroBytes(a) | Self.zeroBytes(b)
+            i += 16
+        }
+        if i + 8 <= n {
+            let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            acc |= a
+            zero |= Self.zeroBytes(a)
             i += 8
         }
+        if i < n, n >= 8 {
+            // The last eight bytes, overlapping bytes already seen (which changes neither answer).
+            let a = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            acc |= a
+            zero |= Self.zeroBytes(a)
+            i = n
+        }
+        var nul = zero != 0
         while i < n {
             acc |= UInt64(base[i])
+            nul = nul || base[i] == 0
             i += 1
         }
-        return acc & 0x8080_8080_8080_8080 == 0
+        return (acc & 0x8080_8080_8080_8080 == 0, nul)
     }
 
-    private mutating func feed(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, invalidUTF8: Bool) {
+    /// Non-zero exactly when some byte of `x` is zero.
+    @inline(__always)
+    private static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    private mutating func feed(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, invalidUTF8: Bool, nul: Bool) {
         if truncated { lineNote("over-cap", "\(loc(number)): line longer than the \(maxLineBytes)-byte cap; only its start was read") }
         if invalidUTF8 { lineNote("utf8", "\(loc(number)): invalid UTF-8; bad bytes replaced by U+FFFD") }
-        let (timestamp, messageStart) = LineClassifier.splitTimestamp(bytes)
+        // Only a line that starts with a digit can carry a timestamp.
+        let (timestamp, messageStart) = bytes.first.map { $0 &- 0x30 <= 9 } == true ? LineClassifier.splitTimestamp(bytes) : (nil, 0)
         let scanner = LineScanner(borrowing: UnsafeBufferPointer(rebasing: bytes[messageStart...]))
-        if let base = scanner.bytes.baseAddress, memchr(base, 0, scanner.bytes.count) != nil {
+        if nul {
             lineNote("nul", "\(loc(number)): NUL bytes in the line (binary content)")
         }
         if !candidate.isEmpty {
@@ -121,9 +160,9 @@ struct LogParser {
     /// Ends the stream: held lines are replayed, the open run is finished.
     mutating func finish(lastLine: Int) {
         if !candidate.isEmpty { replayCandidate() }
-        if let current {
-            append(current.finished(lastLine: lastLine))
-            self.current = nil
+        if hasRun {
+            append(builder.finished(lastLine: lastLine))
+            closeRun()
         }
         for (kind, count) in noteCounts.sorted(by: { $0.key < $1.key }) where count > Self.maxNotesPerKind {
             fileNotes.append("\(path): \(count - Self.maxNotesPerKind) more line(s) of kind \(kind) not listed")
@@ -171,116 +210,121 @@ struct LogParser {
         let incomplete = candidate.contains { $0.truncated }
         candidate = []
         candidateBytes = 0
-        if let c = current, c.isSubstantive {
-            append(c.finished(lastLine: first - 1))
-            current = nil
+        if hasRun, builder.isSubstantive {
+            append(builder.finished(lastLine: first - 1))
+            closeRun()
         }
         ensureRun(at: first)
-        current!.embeddedSource(text, lines: first...last, incomplete: incomplete)
+        builder.embeddedSource(text, lines: first...last, incomplete: incomplete)
     }
 
     /// Makes sure a run is open (starting at `line`, or line 1 for the file's first run).
     private mutating func ensureRun(at line: Int) {
-        guard current == nil else { return }
+        guard !hasRun else { return }
         var b = RunBuilder(file: path, runIndex: runCount, firstLine: runCount == 0 ? 1 : line)
         if let t = pendingTimestamp { b.timestamp(t) }
         pendingTimestamp = nil
-        current = b
+        builder = b
+        hasRun = true
+    }
+
+    private mutating func closeRun() {
+        builder = .closed
+        hasRun = false
     }
 
     /// Starts a new run because a header line (seed, `Hyperparameters:`) follows a finished one.
     private mutating func splitForHeader(at line: Int) {
-        guard var old = current, let lastFact = old.lastSubstantiveLine else { return }
+        guard hasRun, let lastFact = builder.lastSubstantiveLine else { return }
         let start = min(lastFact + 1, line)
         var next = RunBuilder(file: path, runIndex: runCount + 1, firstLine: start)
-        old.handOverHeader(from: start, to: &next)
-        append(old.finished(lastLine: start - 1))
-        current = next
+        builder.handOverHeader(from: start, to: &next)
+        append(builder.finished(lastLine: start - 1))
+        builder = next
     }
 
     private mutating func process(number n: Int, timestamp: Double?, scanner s: LineScanner) {
         if let timestamp {
-            if current != nil { current!.timestamp(timestamp) } else if pendingTimestamp == nil { pendingTimestamp = timestamp }
+            if hasRun { builder.timestamp(timestamp) } else if pendingTimestamp == nil { pendingTimestamp = timestamp }
         }
         guard let first = s.bytes.first else { return }
+        // Step lines (nearly every line of a long log) first: a line that starts with `s` or a
+        // digit is never a separator, a table row, a `Hyperparameters:` or a `stopping_early`
+        // line, the kinds once tested before it, so the order changes no result.
+        let stepShaped = first == 0x73 || (first >= 0x30 && first <= 0x39)
+        if stepShaped, stepLine(s, line: n) { return }
         if LineClassifier.isSeparator(s) { return }
         if first == 0x7C {  // |
             if let row = LineClassifier.gpuRow(s) {
                 ensureRun(at: n)
-                current!.gpuRow(index: row.index, model: row.model, line: n)
+                builder.gpuRow(index: row.index, model: row.model, line: n)
             }
             return
         }
-        if s.hasPrefix("Hyperparameters:"), current?.isSubstantive == true {
+        if s.hasPrefix("Hyperparameters:"), hasRun && builder.isSubstantive {
             splitForHeader(at: n)
         }
         if s.hasPrefix("stopping_early") {
             ensureRun(at: n)
-            current!.stop(wallclockCap: s.contains("wallclock_cap"), trainTimeMs: s.milliseconds(after: "train_time"), line: n)
-            return
-        }
-        if let step = stepPoint(s, line: n) {
-            ensureRun(at: n)
-            current!.step(step.point)
-            if let e = step.eval { current!.eval(e) }
+            builder.stop(wallclockCap: s.contains("wallclock_cap"), trainTimeMs: s.milliseconds(after: "train_time"), line: n)
             return
         }
         let sizes = SizeFact.parse(s)
         if !sizes.isEmpty {
             ensureRun(at: n)
-            for f in sizes { current!.size(f, line: n) }
+            for f in sizes { builder.size(f, line: n) }
             return
         }
         if let ms = s.milliseconds(after: "total_eval_time"), s.hasPrefix("total_eval_time") {
             ensureRun(at: n)
-            current!.totalEvalTime(ms, line: n)
+            builder.totalEvalTime(ms, line: n)
             return
         }
         if let label = LineClassifier.evalLabel(s), let bpb = s.number(after: "val_bpb") {
             ensureRun(at: n)
-            current!.eval(EvalLine(label: label, valLoss: s.number(after: "val_loss")?.value, valBPB: bpb.value, decimals: bpb.decimals,
+            builder.eval(EvalLine(label: label, valLoss: s.number(after: "val_loss")?.value, valBPB: bpb.value, decimals: bpb.decimals,
                             evalTimeMs: s.milliseconds(after: "eval_time"), kind: LineClassifier.kind(ofLabel: label), location: loc(n)))
             return
         }
         if let seed = LineClassifier.seed(s) {
-            if let c = current, c.isSubstantive, c.run.seed != nil {
+            if hasRun, builder.isSubstantive, builder.run.seed != nil {
                 // After training, only a header-style seed line starts a new run; a seed
                 // mentioned by a later phase (calibration, eval) is not the run's seed.
                 if LineClassifier.isHeaderSeedLine(s) { splitForHeader(at: n) } else { return }
             }
             ensureRun(at: n)
-            current!.seed(seed, line: n)
+            builder.seed(seed, line: n)
         }
         if let w = LineClassifier.worldSize(s) {
             ensureRun(at: n)
-            current!.worldSize(w, line: n)
+            builder.worldSize(w, line: n)
         }
     }
 
-    /// `step:N/M …` or `N/M …` with train or val metrics; an in-training eval when it has val_bpb.
-    private func stepPoint(_ s: LineScanner, line: Int) -> (point: StepPoint, eval: EvalLine?)? {
+    /// `step:N/M …` or `N/M …` with train or val metrics: adds the step point (and an
+    /// in-training eval when the line has val_bpb) to the open run and returns true; false for
+    /// any other line. Builds nothing larger than the point on the way (this runs for nearly
+    /// every line of a long log).
+    private mutating func stepLine(_ s: LineScanner, line: Int) -> Bool {
         let counter: (step: Int, total: Int, end: Int)
         if s.hasPrefix("step:"), let c = s.stepCounter(at: 5) {
             counter = c
         } else if let f = s.bytes.first, f >= 0x30 && f <= 0x39, let c = s.stepCounter(at: 0), c.end < s.bytes.count, s.bytes[c.end] == 0x20 {
             counter = c
         } else {
-            return nil
+            return false
         }
-        let keys = s.stepKeys()
-        let trainLoss = keys.trainLoss?.value ?? keys.loss?.value
-        let valLoss = keys.valLoss
-        let valBPB = keys.valBPB
-        let trainTime = keys.trainTime.flatMap { LineScanner.milliseconds($0, unitAt: $0.end, in: s.bytes) }
-            ?? keys.t.flatMap { LineScanner.milliseconds($0, unitAt: $0.end, in: s.bytes) }
-        guard trainLoss != nil || valLoss != nil || valBPB != nil || trainTime != nil else { return nil }
-        let point = StepPoint(step: counter.step, totalSteps: counter.total, trainLoss: trainLoss, valLoss: valLoss?.value,
-                              valBPB: valBPB?.value, trainTimeMs: trainTime, line: line)
-        var eval: EvalLine?
-        if let valBPB {
-            eval = EvalLine(label: s.prefixText(upTo: counter.end), valLoss: valLoss?.value, valBPB: valBPB.value, decimals: valBPB.decimals,
-                            evalTimeMs: nil, kind: .inTraining, location: loc(line))
+        let keys = s.stepKeys(from: counter.end)
+        let trainLoss = keys.trainLoss ?? keys.loss
+        let trainTime = keys.trainTimeMs ?? keys.tMs
+        guard trainLoss != nil || keys.valLoss != nil || keys.valBPB != nil || trainTime != nil else { return false }
+        ensureRun(at: line)
+        builder.step(StepPoint(step: counter.step, totalSteps: counter.total, trainLoss: trainLoss, valLoss: keys.valLoss,
+                               valBPB: keys.valBPB, trainTimeMs: trainTime, line: line))
+        if let valBPB = keys.valBPB {
+            builder.eval(EvalLine(label: s.prefixText(upTo: counter.end), valLoss: keys.valLoss, valBPB: valBPB, decimals: keys.valBPBDecimals,
+                                  evalTimeMs: nil, kind: .inTraining, location: loc(line)))
         }
-        return (point, eval)
+        return true
     }
 }

@@ -9,10 +9,15 @@ struct RunBuilder {
     var gpuRows: [Int: String] = [:]
     var gpuTableLine: Int?
     var unqualifiedTotal: ByteCount?
+    /// Line of `run.trainTimeMs` (its location is made once, when the run is finished).
+    private var trainTimeLine: Int?
 
     init(file: String, runIndex: Int, firstLine: Int) {
         run = RunLog(file: file, runIndex: runIndex, firstLine: firstLine, lastLine: firstLine)
     }
+
+    /// An empty placeholder held by the parser while no run is open.
+    static var closed: RunBuilder { RunBuilder(file: "", runIndex: 0, firstLine: 1) }
 
     /// True once the run has trained, evaluated or reported sizes: a later header starts a new run.
     var isSubstantive: Bool { lastSubstantiveLine != nil }
@@ -81,20 +86,20 @@ struct RunBuilder {
     /// Adds a step point; a train line and a val line of the same step are merged into one point.
     mutating func step(_ point: StepPoint) {
         markSubstantive(point.line)
-        if var open = openStep, open.step == point.step, open.line >= point.line - 3 {
-            open.trainLoss = open.trainLoss ?? point.trainLoss
-            open.valLoss = point.valLoss ?? open.valLoss
-            open.valBPB = point.valBPB ?? open.valBPB
-            open.trainTimeMs = point.trainTimeMs ?? open.trainTimeMs
-            open.totalSteps = open.totalSteps ?? point.totalSteps
-            openStep = open
+        if openStep?.step == point.step, let line = openStep?.line, line >= point.line - 3 {
+            // Merged in place (no copy of the open point per line).
+            openStep!.trainLoss = openStep!.trainLoss ?? point.trainLoss
+            openStep!.valLoss = point.valLoss ?? openStep!.valLoss
+            openStep!.valBPB = point.valBPB ?? openStep!.valBPB
+            openStep!.trainTimeMs = point.trainTimeMs ?? openStep!.trainTimeMs
+            openStep!.totalSteps = openStep!.totalSteps ?? point.totalSteps
         } else {
             if let open = openStep { steps.append(open) }
             openStep = point
         }
         if let t = point.trainTimeMs {
             run.trainTimeMs = t
-            run.trainTimeLocation = loc(point.line)
+            trainTimeLine = point.line
         }
     }
 
@@ -103,7 +108,7 @@ struct RunBuilder {
         if wallclockCap { run.stoppedAtWallclockCap = true }
         if let trainTimeMs {
             run.trainTimeMs = trainTimeMs
-            run.trainTimeLocation = loc(line)
+            trainTimeLine = line
         }
     }
 
@@ -164,6 +169,7 @@ struct RunBuilder {
     func finished(lastLine: Int) -> RunLog {
         var run = self.run
         run.lastLine = max(lastLine, run.firstLine)
+        if let l = trainTimeLine { run.trainTimeLocation = loc(l) }
         var stepSeries = steps
         if let open = openStep { stepSeries.append(open) }
         run.steps = stepSeries.elements

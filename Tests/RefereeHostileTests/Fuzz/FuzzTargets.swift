@@ -62,6 +62,20 @@ public enum FuzzTargets {
         let all = lines(bytes)
         for l in all { parser.feed(l) }
         parser.finish(lastLine: all.count)
+        // The same lines as raw bytes, the way LogReader lends them (ASCII fast paths, the
+        // direct step-line path): both paths must read the same runs and notes.
+        var raw = LogParser(path: "fuzz.log")
+        var count = 0
+        for (i, piece) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            var kept = Array(piece.prefix(LineReader.defaultMaxLineBytes))
+            if kept.last == 0x0D { kept.removeLast() }
+            let truncated = piece.count > kept.count + 1
+            kept.withUnsafeBufferPointer { raw.feed(RawLine(number: i + 1, bytes: $0, truncated: truncated, offset: 0)) }
+            count = i + 1
+        }
+        raw.finish(lastLine: count)
+        if raw.runs != parser.runs { return "the raw-byte path reads different runs than the text path" }
+        if raw.fileNotes != parser.fileNotes { return "the raw-byte path writes different notes than the text path" }
         return nil
     }
 

@@ -51,6 +51,17 @@ import RefereeTestSupport
         #expect(folder.allFiles == ["README.md", "b.log", "logs/run_a.txt", "notes.txt", "readme.txt", "requirements.txt", "submission.json", "tok/sp.model", "train_gpt.py"])
     }
 
+    @Test func nonASCIITextFilesAreClassifiedByTheirBytes() throws {
+        let dir = try TestPaths.tempDir("record-utf8").appendingPathComponent("2026-01-01_Utf8")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("héllo wörld — step:1/10 train_loss:2.0\n".utf8).write(to: dir.appendingPathComponent("accents.txt"))
+        try Data([0xFF, 0xFE, 0xC3] + Array("val_bpb:1.0\n".utf8)).write(to: dir.appendingPathComponent("invalid.txt"))
+        try Data("naïve prose, no metric at all: stép, val bpb\n".utf8).write(to: dir.appendingPathComponent("prose.txt"))
+        try Data("val_bp\u{301}b step\u{200B}: train-loss\n".utf8).write(to: dir.appendingPathComponent("near.txt"))
+        let folder = try RecordFolder.load(dir)
+        #expect(folder.logFiles == ["accents.txt", "invalid.txt"])
+    }
+
     @Test func emptyFolderLoadsWithNoLogs() throws {
         let dir = try TestPaths.tempDir("record-empty")
         let folder = try RecordFolder.load(dir)
