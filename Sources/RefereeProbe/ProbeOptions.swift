@@ -27,6 +27,10 @@ package struct ProbeOptions: Sendable {
     package var timeout: TimeInterval
     /// Run every evaluation in Referee's sandbox when the kernel allows it (default true).
     package var sandbox: Bool = true
+    /// `--heldout-shards`: a folder of FineWeb-format held-out shards (same generator or
+    /// distribution as validation, disjoint from it) that the campaign evaluates as its
+    /// `heldout` evaluation (probes.json v2 `heldout` blocks, rule data.heldout-gap); nil: none.
+    package var heldoutPath: URL? = nil
 
     package init(record: URL, submission: URL? = nil, dataPath: URL, tokenizerPath: URL? = nil, positions: Int = 8,
                 seed: UInt64? = nil, out: URL? = nil, script: String = "train_gpt.py", python: String = "python3",

@@ -46,6 +46,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Seconds one evaluation may run before it is killed.")
     var timeout: Double = 600
 
+    @Option(help: "Folder of FineWeb-format held-out shards, evaluated as the campaign's held-out evaluation (rule data.heldout-gap; default: the --heldout-shards of the record's run.json).")
+    var heldoutShards: String?
+
     func run() throws {
         let record = URL(fileURLWithPath: recordDir)
         // A record made by `referee run`: probe the first completed seed's artifact with the
@@ -68,11 +71,12 @@ struct ProbeCommand: ParsableCommand {
         var helperSearch = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         helperSearch.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         let helper = helperSearch.lazy.compactMap { ProbeOptions.findPythonHelper(from: $0) }.first
-        let options = ProbeOptions(
+        var options = ProbeOptions(
             record: record, submission: submissionURL,
             dataPath: URL(fileURLWithPath: data), tokenizerPath: tokenizer.map { URL(fileURLWithPath: $0) },
             positions: positions, seed: drawn, out: out.map { URL(fileURLWithPath: $0) },
             script: script, pythonPath: helper.map { [$0] } ?? [], timeout: timeout)
+        options.heldoutPath = (heldoutShards ?? run?.heldout?.path).map { URL(fileURLWithPath: $0) }
         let report = try Prober.probe(options)
         let destination = options.out ?? defaultOut
         try Prober.write(report, to: destination)

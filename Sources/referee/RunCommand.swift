@@ -5,6 +5,8 @@ import RefereeReport
 import RefereeRunner
 
 /// `referee run <submission-dir> --seeds 1337,42,2025 [...] [-- NAME=value ...]`.
+extension TrainingValidationMode: ExpressibleByArgument {}
+
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -96,6 +98,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Skip the black-box probes after the runs (their rules are then unverifiable).")
     var noProbes = false
 
+    @Option(help: "What training finds as fineweb_val_*.bin: 'decoy' (the last val_tokens tokens of the training stream, cut off the training shards; the real data folder hidden) or 'real' (the validation shards). Default: decoy when the entry script mentions REFEREE_EVAL_ONLY or referee_probe, else real (docs/runner.md).")
+    var trainingValidation: TrainingValidationMode?
+
+    @Option(help: "Folder of FineWeb-format held-out shards (never visible to training), evaluated by Referee for rule data.heldout-gap (python/make_data.py writes data/sp1024_synth/heldout).")
+    var heldoutShards: String?
+
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
     var extraEnvironment: [String] = []
 
@@ -126,6 +134,8 @@ struct RunCommand: ParsableCommand {
         config.sandbox = !noSandbox
         if !artifact.isEmpty { config.artifactPatterns = artifact }
         config.settingsWords = extraEnvironment
+        config.trainingValidation = trainingValidation
+        config.heldoutPath = heldoutShards.map { URL(fileURLWithPath: absolute($0)) }
         let trap = InterruptTrap(catchSignals: true)
         defer { trap.release() }
         let runner = Runner(config: config, pipeline: .standard(settings(rules: ruleSet)), progress: ProgressReporter(), interrupt: trap)
@@ -149,6 +159,7 @@ struct RunCommand: ParsableCommand {
                         submission: RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb),
                         probeDataPath: dataPath.map { URL(fileURLWithPath: $0) },
                         tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) },
-                        python: python, entryScript: entry, runProbes: !noProbes)
+                        python: python, entryScript: entry, runProbes: !noProbes,
+                        heldoutPath: heldoutShards.map { URL(fileURLWithPath: absolute($0)) })
     }
 }

@@ -22,9 +22,14 @@ package struct PostRunSettings: Sendable {
     package var python: String
     package var entryScript: String
     package var runProbes: Bool
+    /// `--heldout-shards`: a folder of FineWeb-format held-out shards for the evaluation campaign
+    /// (its `heldout` evaluation); nil when none were given (rule data.heldout-gap is then
+    /// unverifiable).
+    package var heldoutPath: URL? = nil
 
     package init(rules: RuleSet, refereeVersion: String, submission: RecordSubmission.Options, probeDataPath: URL?,
-                tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool) {
+                tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool, heldoutPath: URL? = nil) {
+        self.heldoutPath = heldoutPath
         self.rules = rules
         self.refereeVersion = refereeVersion
         self.submission = submission
@@ -80,11 +85,12 @@ extension PostRunPipeline {
             return (.skipped, "no seed completed, so there is no artifact to probe")
         }
         let helper = LaunchPlan.locateHome().flatMap { ProbeOptions.findPythonHelper(from: $0) }
-        let options = ProbeOptions(record: context.record,
+        var options = ProbeOptions(record: context.record,
                                    submission: context.record.appendingPathComponent(first.workingDirectory),
                                    dataPath: data, tokenizerPath: settings.tokenizerPath,
                                    script: context.record.appendingPathComponent(settings.entryScript).path,
                                    python: settings.python, pythonPath: helper.map { [$0] } ?? [])
+        options.heldoutPath = settings.heldoutPath
         let report = try Prober.probe(options)
         try Prober.write(report, to: context.record.appendingPathComponent("probes.json"))
         return (report.entryPoint ? .ok : .incomplete, "seed \(first.seed)'s artifact; entry point \(report.entryPoint ? "found" : "missing")")
