@@ -16,6 +16,9 @@ package struct AuditContext: Sendable {
     /// One entry per traced seed (`traces/seed*/`).
     package var traces: [TraceFacts]
     package var probes: ProbeReport?
+    /// probes.json v2's `official` and `heldout` block lists (rule data.heldout-gap), nil
+    /// without a probes.json.
+    package var probeBlocks: ProbeBlocks?
     /// The earlier record given with `--against`.
     package var against: AgainstRecord?
     /// The committed scripts of the record folder (train_gpt.py and friends), read as bytes.

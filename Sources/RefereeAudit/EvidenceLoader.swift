@@ -67,6 +67,7 @@ package struct EvidenceLoader: Sendable {
             measured: try MeasuredRecord.load(folder: url, shown: join), logScans: scans
         )
         context.journal = try RunJournal.load(folder: url, shown: join)
+        context.probeBlocks = ProbeBlocks.load(recordRoot: url)
         return context
     }
 

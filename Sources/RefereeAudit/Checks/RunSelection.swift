@@ -70,7 +70,9 @@ extension AuditContext {
 
     /// Referee's own val_bpb (see ``RecordAudit/measuredScore``).
     var measuredScore: Double? {
-        guard let bytes = measured?.data?.valBytes, bytes > 0, let measured else { return nil }
+        // In decoy mode the traces scored the decoy: Σ nll over the decoy's bytes (the score that
+        // counts is then the official evaluation's, docs/protocol.md).
+        guard let bytes = measured?.trainingStreamBytes, bytes > 0, let measured else { return nil }
         let seeds = measured.seedNumbers
         guard !seeds.isEmpty else { return nil }
         var values: [Double] = []
