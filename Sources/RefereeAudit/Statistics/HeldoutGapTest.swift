@@ -27,8 +27,9 @@ package struct ScoreBlock: Codable, Hashable, Sendable {
 /// half the longest block of its list (the tail) or with no bytes is left out. Adjacent blocks
 /// are correlated (a document can straddle a boundary): each side's variance of the mean is
 /// inflated by its lag-1 autocorrelation ρ (AR(1) effective sample size
-/// n_eff = n·(1 − ρ)/(1 + ρ), ρ clamped to [0, 0.95], so a negative estimate never shrinks the
-/// variance), and Welch–Satterthwaite's degrees of freedom use n_eff.
+/// n_eff = n·(1 − ρ)/(1 + ρ), with ρ = r₁ + (1 + 4r₁)/n, the sample lag-1 autocorrelation r₁
+/// corrected for its small-sample bias, clamped to [0, 0.95] so that a negative estimate never
+/// shrinks the variance), and Welch–Satterthwaite's degrees of freedom use n_eff.
 /// **Decision.** `significant` when p < `alpha` AND the gap exceeds `minGap` (bpb): a gap below
 /// `minGap` is not material even when many blocks make it significant. Under H0 the false-alarm
 /// rate is at most `alpha` (measured in docs/rules.md).
@@ -72,9 +73,11 @@ package struct HeldoutGapTest: Codable, Hashable, Sendable {
     }
 
     /// Nil when a side has fewer than ``minimumBlocks`` usable blocks, a value is not finite, or
-    /// both sides have zero variance (no test possible).
-    package init?(official: [ScoreBlock], heldout: [ScoreBlock], alpha: Double, minGap: Double) {
-        guard let o = Self.side(official), let h = Self.side(heldout), alpha > 0, alpha < 1, minGap.isFinite else { return nil }
+    /// both sides have zero variance (no test possible). `correctAutocorrelation: false` treats
+    /// blocks as independent (only to measure what the correction buys; the rule never does).
+    package init?(official: [ScoreBlock], heldout: [ScoreBlock], alpha: Double, minGap: Double, correctAutocorrelation: Bool = true) {
+        guard let o = Self.side(official, correct: correctAutocorrelation), let h = Self.side(heldout, correct: correctAutocorrelation),
+              alpha > 0, alpha < 1, minGap.isFinite else { return nil }
         self.official = o
         self.heldout = h
         self.alpha = alpha
@@ -98,7 +101,7 @@ package struct HeldoutGapTest: Codable, Hashable, Sendable {
         return blocks.sorted { $0.start < $1.start }.filter { $0.bytes > 0 && 2 * ($0.end - $0.start) >= longest && $0.end > $0.start }
     }
 
-    static func side(_ blocks: [ScoreBlock]) -> Side? {
+    static func side(_ blocks: [ScoreBlock], correct: Bool) -> Side? {
         let used = usable(blocks)
         guard used.count >= minimumBlocks else { return nil }
         let values = used.map(\.bpb)
@@ -112,7 +115,9 @@ package struct HeldoutGapTest: Codable, Hashable, Sendable {
         if ss > 0 {
             lag1 = zip(centred, centred.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } / ss
         }
-        let rho = min(max(lag1, 0), 0.95)
+        // The lag-1 estimate from a few dozen blocks is biased low by about (1 + 4ρ)/n
+        // (Kendall 1954; Marriott & Pope 1954): add it back, else the false-alarm rate exceeds α.
+        let rho = correct ? min(max(lag1 + (1 + 4 * lag1) / n, 0), 0.95) : 0
         let effective = max(2, n * (1 - rho) / (1 + rho))
         let nll = used.reduce(0) { $0 + $1.nll }
         let bytes = used.reduce(0) { $0 + $1.bytes }
