@@ -73,13 +73,17 @@ def main() -> None:
         for mode in args.modes.split(","):
             for seed in [int(s) for s in args.seeds.split(",")]:
                 name = "%s-%s-seed%d" % (os.path.basename(sub), mode, seed)
+                if os.path.exists(os.path.join(args.out, name + ".json")):
+                    continue  # already measured (the script resumes)
                 with tempfile.TemporaryDirectory() as tmp:
                     record = os.path.join(tmp, "rec")
                     cmd = [args.referee, "run", os.path.join(REPO, "submissions", sub), "--seeds", str(seed),
                            "--track", "track_non_record_16mb", "--data-path", os.path.join(DATA, "dataset"),
                            "--tokenizer-path", TOKENIZER, "--out", record, "--no-probes",
                            "--training-validation", mode, "--", "REFEREE_REFERENCE_CPU=" + ref_script]
-                    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    # REFEREE_HOME: the python helpers, wherever --referee is.
+                    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env=dict(os.environ, REFEREE_HOME=REPO))
                     run = json.load(open(os.path.join(record, "run.json")))
                     seed_rec = run["seeds"][0]
                     assert seed_rec.get("exit_code") == 0, (name, seed_rec.get("stop"))
