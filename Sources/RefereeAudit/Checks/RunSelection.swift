@@ -70,9 +70,9 @@ extension AuditContext {
 
     /// Referee's own val_bpb (see ``RecordAudit/measuredScore``).
     var measuredScore: Double? {
-        // In decoy mode the traces scored the decoy: Σ nll over the decoy's bytes (the score that
-        // counts is then the official evaluation's, docs/protocol.md).
-        guard let bytes = measured?.trainingStreamBytes, bytes > 0, let measured else { return nil }
+        // In decoy mode the traces scored the decoy, not the validation set: no validation score
+        // can be made of them (the score that counts is the official evaluation's).
+        guard let measured, !measured.trainedOnDecoy, let bytes = measured.data?.valBytes, bytes > 0 else { return nil }
         let seeds = measured.seedNumbers
         guard !seeds.isEmpty else { return nil }
         var values: [Double] = []

@@ -133,8 +133,15 @@ package struct Runner {
             ?? TrainingValidationMode.detect(entryScript: source.appendingPathComponent(config.entryScript))
         let heldoutHidden = config.heldoutPath.map { [$0.standardizedFileURL.resolvingSymlinksInPath().path] } ?? []
         let trainShards = data.shards.filter { $0.split == "train" }
-        guard mode == .decoy, let valTokens = data.valTokens, valTokens > 0 else {
-            let why = mode == .decoy ? reason + "; but the data folder holds no validation shard, so there is nothing to replace" : reason
+        let trainTokens = trainShards.reduce(0) { $0 + ($1.tokens ?? 0) }
+        // The default never stops a run: without training text for a decoy it falls back to
+        // `real`, saying why (data.validation-hidden is then unverifiable). An explicit
+        // `--training-validation decoy` that cannot be honoured is a bad input instead.
+        let noDecoyText = config.trainingValidation == nil && (data.valTokens ?? 0) > 0 && trainTokens <= (data.valTokens ?? 0)
+        guard mode == .decoy, let valTokens = data.valTokens, valTokens > 0, !noDecoyText else {
+            let why = mode != .decoy ? reason
+                : noDecoyText ? reason + "; but the training shards hold \(trainTokens) tokens, not more than the \(data.valTokens ?? 0) a decoy needs, so training got the validation shards"
+                : reason + "; but the data folder holds no validation shard, so there is nothing to replace"
             return (nil, TrainingValidationRecord(mode: .real, reason: why, source: nil, tokens: data.valTokens, bytes: data.valBytes,
                                                   sha256: nil, trainingShards: trainShards, hidden: sandbox.namespaces ? heldoutHidden : []))
         }

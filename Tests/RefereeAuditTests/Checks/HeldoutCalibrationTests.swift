@@ -44,6 +44,12 @@ struct HeldoutCalibrationTests {
             let r = try Self.verdict(c, track: track)
             if r.status != .fail { missed.append("\(c.name): \(r.status) \(r.message)") }
         }
+        func summary(_ cs: [Case]) -> String {
+            let tests = cs.compactMap { HeldoutGapTest(official: $0.blocks.official?.blocks ?? [], heldout: $0.blocks.heldout?.blocks ?? [], alpha: 0.01, minGap: 0.002) }
+            let gaps = tests.map(\.gap), ps = tests.map(\.pValue)
+            return String(format: "gap %.4f…%.4f bpb, p %.3g…%.3g", gaps.min() ?? .nan, gaps.max() ?? .nan, ps.min() ?? .nan, ps.max() ?? .nan)
+        }
+        print("data.heldout-gap real runs: honest \(summary(honest)); decoyed cheater \(summary(decoyed)); cheater that saw validation \(summary(sawVal))")
         print("data.heldout-gap on real runs (\(track)): honest reference \(honest.count) runs, cheater with the decoy \(decoyed.count) runs: \(falseAlarms.count) false alarms; cheater that saw validation: caught \(sawVal.count - missed.count)/\(sawVal.count)")
         #expect(falseAlarms.isEmpty, "\(falseAlarms)")
         #expect(missed.isEmpty, "\(missed)")
