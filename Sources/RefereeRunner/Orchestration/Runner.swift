@@ -149,7 +149,7 @@ package struct Runner {
         let training = try TrainingData.decoy(dataPath: dataPath, valTokens: valTokens,
                                               tokenizer: config.launch.tokenizerPath.map { URL(fileURLWithPath: $0) },
                                               stage: staging.appendingPathComponent("data"), sandboxed: sandbox.namespaces,
-                                              reason: reason, hidden: hidden)
+                                              reason: reason, hidden: hidden, known: trainShards)
         return (training, training.record)
     }
 

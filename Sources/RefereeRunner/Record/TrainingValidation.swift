@@ -108,8 +108,10 @@ package struct TrainingData: Sendable {
     /// length of the validation stream; the decoy is the last `valTokens` tokens of the
     /// training stream, removed from the training shards presented. Throws a bad input when the
     /// training shards hold no more tokens than that.
+    /// `known`: digests already taken of the real shards (``DataRecord``), reused for the
+    /// shards passed through unchanged (FineWeb's 8 GB are not hashed twice).
     package static func decoy(dataPath: URL, valTokens: Int, tokenizer: URL?, stage: URL, sandboxed: Bool,
-                              reason: String, hidden: [String]) throws(RunnerError) -> TrainingData {
+                              reason: String, hidden: [String], known: [DataRecord.Shard] = []) throws(RunnerError) -> TrainingData {
         let fm = FileManager.default
         do { try fm.createDirectory(at: stage, withIntermediateDirectories: true) } catch {
             throw RunnerError.io(path: stage.path, reason: "cannot create folder: \(error.localizedDescription)")
@@ -157,6 +159,10 @@ package struct TrainingData: Sendable {
             } else {
                 try placeholder(target, for: shard.url, sandboxed: sandboxed)
                 passThrough.append(shard.url)
+            }
+            if cut[shard.name] == nil, let seen = known.first(where: { $0.name == shard.name }) {
+                shards.append(seen)
+                continue
             }
             let digest = try FileDigest.of(cut[shard.name] == nil ? shard.url : target, relative: shard.name)
             shards.append(DataRecord.Shard(name: shard.name, split: "train", bytes: digest.bytes, sha256: digest.sha256,
