@@ -54,40 +54,4 @@ struct HeldoutCalibrationTests {
         #expect(falseAlarms.isEmpty, "\(falseAlarms)")
         #expect(missed.isEmpty, "\(missed)")
     }
-
-    /// End to end on a fresh seed (11, not among the fixtures): the cheater trained by the built
-    /// `referee run` in both modes, evaluated through its entry point, decided by the check.
-    /// Skipped without the built binary or python3 with numpy and sentencepiece.
-    @Test func theCheaterFailsWhenItSawValidationAndNotUnderTheDecoy() throws {
-        let repo = TestPaths.repoRoot
-        let referee = repo.appendingPathComponent(".build/debug/referee")
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import numpy, sentencepiece"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        guard FileManager.default.isExecutableFile(atPath: referee.path), (try? probe.run()) != nil else {
-            print("SKIP theCheaterFailsWhenItSawValidationAndNotUnderTheDecoy: no built referee or no python3")
-            return
-        }
-        probe.waitUntilExit()
-        guard probe.terminationStatus == 0 else { print("SKIP: python3 lacks numpy or sentencepiece"); return }
-        let out = try TestPaths.tempDir("heldout-e2e")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", repo.appendingPathComponent("scripts/heldout-calibration.py").path, "--seeds", "11",
-                       "--submissions", "cheaters/validation_in_training", "--out", out.path, "--referee", referee.path]
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let rule = try #require(try RuleSet.builtin(track: "track_10min_16mb").rule("data.heldout-gap"))
-        for (mode, expected) in [("real", RuleStatus.fail), ("decoy", .pass)] {
-            let data = try Data(contentsOf: out.appendingPathComponent("validation_in_training-\(mode)-seed11.json"))
-            var context = AuditContext(path: mode, folder: nil, logs: [], claims: nil, logDigests: [:])
-            context.probeBlocks = ProbeBlocks.decode(data)
-            let result = HeldoutChecks.heldoutGap(context, rule)
-            #expect(result.status == expected, "\(mode): \(result.message)")
-        }
-    }
 }
