@@ -29,6 +29,7 @@ package struct BundleSigner: Sendable {
         if let (a, b) = RecordFiles.equivalentPair(entries) {
             throw BundleError.unsignableFile(path: b, reason: "its name is Unicode-equivalent to \(SubjectPath.escaped(a)) (as \(SubjectPath.escaped(b))): two names that differ only by normalisation (NFC/NFD) are one file to many tools; rename or remove one")
         }
+        var hasher = RecordHasher(rootPath: rootPath)
         for entry in entries {
             switch entry.kind {
             case .regular, .symlinkInside:
@@ -40,7 +41,7 @@ package struct BundleSigner: Sendable {
             }
             let digest: String
             do {
-                digest = try SHA256.hex(filePath: RecordFiles.join(rootPath, entry.path))
+                digest = try hasher.hex(entry.path)
             } catch {
                 throw BundleError.io(path: entry.path, reason: error.description)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCrypto
 
 /// One non-directory entry found under a record folder.
 package struct RecordEntry: Hashable, Sendable {
@@ -28,7 +29,24 @@ package enum RecordFiles {
         guard let rootReal = realPath(root.path) else { throw BundleError.notARecordFolder(path: root.path) }
         var entries: [RecordEntry] = []
         try walk(rootPath: root.path, rootReal: rootReal, relative: "", into: &entries)
-        return entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return entries.sorted { bytesPrecede($0.path, $1.path) }
+    }
+
+    /// True when the UTF-8 bytes of `a` sort before those of `b` (`memcmp` on contiguous
+    /// storage; what `a.utf8.lexicographicallyPrecedes(b.utf8)` says, without a generic
+    /// element-by-element walk).
+    package static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                if n > 0 {
+                    let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
     }
 
     /// The first two paths among `entries` that differ as bytes but are canonically equivalent
@@ -50,32 +68,65 @@ package enum RecordFiles {
         rootPath.hasSuffix("/") ? rootPath + relative : rootPath + "/" + relative
     }
 
+    /// Lists `relative` (under `rootPath`) with `readdir`, recursing into directories. An
+    /// entry's type comes from the directory entry (`d_type`), so a regular file or a folder
+    /// costs no `lstat` (10,000 files: 10,000 system calls fewer); an entry whose type the file
+    /// system does not report (`DT_UNKNOWN`), and a name that is not valid UTF-8 (its repaired
+    /// `String` names no file, so its `lstat` fails as before), go through `lstat`.
     private static func walk(rootPath: String, rootReal: String, relative: String, into entries: inout [RecordEntry]) throws(BundleError) {
         let dir = relative.isEmpty ? rootPath : rootPath + "/" + relative
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: dir)
-        } catch {
-            throw BundleError.io(path: dir, reason: "cannot list directory (\(error.localizedDescription))")
+        guard let stream = opendir(dir) else {
+            throw BundleError.io(path: dir, reason: "cannot list directory (\(String(cString: strerror(errno))))")
         }
-        for name in names {
+        // Closed before recursing: one descriptor at a time, however deep the folders nest.
+        var open = true
+        defer { if open { closedir(stream) } }
+        var subdirectories: [String] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 {
+                    throw BundleError.io(path: dir, reason: "cannot list directory (\(String(cString: strerror(errno))))")
+                }
+                break
+            }
+            let (name, type, valid) = withUnsafeBytes(of: entry.pointee.d_name) { raw -> (String, UInt8, Bool) in
+                let p = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                if let name = String(validatingCString: p) { return (name, entry.pointee.d_type, true) }
+                return (String(cString: p), entry.pointee.d_type, false)
+            }
+            if name == "." || name == ".." { continue }
             if relative.isEmpty, BundleLayout.excludedTopLevelFiles.contains(name) { continue }
             let path = relative.isEmpty ? name : relative + "/" + name
-            let full = rootPath + "/" + path
-            var info = stat()
-            guard lstat(full, &info) == 0 else {
-                throw BundleError.io(path: full, reason: "cannot stat: \(String(cString: strerror(errno)))")
+            var kind = Int32(type)
+            if kind == DT_UNKNOWN || !valid {
+                let full = rootPath + "/" + path
+                var info = stat()
+                guard lstat(full, &info) == 0 else {
+                    throw BundleError.io(path: full, reason: "cannot stat: \(String(cString: strerror(errno)))")
+                }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: kind = Int32(DT_DIR)
+                case S_IFREG: kind = Int32(DT_REG)
+                case S_IFLNK: kind = Int32(DT_LNK)
+                default: kind = Int32(DT_FIFO)
+                }
             }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                try walk(rootPath: rootPath, rootReal: rootReal, relative: path, into: &entries)
-            case S_IFREG:
+            switch kind {
+            case Int32(DT_DIR):
+                subdirectories.append(path)
+            case Int32(DT_REG):
                 entries.append(RecordEntry(path: path, kind: .regular))
-            case S_IFLNK:
-                entries.append(RecordEntry(path: path, kind: classifySymlink(full, rootReal: rootReal)))
+            case Int32(DT_LNK):
+                entries.append(RecordEntry(path: path, kind: classifySymlink(rootPath + "/" + path, rootReal: rootReal)))
             default:
                 entries.append(RecordEntry(path: path, kind: .special))
             }
+        }
+        closedir(stream)
+        open = false
+        for path in subdirectories {
+            try walk(rootPath: rootPath, rootReal: rootReal, relative: path, into: &entries)
         }
     }
 
@@ -99,6 +150,40 @@ package enum RecordFiles {
     static func isInside(_ path: String, _ rootReal: String) -> Bool {
         let prefix = rootReal.hasSuffix("/") ? rootReal : rootReal + "/"
         return path.hasPrefix(prefix) && path.utf8.count > prefix.utf8.count
+    }
+}
+
+/// Hashes files of a record folder by relative path, keeping the folder of the last one open
+/// (``FileDirectory``), so that each file's open resolves one path component: files listed in
+/// byte order come folder by folder. Same result and same errors as
+/// `SHA256.hex(filePath: RecordFiles.join(root, path))`, to which it falls back when a folder
+/// cannot be opened.
+struct RecordHasher {
+    let rootPath: String
+    private var parent: String?
+    private var directory: FileDirectory?
+
+    init(rootPath: String) {
+        self.rootPath = rootPath
+    }
+
+    /// The SHA-256 (hex) of the file at `relative` under the folder.
+    mutating func hex(_ relative: String) throws(CryptoError) -> String {
+        let full = RecordFiles.join(rootPath, relative)
+        let folder: Substring, name: Substring
+        if let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            folder = relative[..<slash]
+            name = relative[relative.utf8.index(after: slash)...]
+        } else {
+            folder = ""
+            name = Substring(relative)
+        }
+        if parent.map({ $0 != folder }) ?? true {
+            parent = String(folder)
+            directory = try? FileDirectory(path: folder.isEmpty ? rootPath : RecordFiles.join(rootPath, String(folder)))
+        }
+        guard let directory, !name.isEmpty else { return try SHA256.hex(filePath: full) }
+        return try FileHash(name: String(name), in: directory, path: full).hex
     }
 }
 

@@ -58,11 +58,12 @@ struct SubjectCheck {
             if let renamedTo { throw .subjectRenamed(from: gone.name, to: renamedTo.path) }
             throw .subjectMissing(path: gone.name)
         }
+        var hasher = RecordHasher(rootPath: rootPath)
         for subject in present {
             let signed = subject.sha256 ?? ""
             let found: String
             do {
-                found = try SHA256.hex(filePath: RecordFiles.join(rootPath, subject.name))
+                found = try hasher.hex(subject.name)
             } catch {
                 throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(error.description))")
             }

@@ -11,21 +11,37 @@ package struct SHA256Digest: Hashable, Sendable {
     package init() {}
 
     /// Parses 64 hex digits, either case; nil for anything else (another length, a non-hex byte).
+    /// Eight digits at a time (``hex8(_:)``): this runs once per trace line.
     package init?(hexUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 64, let base = bytes.baseAddress else { return nil }
-        /// 16 hex digits at `p` as a number; nil on a non-hex byte.
-        func word(_ p: UnsafePointer<UInt8>) -> UInt64? {
-            var acc: UInt64 = 0
-            var bad: UInt8 = 0
-            for k in 0..<16 {
-                let v = SHA256Digest.hexValue(p[k])
-                bad |= v
-                acc = acc << 4 | UInt64(v & 0x0F)
-            }
-            return bad & 0x80 == 0 ? acc : nil
+        let raw = UnsafeRawPointer(base)
+        @inline(__always) func word(_ offset: Int) -> UInt64? {
+            guard let hi = SHA256Digest.hex8(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                  let lo = SHA256Digest.hex8(raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) else { return nil }
+            return UInt64(hi) << 32 | UInt64(lo)
         }
-        guard let a = word(base), let b = word(base + 16), let c = word(base + 32), let d = word(base + 48) else { return nil }
+        guard let a = word(0), let b = word(16), let c = word(32), let d = word(48) else { return nil }
         (w0, w1, w2, w3) = (a, b, c, d)
+    }
+
+    /// Eight hex digits, either case, loaded little-endian (the first digit in the low byte),
+    /// as their 32-bit value; nil when any byte is not a hex digit. Branch-free byte tests on
+    /// the whole word: a byte below 0x80 is in `[lo, hi]` when adding `0x80 - lo` sets its top
+    /// bit and adding `0x7F - hi` does not (no carry crosses bytes below 0x80).
+    @inline(__always)
+    static func hex8(_ x: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let top: UInt64 = 0x8080_8080_8080_8080
+        guard x & top == 0 else { return nil }
+        let digit = (x &+ 0x50 &* ones) & ~(x &+ 0x46 &* ones) & top            // '0'...'9'
+        let folded = x | 0x20 &* ones                                           // 'A'...'F' -> 'a'...'f'
+        let letter = (folded &+ 0x1F &* ones) & ~(folded &+ 0x19 &* ones) & top // 'a'...'f'
+        guard digit | letter == top else { return nil }
+        let nibbles = (x & (0x0F &* ones)) &+ (letter >> 7) &* 9
+        var p = ((nibbles << 4) | (nibbles >> 8)) & 0x00FF_00FF_00FF_00FF
+        p = (p | (p >> 8)) & 0x0000_FFFF_0000_FFFF
+        p = (p | (p >> 16)) & 0xFFFF_FFFF
+        return UInt32(truncatingIfNeeded: p).byteSwapped
     }
 
     /// The value of a hex digit (either case), or 0x80 for any other byte (a table: hex digits

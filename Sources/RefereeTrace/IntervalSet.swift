@@ -109,20 +109,23 @@ package struct IntervalSet: Hashable, Sendable {
         }
     }
 
-    /// Frees every node of the subtree `node`, appending its ranges in order to `out`.
-    private mutating func drain(_ node: Int32, into out: inout [PositionRange]) {
-        var stack: [Int32] = []
-        var n = node
-        while n >= 0 || !stack.isEmpty {
-            while n >= 0 {
-                stack.append(n)
-                n = left[Int(n)]
-            }
-            let m = stack.removeLast()
-            out.append(PositionRange(starts[Int(m)], ends[Int(m)]))
-            freeList.append(m)
-            n = right[Int(m)]
-        }
+    /// Frees every node of the subtree `node` (in order, recursively: the depth is the treap's,
+    /// O(log n) expected), widening `merged` to cover each of its ranges and appending each
+    /// range's intersection with `range`, when not empty, to `overlaps`. Returns the number of
+    /// nodes freed. No array is built: an insertion next to one range allocates nothing.
+    private mutating func absorb(_ node: Int32, _ range: PositionRange, into merged: inout PositionRange,
+                                 overlaps: inout [PositionRange]) -> Int {
+        let i = Int(node)
+        var freed = 1
+        if left[i] >= 0 { freed += absorb(left[i], range, into: &merged, overlaps: &overlaps) }
+        let s = starts[i], e = ends[i]
+        let lo = Swift.max(s, range.start), hi = Swift.min(e, range.end)
+        if hi > lo { overlaps.append(PositionRange(lo, hi)) }
+        merged.start = Swift.min(merged.start, s)
+        merged.end = Swift.max(merged.end, e)
+        freeList.append(node)
+        if right[i] >= 0 { freed += absorb(right[i], range, into: &merged, overlaps: &overlaps) }
+        return freed
     }
 
     /// Adds `[start, end)` and returns the parts that were already in the set (positions
@@ -134,17 +137,10 @@ package struct IntervalSet: Hashable, Sendable {
         // start at or before range.end (overlapping or adjacent); after: the remainder.
         let (before, rest) = split(root, key: range.start, byStart: false)
         let (touchedRoot, after) = split(rest, key: range.end, byStart: true)
-        var touched: [PositionRange] = []
-        drain(touchedRoot, into: &touched)
         var overlaps: [PositionRange] = []
         var merged = range
-        for r in touched {
-            let lo = Swift.max(r.start, range.start), hi = Swift.min(r.end, range.end)
-            if hi > lo { overlaps.append(PositionRange(lo, hi)) }
-            merged.start = Swift.min(merged.start, r.start)
-            merged.end = Swift.max(merged.end, r.end)
-        }
-        count += 1 - touched.count
+        let touched = touchedRoot >= 0 ? absorb(touchedRoot, range, into: &merged, overlaps: &overlaps) : 0
+        count += 1 - touched
         let node = makeNode(merged)
         root = merge(merge(before, node), after)
         return overlaps

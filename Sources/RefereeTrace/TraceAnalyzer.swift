@@ -19,23 +19,39 @@ package enum TraceAnalyzer {
             throw TraceError.unreadable(path: directory.path, reason: "cannot list the trace folder (\(error.localizedDescription))")
         }
         var streams: [RankStream] = []
+        // Each stream's next event (read ahead so the streams merge by time), and its time.
+        var heads: [StreamEvent?] = []
+        var times: [Double] = []
         for (rank, name) in rankFiles(names) {
             let url = directory.appendingPathComponent(name)
             let path = display.isEmpty ? name : "\(display)/\(name)"
             do {
                 var stream = try RankStream(rank: rank, url: url, displayPath: path)
-                stream.advance(into: &facts)
+                let head = stream.next(into: &facts)
                 streams.append(stream)
+                heads.append(head)
+                times.append(head?.time ?? 0)
                 facts.ranks.append(rank)
             } catch {
                 facts.malformed.append(TraceFinding(SourceLocation(file: path, line: 0), "cannot read: \(error)"))
             }
         }
         var state = MergeState()
-        while let index = earliest(streams) {
-            let event = streams[index].head!
-            state.consume(event, into: &facts)
-            streams[index].advance(into: &facts)
+        while let index = earliest(heads, times) {
+            let event = heads[index]!
+            switch event.tag {
+            case .score:
+                state.score(PositionRange(event.start, event.end), nll: event.nll, bytes: event.bytes, psumMin: event.psumMin,
+                            psumMax: event.psumMax, rank: event.rank, file: streams[index].file, line: event.line, into: &facts)
+            case .update:
+                state.update(PositionRange(event.start, event.end), kind: streams[index].kinds[Int(event.kind)],
+                             file: streams[index].file, line: event.line, into: &facts)
+            case .full:
+                state.consume(streams[index].full!, into: &facts)
+            }
+            let head = streams[index].next(into: &facts)
+            times[index] = head?.time ?? 0
+            heads[index] = head
         }
         state.finish(into: &facts, directory: display)
         return facts
@@ -51,12 +67,15 @@ package enum TraceAnalyzer {
     }
 
     /// The stream whose head comes first in time (ties: lower rank).
-    private static func earliest(_ streams: [RankStream]) -> Int? {
+    private static func earliest(_ heads: [StreamEvent?], _ times: [Double]) -> Int? {
+        // Compares `times`, so no event is copied out of `heads`.
         var best: Int?
-        for (i, s) in streams.enumerated() {
-            guard let h = s.head else { continue }
-            if let b = best, let bh = streams[b].head, bh.time <= h.time { continue }
+        var bestTime = 0.0
+        for i in heads.indices where heads[i] != nil {
+            let t = times[i]
+            if best != nil, bestTime <= t { continue }
             best = i
+            bestTime = t
         }
         return best
     }
@@ -72,7 +91,27 @@ package enum TraceAnalyzer {
 /// The running state of the merged pass.
 private struct MergeState {
     var scored = IntervalSet()
-    var lastEnd: [Int: Int] = [:]
+    /// The end of the last score range of each rank: in an array for ranks below 4,096 (no
+    /// hashing per event; `Int.min` for none yet), in a dictionary above.
+    var lastEndSmall: [Int] = []
+    var lastEndLarge: [Int: Int] = [:]
+
+    func lastEnd(rank: Int) -> Int? {
+        if rank < 4096 {
+            guard rank < lastEndSmall.count, lastEndSmall[rank] != .min else { return nil }
+            return lastEndSmall[rank]
+        }
+        return lastEndLarge[rank]
+    }
+
+    mutating func setLastEnd(rank: Int, _ end: Int) {
+        if rank < 4096 {
+            if rank >= lastEndSmall.count { lastEndSmall.append(contentsOf: repeatElement(.min, count: rank + 1 - lastEndSmall.count)) }
+            lastEndSmall[rank] = end
+        } else {
+            lastEndLarge[rank] = end
+        }
+    }
     var worldSizes: Set<Int> = []
     var valTokensSeen: [(Int, SourceLocation)] = []
     var phaseNames: Set<String> = []
@@ -81,6 +120,8 @@ private struct MergeState {
         switch event.body {
         case .phase(let name, let valTokens, let worldSize, let valLoss, let valBPB):
             if phaseNames.insert(name).inserted { facts.phases.append(name) }
+            if name == TraceEvent.autotracePhase { facts.observedByAutotrace = true }
+            for gap in event.observerGaps { facts.observerGaps.append("rank \(event.rank): \(gap)") }
             if let valTokens { valTokensSeen.append((valTokens, event.location)) }
             if let worldSize { worldSizes.insert(worldSize) }
             if name == "eval_end" {
@@ -88,40 +129,54 @@ private struct MergeState {
                 if let valBPB, facts.reportedValBPB == nil { facts.reportedValBPB = valBPB }
             }
         case .score(let range, let nll, let bytes, let lo, let hi):
-            facts.scoreEvents += 1
-            facts.nllSum += nll
-            facts.bytesSum += bytes
-            facts.tokenSum = facts.tokenSum.addingSaturating(range.count)
-            if facts.psumMin.map({ lo < $0 }) ?? true {
-                facts.psumMin = lo
-                facts.psumMinLocation = event.location
-            }
-            if facts.psumMax.map({ hi > $0 }) ?? true {
-                facts.psumMax = hi
-                facts.psumMaxLocation = event.location
-            }
-            if facts.psumMinLargest.map({ lo > $0 }) ?? true {
-                facts.psumMinLargest = lo
-                facts.psumMinLargestLocation = event.location
-            }
-            if facts.psumMaxSmallest.map({ hi < $0 }) ?? true {
-                facts.psumMaxSmallest = hi
-                facts.psumMaxSmallestLocation = event.location
-            }
-            if let previous = lastEnd[event.rank], range.start < previous {
-                facts.outOfOrder.append(TraceFinding(event.location,
-                    "rank \(event.rank) scores \(range) after a range ending at \(previous) (ranges must ascend)", range: range))
-            }
-            lastEnd[event.rank] = max(lastEnd[event.rank] ?? 0, range.end)
-            for overlap in scored.insert(range) {
-                facts.overlaps.append(TraceFinding(event.location, "positions \(overlap) scored again", range: overlap))
-            }
+            score(range, nll: nll, bytes: bytes, psumMin: lo, psumMax: hi, rank: event.rank,
+                  file: event.location.file, line: event.location.line, into: &facts)
         case .update(let kind, let range):
-            facts.updateEvents += 1
-            if let missing = scored.firstMissing(in: range) {
-                facts.unscoredReads.append(TraceFinding(event.location,
-                    "\(kind) update reads \(range) but \(missing) was not scored before it", range: missing))
-            }
+            update(range, kind: kind, file: event.location.file, line: event.location.line, into: &facts)
+        }
+    }
+
+    /// A score event of `rank` read at `file`:`line` (the location is built only for a finding).
+    mutating func score(_ range: PositionRange, nll: Double, bytes: Double, psumMin lo: Double, psumMax hi: Double,
+                                rank: Int, file: String, line: Int, into facts: inout TraceFacts) {
+        var location: SourceLocation { SourceLocation(file: file, line: line) }
+        facts.scoreEvents += 1
+        facts.nllSum += nll
+        facts.bytesSum += bytes
+        facts.tokenSum = facts.tokenSum.addingSaturating(range.count)
+        if facts.psumMin.map({ lo < $0 }) ?? true {
+            facts.psumMin = lo
+            facts.psumMinLocation = location
+        }
+        if facts.psumMax.map({ hi > $0 }) ?? true {
+            facts.psumMax = hi
+            facts.psumMaxLocation = location
+        }
+        if facts.psumMinLargest.map({ lo > $0 }) ?? true {
+            facts.psumMinLargest = lo
+            facts.psumMinLargestLocation = location
+        }
+        if facts.psumMaxSmallest.map({ hi < $0 }) ?? true {
+            facts.psumMaxSmallest = hi
+            facts.psumMaxSmallestLocation = location
+        }
+        let previous = lastEnd(rank: rank)
+        if let previous, range.start < previous {
+            facts.outOfOrder.append(TraceFinding(location,
+                "rank \(rank) scores \(range) after a range ending at \(previous) (ranges must ascend)", range: range))
+        }
+        setLastEnd(rank: rank, max(previous ?? 0, range.end))
+        for overlap in scored.insert(range) {
+            facts.overlaps.append(TraceFinding(location, "positions \(overlap) scored again", range: overlap))
+        }
+    }
+
+    /// An update event read at `file`:`line` (`kind` is read only for a finding).
+    mutating func update(_ range: PositionRange, kind: @autoclosure () -> String, file: String, line: Int, into facts: inout TraceFacts) {
+        facts.updateEvents += 1
+        if let missing = scored.firstMissing(in: range) {
+            facts.unscoredReads.append(TraceFinding(SourceLocation(file: file, line: line),
+                "\(kind()) update reads \(range) but \(missing) was not scored before it", range: missing))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RefereeCore
+import RefereeCrypto
 
 /// One parsed line of a per-rank trace file (protocol v1, `docs/protocol.md`).
 package struct TraceEvent: Hashable, Sendable {
@@ -18,10 +19,18 @@ package struct TraceEvent: Hashable, Sendable {
     package var rank: Int
     /// Unix time in seconds when the event was written.
     package var time: Double
-    /// The `prev` field: hex SHA-256 of the previous line's bytes.
-    package var prev: String
+    /// The `prev` field, the SHA-256 of the previous line's bytes, decoded from its 64 hex
+    /// digits (either case); nil when the field is 64 characters that are not all hex digits
+    /// (it then matches no line).
+    package var prev: SHA256Digest?
     package var body: Body
     package var location: SourceLocation
+    /// On autotrace's summary phase (`name: "autotrace"`, docs/autotrace.md): what the hooks
+    /// saw happen and could not follow in this process (each a sentence); empty otherwise.
+    package var observerGaps: [String] = []
+
+    /// The name of the phase line in which autotrace summarises what it observed.
+    package static let autotracePhase = "autotrace"
 }
 
 /// Parses one trace line. A line that is not a v1 event is described, never thrown.
@@ -66,6 +75,11 @@ enum TraceLineParser {
             guard let name = o["name"] as? String else { return bad("phase event without \"name\"") }
             body = .phase(name: name, valTokens: int(o["val_tokens"]), worldSize: int(o["world_size"]),
                           valLoss: double(o["val_loss"]), valBPB: double(o["val_bpb"]))
+            if name == TraceEvent.autotracePhase {
+                var event = TraceEvent(seq: seq, rank: rank, time: t, prev: SHA256Digest(hex: prev), body: body, location: location)
+                event.observerGaps = observerGaps(o)
+                return .event(event)
+            }
         case "score":
             guard let start = int(o["start"]), let end = int(o["end"]) else {
                 return bad("score event needs integer \"start\" and \"end\"")
@@ -85,7 +99,28 @@ enum TraceLineParser {
         default:
             return bad("unknown \"ev\": \(ev) (expected phase, score or update)")
         }
-        return .event(TraceEvent(seq: seq, rank: rank, time: t, prev: prev, body: body, location: location))
+        return .event(TraceEvent(seq: seq, rank: rank, time: t, prev: SHA256Digest(hex: prev), body: body, location: location))
+    }
+
+    /// What autotrace's summary says it saw and could not follow: loss calls inside compiled
+    /// graphs, counted values stored into buffers, errors of its own hooks. A counter that is
+    /// present but not a non-negative integer is itself a gap (the summary cannot be read).
+    static func observerGaps(_ o: [String: Any]) -> [String] {
+        let counters: [(String, String)] = [
+            ("compiled_loss_calls", "loss call(s) ran inside torch.compile graphs, where autotrace sees neither scores nor training losses"),
+            ("stored_unobserved", "counted value(s) were stored into a buffer, which autotrace does not follow to the score"),
+            ("internal_errors", "error(s) inside autotrace's hooks left calls unobserved"),
+        ]
+        var gaps: [String] = []
+        for (key, meaning) in counters {
+            guard let raw = o[key] else { continue }
+            guard let count = int(raw), count >= 0 else {
+                gaps.append("\"\(key)\" is not a count")
+                continue
+            }
+            if count > 0 { gaps.append("\(count) \(meaning) (\(key))") }
+        }
+        return gaps
     }
 
     /// An integer field: an integral number (JSON `3` or `3.0`), nil for anything else.

@@ -56,6 +56,11 @@ package struct TraceFacts: Codable, Hashable, Sendable {
     package var updateEvents = 0
     /// Phase names in the order they were met (ranks merged by time, each name once).
     package var phases: [String] = []
+    /// What autotrace (when it wrote the trace) saw and could not follow, per rank ("rank 0: …"):
+    /// the order, coverage and score rules cannot pass on such a trace.
+    package var observerGaps: [String] = []
+    /// Whether autotrace wrote this trace (an `autotrace` phase line: observed, not declared).
+    package var observedByAutotrace = false
 
     /// Union of scored target positions, sorted and merged.
     package var scored: [PositionRange] = []

@@ -1,5 +1,6 @@
 import Foundation
 import RefereeCore
+import RefereeCrypto
 
 /// The fast path of ``TraceLineParser``: a single pass over the bytes of a line of the shape
 /// the trace writer produces (a flat JSON object, strings without escapes, numbers) straight
@@ -8,107 +9,291 @@ import RefereeCore
 /// It returns an event only when the line is well formed and every check of
 /// ``TraceLineParser/parse(_:at:)`` passes, and then the very event that `parse` returns;
 /// anything else (a malformed line, an escape, a nested value, a duplicated field, a failing
-/// check) returns nil and the caller runs `parse`, which decides and words the finding. So this
-/// only changes how fast a line is read, never what it means.
+/// check, a `prev` that is not 64 hex digits) returns nil and the caller runs `parse`, which
+/// decides and words the finding. So this only changes how fast a line is read, never what it
+/// means.
+///
+/// Cost per line (issue 15): one pass over the bytes; a key is recognised from its first eight
+/// bytes packed into an integer while it is scanned (no `memcmp` per candidate key); fields are
+/// plain stored numbers with a bit per field seen (a duplicate is a set bit); `prev` is decoded
+/// from hex in place; a number of at most 15 digits (no exponent) is
+/// converted exactly without `strtod`, any other through `strtod` on a NUL-terminated copy in a
+/// stack buffer (the conversion `Double(String)` makes, without a `String`).
 enum TraceLineFastPath {
-    /// A parsed JSON scalar of a known field.
-    private enum Value {
-        case none
-        case number(Double)
-        case string(Int, Int)  // byte range of the string's contents
-        case other
+    /// Field slots, one bit each in ``Fields``'s masks.
+    private enum Slot {
+        static let v: UInt32 = 1 << 0, seq: UInt32 = 1 << 1, rank: UInt32 = 1 << 2, t: UInt32 = 1 << 3
+        static let prev: UInt32 = 1 << 4, ev: UInt32 = 1 << 5, name: UInt32 = 1 << 6, kind: UInt32 = 1 << 7
+        static let valTokens: UInt32 = 1 << 8, worldSize: UInt32 = 1 << 9, valLoss: UInt32 = 1 << 10
+        static let valBPB: UInt32 = 1 << 11, start: UInt32 = 1 << 12, end: UInt32 = 1 << 13
+        static let nll: UInt32 = 1 << 14, bytes: UInt32 = 1 << 15, psumMin: UInt32 = 1 << 16, psumMax: UInt32 = 1 << 17
     }
 
+    /// What the line said about the known fields: which were seen, which hold a number or a
+    /// string, their numbers, the byte ranges of their strings and `prev`'s digest.
     private struct Fields {
-        var v = Value.none, seq = Value.none, rank = Value.none, t = Value.none, prev = Value.none, ev = Value.none
-        var name = Value.none, valTokens = Value.none, worldSize = Value.none, valLoss = Value.none, valBPB = Value.none
-        var start = Value.none, end = Value.none, nll = Value.none, bytes = Value.none
-        var psumMin = Value.none, psumMax = Value.none, kind = Value.none
+        var seen: UInt32 = 0
+        var numbers: UInt32 = 0
+        var strings: UInt32 = 0
+        var v = 0.0, seq = 0.0, rank = 0.0, t = 0.0
+        var valTokens = 0.0, worldSize = 0.0, valLoss = 0.0, valBPB = 0.0
+        var start = 0.0, end = 0.0, nll = 0.0, bytes = 0.0, psumMin = 0.0, psumMax = 0.0
+        var prev = SHA256Digest()
+        /// `ev` when it is one of the three event names (nil for any other string).
+        var ev: Line.Kind?
+        var nameStart = 0, nameEnd = 0, kindStart = 0, kindEnd = 0
+
+        @inline(__always) func has(_ slot: UInt32) -> Bool { seen & slot != 0 }
+        @inline(__always) func isNumber(_ slot: UInt32) -> Bool { numbers & slot != 0 }
+        @inline(__always) func isString(_ slot: UInt32) -> Bool { strings & slot != 0 }
+
+        mutating func setNumber(_ slot: UInt32, _ d: Double) {
+            numbers |= slot
+            switch slot {
+            case Slot.v: v = d
+            case Slot.seq: seq = d
+            case Slot.rank: rank = d
+            case Slot.t: t = d
+            case Slot.valTokens: valTokens = d
+            case Slot.worldSize: worldSize = d
+            case Slot.valLoss: valLoss = d
+            case Slot.valBPB: valBPB = d
+            case Slot.start: start = d
+            case Slot.end: end = d
+            case Slot.nll: nll = d
+            case Slot.bytes: bytes = d
+            case Slot.psumMin: psumMin = d
+            case Slot.psumMax: psumMax = d
+            default: break
+            }
+        }
     }
 
+    /// The slot of a key of `count` bytes whose first (up to) eight bytes, big-endian, are
+    /// `packed`; 0 for a key the parser ignores. Keys longer than eight bytes are told apart
+    /// by their bytes at `key`.
+    @inline(__always)
+    private static func slot(count: Int, packed: UInt64, key: UnsafePointer<UInt8>) -> UInt32 {
+        if count <= 8 {
+            // A key holds no byte below 0x20, so the packed value and the count determine it.
+            switch packed {
+            case 0x76: return Slot.v                               // v
+            case 0x74: return Slot.t                               // t
+            case 0x6576: return Slot.ev                            // ev
+            case 0x73_6571: return Slot.seq                        // seq
+            case 0x65_6e64: return Slot.end                        // end
+            case 0x6e_6c6c: return Slot.nll                        // nll
+            case 0x7261_6e6b: return Slot.rank                     // rank
+            case 0x7072_6576: return Slot.prev                     // prev
+            case 0x6e61_6d65: return Slot.name                     // name
+            case 0x6b69_6e64: return Slot.kind                     // kind
+            case 0x73_7461_7274: return Slot.start                 // start
+            case 0x62_7974_6573: return Slot.bytes                 // bytes
+            case 0x76_616c_5f62_7062: return Slot.valBPB           // val_bpb
+            case 0x7661_6c5f_6c6f_7373: return Slot.valLoss        // val_loss
+            case 0x7073_756d_5f6d_696e: return Slot.psumMin        // psum_min
+            case 0x7073_756d_5f6d_6178: return Slot.psumMax        // psum_max
+            default: return 0
+            }
+        }
+        guard count == 10 else { return 0 }
+        if packed == 0x7661_6c5f_746f_6b65, key[8] == 0x6E, key[9] == 0x73 { return Slot.valTokens }  // val_tokens
+        if packed == 0x776f_726c_645f_7369, key[8] == 0x7A, key[9] == 0x65 { return Slot.worldSize }  // world_size
+        return 0
+    }
+
+    /// What the fast path read from a line: plain values only (no `String`, nothing to retain),
+    /// so streams hand it around by copying a few words. `text` is the byte range of the
+    /// update's `kind` (nil when absent: "other") or of the phase's `name`.
+    struct Line {
+        enum Kind: UInt8 { case score, update, phase }
+        var kind: Kind
+        var seq: Int
+        var rank: Int
+        var time: Double
+        var prev: SHA256Digest
+        var start = 0, end = 0
+        var nll = 0.0, bytes = 0.0, psumMin = 0.0, psumMax = 0.0
+        var text: Range<Int>?
+        var valTokens: Int?, worldSize: Int?
+        var valLoss: Double?, valBPB: Double?
+    }
+
+    /// The event `TraceLineParser.parse` returns for this line, or nil (see the type).
     static func parse(_ b: UnsafeBufferPointer<UInt8>, at location: SourceLocation) -> TraceEvent? {
+        guard let line = scan(b) else { return nil }
+        return event(line, b, location)
+    }
+
+    /// The event of a line ``scan(_:)`` read, with its strings.
+    static func event(_ line: Line, _ b: UnsafeBufferPointer<UInt8>, _ location: SourceLocation) -> TraceEvent {
+        func text() -> String? {
+            line.text.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) }
+        }
+        let body: TraceEvent.Body
+        switch line.kind {
+        case .score:
+            body = .score(range: PositionRange(line.start, line.end), nll: line.nll, bytes: line.bytes,
+                          psumMin: line.psumMin, psumMax: line.psumMax)
+        case .update:
+            body = .update(kind: text() ?? "other", range: PositionRange(line.start, line.end))
+        case .phase:
+            body = .phase(name: text() ?? "", valTokens: line.valTokens, worldSize: line.worldSize,
+                          valLoss: line.valLoss, valBPB: line.valBPB)
+        }
+        return TraceEvent(seq: line.seq, rank: line.rank, time: line.time, prev: line.prev, body: body, location: location)
+    }
+
+    /// Reads a line of the writer's shape into a ``Line``; nil whenever `parse` should decide.
+    static func scan(_ b: UnsafeBufferPointer<UInt8>) -> Line? {
         guard let base = b.baseAddress else { return nil }
         let n = b.count
         var i = 0
         @inline(__always) func skipSpace() {
-            while i < n, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D || b[i] == 0x0A { i += 1 }
+            while i < n {
+                let c = base[i]
+                // One comparison for the usual case, a byte above the space.
+                guard c <= 0x20, c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A else { return }
+                i += 1
+            }
         }
-        /// A string at `i` (after its quote); its contents' range, nil on an escape or control.
-        @inline(__always) func string() -> (Int, Int)? {
-            guard i < n, b[i] == 0x22 else { return nil }
-            i += 1
-            let s = i
-            guard let q = memchr(base + s, 0x22, n - s) else { return nil }
-            let e = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
-            for k in s..<e where b[k] == 0x5C || b[k] < 0x20 { return nil }
-            i = e + 1
-            return (s, e)
+        /// The rest of a string whose opening quote is before `i`: its end (the closing quote's
+        /// index, `i` moves after it); nil on an escape, a control byte or no closing quote.
+        @inline(__always) func stringEnd() -> Int? {
+            while i + 8 <= n {
+                let k = special8(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                i += k
+                if k < 8 { break }
+            }
+            while i < n {
+                let c = base[i]
+                if c == 0x22 {
+                    i += 1
+                    return i - 1
+                }
+                if c == 0x5C || c < 0x20 { return nil }
+                i += 1
+            }
+            return nil
         }
         var f = Fields()
         skipSpace()
-        guard i < n, b[i] == 0x7B else { return nil }
+        guard i < n, base[i] == 0x7B else { return nil }
         i += 1
         skipSpace()
-        if i < n, b[i] == 0x7D { return nil }  // {}: the slow path words the finding
+        if i < n, base[i] == 0x7D { return nil }  // {}: the slow path words the finding
         while true {
             skipSpace()
-            guard let (ks, ke) = string() else { return nil }
+            // The key, packed while it is scanned.
+            guard i < n, base[i] == 0x22 else { return nil }
+            i += 1
+            let ks = i
+            var packed: UInt64 = 0
+            var k = 8
+            if i + 8 <= n {
+                // Eight bytes at once: a key of up to seven bytes ends inside them.
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                k = special8(x)
+                if k < 8 {
+                    guard base[i + k] == 0x22 else { return nil }
+                    packed = (x << (64 - 8 * UInt64(k))).byteSwapped  // the k bytes, first one highest
+                    i += k
+                }
+            }
+            if k == 8 {
+                while true {
+                    guard i < n else { return nil }
+                    let c = base[i]
+                    if c == 0x22 { break }
+                    if c == 0x5C || c < 0x20 { return nil }
+                    if i - ks < 8 { packed = packed << 8 | UInt64(c) }
+                    i += 1
+                }
+            }
+            let slot = Self.slot(count: i - ks, packed: packed, key: base + ks)
+            i += 1
+            if slot != 0 {
+                guard f.seen & slot == 0 else { return nil }  // a duplicated known field
+                f.seen |= slot
+            }
             skipSpace()
-            guard i < n, b[i] == 0x3A else { return nil }
+            guard i < n, base[i] == 0x3A else { return nil }
             i += 1
             skipSpace()
             guard i < n else { return nil }
-            let value: Value
-            switch b[i] {
+            switch base[i] {
             case 0x22:
-                guard let (s, e) = string() else { return nil }
-                value = .string(s, e)
+                i += 1
+                if slot == Slot.prev {
+                    // 64 hex digits then the quote; anything else is left to the slow path.
+                    guard i + 64 < n, base[i + 64] == 0x22,
+                          let d = SHA256Digest(hexUTF8: UnsafeBufferPointer(start: base + i, count: 64)) else { return nil }
+                    f.prev = d
+                    f.strings |= slot
+                    i += 65
+                } else {
+                    let s = i
+                    guard let e = stringEnd() else { return nil }
+                    f.strings |= slot
+                    switch slot {
+                    case Slot.ev: f.ev = eventKind(base + s, e - s)
+                    case Slot.name: f.nameStart = s; f.nameEnd = e
+                    case Slot.kind: f.kindStart = s; f.kindEnd = e
+                    default: break
+                    }
+                }
             case 0x74, 0x66, 0x6E:
                 guard let skipped = literal(b, at: i) else { return nil }
                 i = skipped
-                value = .other
             default:
                 guard let (d, e) = number(b, at: i) else { return nil }
                 i = e
-                value = .number(d)
+                if slot != 0 { f.setNumber(slot, d) }
             }
-            guard assign(value, key: UnsafeBufferPointer(start: base + ks, count: ke - ks), to: &f) else { return nil }
             skipSpace()
             guard i < n else { return nil }
-            if b[i] == 0x2C { i += 1; continue }
-            if b[i] == 0x7D { i += 1; break }
+            if base[i] == 0x2C { i += 1; continue }
+            if base[i] == 0x7D { i += 1; break }
             return nil
         }
         skipSpace()
         guard i == n else { return nil }
-        return event(f, b, location)
+        guard let read = line(f) else { return nil }
+        // autotrace's summary carries counters this path does not read: `parse` reads them.
+        if read.kind == .phase, let name = read.text {
+            let word = TraceEvent.autotracePhase.utf8
+            if name.count == word.count, zip(b[name], word).allSatisfy({ $0 == $1 }) { return nil }
+        }
+        return read
     }
 
-    /// Stores `value` in the field named by `key`; false on a duplicated known field.
-    private static func assign(_ value: Value, key: UnsafeBufferPointer<UInt8>, to f: inout Fields) -> Bool {
-        @inline(__always) func set(_ slot: inout Value) -> Bool {
-            if case .none = slot { slot = value; return true }
-            return false
+    /// The index (0...7) of the first byte of `x` (eight bytes loaded little-endian) that ends
+    /// or breaks a plain string: `"`, `\\` or a control byte below 0x20; 8 when there is none.
+    /// Exact per byte (no carry crosses a byte): a byte is zero when adding 0x7F to its low
+    /// seven bits does not set its top bit and neither does the byte itself.
+    @inline(__always)
+    static func special8(_ x: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let top: UInt64 = 0x8080_8080_8080_8080
+        let q = x ^ (0x22 &* ones), e = x ^ (0x5C &* ones)
+        let quote = ~(((q & low7) &+ low7) | q) & top
+        let escape = ~(((e & low7) &+ low7) | e) & top
+        let control = ~(((x & low7) &+ 0x60 &* ones) | x) & top
+        let m = quote | escape | control
+        return m == 0 ? 8 : m.trailingZeroBitCount >> 3
+    }
+
+    /// The event kind `ev` names, nil for another string.
+    @inline(__always)
+    private static func eventKind(_ p: UnsafePointer<UInt8>, _ count: Int) -> Line.Kind? {
+        func isWord(_ word: StaticString) -> Bool {
+            count == word.utf8CodeUnitCount && memcmp(p, word.utf8Start, count) == 0
         }
-        @inline(__always) func isKey(_ name: StaticString) -> Bool {
-            name.utf8CodeUnitCount == key.count && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
-        }
-        switch key.count {
-        case 1: if isKey("v") { return set(&f.v) }; if isKey("t") { return set(&f.t) }
-        case 2: if isKey("ev") { return set(&f.ev) }
-        case 3: if isKey("seq") { return set(&f.seq) }; if isKey("end") { return set(&f.end) }; if isKey("nll") { return set(&f.nll) }
-        case 4:
-            if isKey("rank") { return set(&f.rank) }; if isKey("prev") { return set(&f.prev) }
-            if isKey("name") { return set(&f.name) }; if isKey("kind") { return set(&f.kind) }
-        case 5: if isKey("start") { return set(&f.start) }; if isKey("bytes") { return set(&f.bytes) }
-        case 7: if isKey("val_bpb") { return set(&f.valBPB) }
-        case 8:
-            if isKey("val_loss") { return set(&f.valLoss) }; if isKey("psum_min") { return set(&f.psumMin) }
-            if isKey("psum_max") { return set(&f.psumMax) }
-        case 10: if isKey("val_tokens") { return set(&f.valTokens) }; if isKey("world_size") { return set(&f.worldSize) }
-        default: break
-        }
-        return true  // another field: ignored, as `parse` ignores it
+        if isWord("score") { return .score }
+        if isWord("update") { return .update }
+        if isWord("phase") { return .phase }
+        return nil
     }
 
     /// `true`, `false` or `null` at `i`: the index after it.
@@ -121,124 +306,140 @@ enum TraceLineFastPath {
     }
 
     /// A JSON number at `i` (FlatJSON's grammar) as the `Double` `parse` would see, and its end.
+    @inline(__always)
     private static func number(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Double, Int)? {
+        let base = b.baseAddress!
         let n = b.count
         var i = start
         var negative = false
-        if i < n, b[i] == 0x2D { negative = true; i += 1 }
+        if i < n, base[i] == 0x2D { negative = true; i += 1 }
         let digitsStart = i
+        // Every digit, integer and fraction, into `mantissa` (it wraps past 19 digits: only
+        // read below when there are at most 15).
         var mantissa: UInt64 = 0
-        var significant = 0
-        while i < n, b[i] >= 0x30 && b[i] <= 0x39 {
-            if significant < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
-                if mantissa != 0 { significant += 1 }
-            } else {
-                significant += 1
-            }
+        while i < n {
+            let digit = base[i] &- 0x30
+            guard digit < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
             i += 1
         }
         guard i > digitsStart else { return nil }
-        if i - digitsStart > 1, b[digitsStart] == 0x30 { return nil }  // leading zero
+        if i - digitsStart > 1, base[digitsStart] == 0x30 { return nil }  // leading zero
+        var digits = i - digitsStart
         var fraction = 0
-        if i < n, b[i] == 0x2E {
+        if i < n, base[i] == 0x2E {
             i += 1
             let f0 = i
-            while i < n, b[i] >= 0x30 && b[i] <= 0x39 {
-                if significant < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
-                    if mantissa != 0 { significant += 1 }
-                } else {
-                    significant += 1
-                }
+            while i < n {
+                let digit = base[i] &- 0x30
+                guard digit < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
                 i += 1
             }
             guard i > f0 else { return nil }
             fraction = i - f0
+            digits += fraction
         }
         var exponent = false
-        if i < n, b[i] == 0x65 || b[i] == 0x45 {
+        if i < n, base[i] == 0x65 || base[i] == 0x45 {
             exponent = true
             i += 1
-            if i < n, b[i] == 0x2B || b[i] == 0x2D { i += 1 }
+            if i < n, base[i] == 0x2B || base[i] == 0x2D { i += 1 }
             let e0 = i
-            while i < n, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+            while i < n, base[i] &- 0x30 < 10 { i += 1 }
             guard i > e0 else { return nil }
         }
-        if !exponent, fraction == 0, b[i - 1] != 0x2E, mantissa == 0 {
+        if !exponent, fraction == 0, digits == 1, mantissa == 0 {
             return (0.0, i)  // `-0` is the integer 0 for FlatJSON (Int("-0") == 0), not -0.0
         }
-        if !exponent, significant <= 15, fraction <= 22 {
+        if !exponent, digits <= 15 {
             // Exact: both operands exact, one correctly rounded division (as strtod rounds).
-            let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / powerOfTen(fraction)
+            let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
             return (negative ? -magnitude : magnitude, i)
         }
+        // Long numbers (a time with 17 significant digits): strtod on a NUL-terminated copy.
+        let length = i - start
+        guard length < 64 else {
+            guard let d = Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) else { return nil }
+            return (d, i)
+        }
+        let d = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
+            let p = buffer.baseAddress!
+            UnsafeMutableRawPointer(p).copyMemory(from: base + start, byteCount: length)
+            p[length] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            // strtod reads the process locale's decimal point; where that is not `.` it stops
+            // at the `.`, the text is not consumed whole, and `Double(String)` (C locale) decides.
+            let d = strtod(p, &end)
+            return end == p + length ? d : nil
+        }
+        if let d { return (d, i) }
         guard let d = Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) else { return nil }
         return (d, i)
     }
 
-    private static func powerOfTen(_ k: Int) -> Double {
+    /// 10^k for k in 0...22, each exact.
+    private static let powersOfTen: [Double] = {
         var p = 1.0
-        for _ in 0..<k { p *= 10 }  // exact up to 1e22
-        return p
+        var out: [Double] = []
+        for _ in 0...22 {
+            out.append(p)
+            p *= 10
+        }
+        return out
+    }()
+
+    /// `TraceLineParser.int` on a number: integral and below 9e15 in magnitude.
+    @inline(__always) private static func int(_ d: Double) -> Int? {
+        guard abs(d) < 9.0e15 else { return nil }  // false for NaN too
+        let i = Int(d)
+        return Double(i) == d ? i : nil
     }
 
-    /// `TraceLineParser.int` on a number field.
-    @inline(__always) private static func int(_ v: Value) -> Int? {
-        guard case .number(let d) = v, d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-        return Int(d)
-    }
-
-    @inline(__always) private static func double(_ v: Value) -> Double? {
-        guard case .number(let d) = v else { return nil }
-        return d
-    }
-
-    /// The event `parse` builds from these fields, or nil whenever `parse` would report a
+    /// The line `parse` reads from these fields, or nil whenever `parse` would report a
     /// problem or a field has another type than the one `parse` reads (then `parse` decides).
-    private static func event(_ f: Fields, _ b: UnsafeBufferPointer<UInt8>, _ location: SourceLocation) -> TraceEvent? {
-        func text(_ v: Value) -> String? {
-            guard case .string(let s, let e) = v else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
+    @inline(__always)
+    private static func line(_ f: Fields) -> Line? {
+        /// An optional number field: absent, or a number (the type `parse` reads).
+        @inline(__always) func optionalNumber(_ slot: UInt32) -> Bool {
+            !f.has(slot) || f.isNumber(slot)
         }
-        func isText(_ v: Value, _ word: StaticString) -> Bool {
-            guard case .string(let s, let e) = v, e - s == word.utf8CodeUnitCount else { return false }
-            return memcmp(b.baseAddress! + s, word.utf8Start, e - s) == 0
+        @inline(__always) func number(_ slot: UInt32, _ value: Double) -> Double? {
+            f.isNumber(slot) ? value : nil
         }
-        /// An optional field: absent, or of the type `parse` reads.
-        func optionalNumber(_ v: Value) -> Bool {
-            switch v {
-            case .none, .number: return true
-            default: return false
+        @inline(__always) func integer(_ slot: UInt32, _ value: Double) -> Int? {
+            f.isNumber(slot) ? int(value) : nil
+        }
+        guard integer(Slot.v, f.v) == 1, let seq = integer(Slot.seq, f.seq), seq >= 0,
+              let rank = integer(Slot.rank, f.rank), rank >= 0, let t = number(Slot.t, f.t),
+              f.isString(Slot.prev), f.isString(Slot.ev) else { return nil }
+        switch f.ev {
+        case .score:
+            guard let start = integer(Slot.start, f.start), let end = integer(Slot.end, f.end), end > start,
+                  let nll = number(Slot.nll, f.nll), nll.isFinite, let bytes = number(Slot.bytes, f.bytes), bytes.isFinite,
+                  let lo = number(Slot.psumMin, f.psumMin), let hi = number(Slot.psumMax, f.psumMax) else { return nil }
+            return Line(kind: .score, seq: seq, rank: rank, time: t, prev: f.prev, start: start, end: end,
+                        nll: nll, bytes: bytes, psumMin: lo, psumMax: hi)
+        case .update:
+            guard let start = integer(Slot.start, f.start), let end = integer(Slot.end, f.end) else { return nil }
+            var line = Line(kind: .update, seq: seq, rank: rank, time: t, prev: f.prev, start: start, end: end)
+            if f.has(Slot.kind) {
+                guard f.isString(Slot.kind) else { return nil }
+                line.text = f.kindStart..<f.kindEnd
             }
-        }
-        guard int(f.v) == 1, let seq = int(f.seq), seq >= 0, let rank = int(f.rank), rank >= 0,
-              let t = double(f.t) else { return nil }
-        guard case .string(let ps, let pe) = f.prev, pe - ps == 64 else { return nil }
-        for k in ps..<pe where b[k] >= 0x80 { return nil }  // `parse` counts characters
-        let body: TraceEvent.Body
-        if isText(f.ev, "score") {
-            guard let start = int(f.start), let end = int(f.end), end > start,
-                  let nll = double(f.nll), nll.isFinite, let bytes = double(f.bytes), bytes.isFinite,
-                  let lo = double(f.psumMin), let hi = double(f.psumMax) else { return nil }
-            body = .score(range: PositionRange(start, end), nll: nll, bytes: bytes, psumMin: lo, psumMax: hi)
-        } else if isText(f.ev, "update") {
-            guard let start = int(f.start), let end = int(f.end) else { return nil }
-            let kind: String
-            switch f.kind {
-            case .none: kind = "other"
-            case .string: kind = text(f.kind)!
-            default: return nil
-            }
-            body = .update(kind: kind, range: PositionRange(start, end))
-        } else if isText(f.ev, "phase") {
-            guard let name = text(f.name), optionalNumber(f.valTokens), optionalNumber(f.worldSize),
-                  optionalNumber(f.valLoss), optionalNumber(f.valBPB) else { return nil }
-            body = .phase(name: name, valTokens: int(f.valTokens), worldSize: int(f.worldSize),
-                          valLoss: double(f.valLoss), valBPB: double(f.valBPB))
-        } else {
+            return line
+        case .phase:
+            guard f.isString(Slot.name), optionalNumber(Slot.valTokens), optionalNumber(Slot.worldSize),
+                  optionalNumber(Slot.valLoss), optionalNumber(Slot.valBPB) else { return nil }
+            var line = Line(kind: .phase, seq: seq, rank: rank, time: t, prev: f.prev)
+            line.text = f.nameStart..<f.nameEnd
+            line.valTokens = integer(Slot.valTokens, f.valTokens)
+            line.worldSize = integer(Slot.worldSize, f.worldSize)
+            line.valLoss = number(Slot.valLoss, f.valLoss)
+            line.valBPB = number(Slot.valBPB, f.valBPB)
+            return line
+        case nil:
             return nil
         }
-        return TraceEvent(seq: seq, rank: rank, time: t, prev: text(f.prev)!, body: body, location: location)
     }
 }

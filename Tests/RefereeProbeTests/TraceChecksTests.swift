@@ -40,6 +40,55 @@ import RefereeTrace
         #expect(Self.status("trace.coverage", context) == .fail)
     }
 
+    /// A trace as autotrace writes it: its summary phase (with `compiled_loss_calls` as given,
+    /// raw JSON), eval_start over 21 tokens, then scores and a TTT update in score-first order
+    /// (`cheat`: the update comes before the score of what it read). `prev` links are zeros (the
+    /// chain is not what these tests look at). No nested value: the line takes the fast path.
+    static func autotraceContext(compiled: String, cheat: Bool = false) throws -> AuditContext {
+        let dir = try TestPaths.tempDir("trace-autotrace")
+        let zero = String(repeating: "0", count: 64)
+        var bodies = [
+            #""ev":"phase","name":"autotrace","compiled_loss_calls":\#(compiled),"stored_unobserved":0,"internal_errors":0"#,
+            #""ev":"phase","name":"eval_start","val_tokens":21,"world_size":1"#,
+            #""ev":"score","start":1,"end":11,"nll":20.0,"bytes":30,"psum_min":1.0,"psum_max":1.0"#,
+            #""ev":"update","kind":"ttt","start":1,"end":11"#,
+            #""ev":"score","start":11,"end":21,"nll":20.0,"bytes":30,"psum_min":1.0,"psum_max":1.0"#,
+        ]
+        if cheat { bodies.swapAt(2, 3) }
+        let lines = bodies.enumerated().map { i, body in
+            #"{\#(body),"prev":"\#(zero)","rank":0,"seq":\#(i),"source":"autotrace","t":\#(1770000000 + i).0,"v":1}"#
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("rank0.jsonl"))
+        let facts = try TraceAnalyzer.analyse(directory: dir, seed: 7, displayRoot: dir)
+        return AuditContext(path: "r", folder: nil, logs: [], claims: nil, logDigests: [:], traces: [facts])
+    }
+
+    /// autotrace's summary says what it saw and could not follow (losses inside compiled graphs,
+    /// counted values stored into buffers, its own errors): the rules that need the whole
+    /// evaluation observed are then unverifiable with that reason, never pass — and a violation
+    /// in the observed part is no proof either (the unobserved calls may hold the scores).
+    @Test func autotraceGapsMakeTheRulesUnverifiable() throws {
+        let rules = ["causal.score-before-update", "causal.single-pass", "trace.coverage", "norm.sums-to-one"]
+        let clean = try Self.autotraceContext(compiled: "0")
+        for id in rules { #expect(Self.status(id, clean) == .pass, "\(id)") }
+        let order = try #require(CheckRegistry.checks["causal.score-before-update"])
+        let rule = Self.rule("causal.score-before-update")
+        let pass = order(clean, rule)
+        #expect(pass.message.contains("observed by autotrace"))
+        #expect(try Self.status("causal.score-before-update", Self.autotraceContext(compiled: "0", cheat: true)) == .fail)
+
+        for raw in ["3", #""three""#] {
+            let gaps = try Self.autotraceContext(compiled: raw)
+            for id in rules { #expect(Self.status(id, gaps) == .unverifiable, "\(id) with compiled_loss_calls \(raw)") }
+            let result = order(gaps, rule)
+            #expect(result.message.contains("compiled_loss_calls"), "\(result.message)")
+        }
+        let cheat = try Self.autotraceContext(compiled: "3", cheat: true)
+        let result = order(cheat, rule)
+        #expect(result.status == .unverifiable)
+        #expect(result.message.contains("in what was observed: 1 violation(s)"), "\(result.message)")
+    }
+
     /// Expected status of each rule above, per fixture (p pass, f fail).
     @Test(arguments: [
         ("honest", "ppppp"),

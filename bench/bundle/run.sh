@@ -16,7 +16,7 @@ objs=$(ls "$BIN"/RefereeCore.build/*.o "$BIN"/RefereeCrypto.build/*.o "$BIN"/Ref
           "$BIN"/RefereeLogs.build/*.o "$BIN"/RefereeTrace.build/*.o "$BIN"/RefereeData.build/*.o \
           "$BIN"/RefereeBundle.build/*.o)
 # shellcheck disable=SC2086
-swiftc -O -o "$WORK/bundle-bench" bench/bundle/BundleBench.swift \
+swiftc -O -package-name "$(basename "$PWD" | tr "[:upper:]-" "[:lower:]_")" -o "$WORK/bundle-bench" bench/bundle/BundleBench.swift \
     -I "$BIN/Modules" -Xcc -fmodule-map-file=Sources/COpenSSL/module.modulemap $objs -lcrypto
 
 FILE="$WORK/1GB.bin"

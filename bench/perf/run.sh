@@ -7,8 +7,8 @@
 #
 # Rows: log reading (1 GB, 4 runs; bench/logs/final_scores.py --plain), 600 record folders
 # audited (bench/audit/extract_all.py), trace writing (python/referee_probe.py, µs per event),
-# trace analysis (bench/trace/TraceBench.swift, 8 ranks), sign/verify of 10,000 small files
-# (`openssl dgst -sha256` over the same files). Needs python3, openssl, swiftc; the sample
+# trace analysis and sign/verify of 10,000 small files (bench/perf/trace-bundle.sh: against a
+# plain Python checker and `openssl dgst -sha256` over the same files). Needs python3, openssl, swiftc; the sample
 # records under SAMPLES (default /work/shared/samples/parameter-golf-records) for the audit row.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,6 @@ echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), load $(cut -
 swift build -c release --product referee >/dev/null
 BIN=$(swift build -c release --show-bin-path)/referee
 bench/logs/build-logbench.sh . "$WORK/logbench" >/dev/null
-bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
 
 # median CPU seconds and peak KB of RUNS runs of a command, alternating with a reference.
 pair() {  # pair NAME "A command" "B command"
@@ -78,24 +77,5 @@ pair "audit 60 vs 600 folders (memory)" "head -60 $WORK/recs.txt | xargs $BIN au
 echo "== trace writing (python/referee_probe.py), µs per score event on an open file"
 python3 bench/perf/trace_write.py 100000
 
-echo "== trace analysis, 8 ranks, 1,000,008 lines"
-TR="$WORK/trace/traces/seed1"
-[ -d "$TR" ] || python3 bench/gen-trace.py 1000000 8 "$TR" >/dev/null
-for i in 1 2 3; do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; done
-/usr/bin/time -f "tracebench: %U s user, %S s sys, %M KB peak" "$WORK/tracebench" "$TR" >/dev/null
-
-echo "== sign / verify of a record of 10,000 small files"
-REC="$WORK/rec10k/track_10min_16mb/rec"
-if [ ! -d "$REC" ]; then
-    mkdir -p "$(dirname "$REC")"; cp -r "$SAMPLES/track_10min_16mb/2026-03-17_NaiveBaseline" "$REC"
-    python3 -c "
-import os, sys
-for i in range(10000):
-    d = os.path.join(sys.argv[1], 'files', 'd%02d' % (i % 100)); os.makedirs(d, exist_ok=True)
-    open(os.path.join(d, 'f%05d.txt' % i), 'w').write('small file %d\n' % i * 20)
-" "$REC"
-fi
-[ -f "$WORK/key" ] || "$BIN" keygen --out "$WORK/key" >/dev/null
-pair "sign 10k files" "rm -f $REC/referee.bundle.json $REC/referee.pub.pem; $BIN sign $REC --key $WORK/key" \
-    "cd $REC && find . -type f -print0 | xargs -0 openssl dgst -sha256"
-pair "verify 10k files" "$BIN verify $REC" "cd $REC && find . -type f -print0 | xargs -0 openssl dgst -sha256"
+# Trace analysis and sign / verify, each against an independent reference (their own script).
+bench/perf/trace-bundle.sh "$RUNS" "$WORK"

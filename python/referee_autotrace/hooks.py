@@ -40,13 +40,36 @@ _DISABLE = torch._C.DisableTorchFunction
 
 
 class LossCall:
-    """One observed loss call: the target position and per-element values of each element."""
+    """One observed loss call: the target position and per-element values of each element.
+    ``nll`` / ``psum`` are copied to the host on first use (only counted calls need them: a
+    training loss is never read back, so it costs no device-to-host copy)."""
 
-    __slots__ = ("serial", "pos", "seglen", "nll", "psum", "t", "where")
+    __slots__ = ("serial", "pos", "seglen", "_nll", "_psum", "t", "where")
 
     def __init__(self, serial, pos, seglen, nll, psum, t, where):
-        self.serial, self.pos, self.seglen, self.nll, self.psum, self.t, self.where = (
+        self.serial, self.pos, self.seglen, self._nll, self._psum, self.t, self.where = (
             serial, pos, seglen, nll, psum, t, where)
+
+    @staticmethod
+    def _host(value, n, fill):
+        if value is None:
+            return np.full(n, fill, dtype=np.float64)
+        if isinstance(value, np.ndarray):
+            return value
+        with _DISABLE():
+            return value.reshape(-1).double().cpu().numpy()
+
+    @property
+    def nll(self):
+        if not isinstance(self._nll, np.ndarray):
+            self._nll = self._host(self._nll, len(self.pos), 0.0)
+        return self._nll
+
+    @property
+    def psum(self):
+        if not isinstance(self._psum, np.ndarray):
+            self._psum = self._host(self._psum, len(self.pos), 1.0)
+        return self._psum
 
 
 class Prov:
@@ -198,6 +221,7 @@ class Recorder:
         self.updates = []        # (t, fields)
         self.pending = []        # validation positions that fed gradients since the last zero_grad/step
         self.watch = None        # (params, checksums) after such a backward, until a step
+        self.last_located = None  # (targets, pos, seglen) of the last located loss call
         self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
                       "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
                       "optimizer_steps": 0, "backward_calls": 0}
@@ -205,14 +229,24 @@ class Recorder:
 
     # -- loss calls -----------------------------------------------------------------------
 
-    def new_call(self, target, nll, psum):
+    def new_call(self, target, nll, psum, ignore_index=None):
         """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
         (same number of elements, may be None for psum = 1). Returns a flat LossCall."""
         with _DISABLE():
             tgt = target.detach().reshape(-1).cpu().numpy().astype(np.int64)
-            vals = nll.detach().reshape(-1).double().cpu().numpy() if nll is not None else np.zeros(len(tgt))
-            ps = psum.detach().reshape(-1).double().cpu().numpy() if psum is not None else np.ones(len(tgt))
-        pos, seg = self.stream.locate(tgt)
+            # device-side copies (no synchronisation): the values as they were at the call
+            vals = nll.detach().clone() if nll is not None else None
+            ps = psum.detach().clone() if psum is not None else None
+        # The same targets are often scored by several calls in a row (log_softmax+gather,
+        # then the TTT loss on the same chunk): locate them once.
+        last = self.last_located
+        if last is not None and len(last[0]) == len(tgt) and np.array_equal(last[0], tgt):
+            pos, seg = last[1].copy(), last[2].copy()
+        else:
+            pos, seg = self.stream.locate(tgt)
+            self.last_located = (tgt, pos.copy(), seg.copy())
+        if ignore_index is not None:
+            pos[tgt == ignore_index] = -1
         self.serial += 1
         self.stats["loss_calls"] += 1
         located = int((pos >= 1).sum())
@@ -380,11 +414,11 @@ class Recorder:
             self.watch = None
             return
         with _DISABLE(), torch.no_grad():
-            params = [p for p in list(PARAMS) if p.grad is not None]
+            params = [p for p in (r() for r in list(PARAMS.values())) if p is not None and p.grad is not None]
             if not params:
                 self.watch = None
                 return
-            self.watch = (params, [p.detach().double().sum() for p in params])
+            self.watch = (params, torch.stack([p.detach().sum(dtype=torch.float64) for p in params]))
 
     def check_manual(self):
         """A watched parameter changed without an optimizer step: an update (kind "other")
@@ -394,7 +428,8 @@ class Recorder:
         params, sums = self.watch
         self.watch = None
         with _DISABLE(), torch.no_grad():
-            changed = bool(torch.stack([(p.detach().double().sum() != s0) for p, s0 in zip(params, sums)]).any().item())
+            now = torch.stack([p.detach().sum(dtype=torch.float64) for p in params])
+            changed = bool((now != sums).any().item())
         if changed and self.pending:
             self.stats["manual_updates"] += 1
             self.update(np.concatenate(self.pending), "other")
@@ -511,7 +546,8 @@ UNOBSERVED = ("state kept outside autograd (caches in NumPy or Python objects, b
 
 
 RECORDER = None
-PARAMS = None  # weakref.WeakSet of every nn.Parameter created after start-up
+PARAMS = None  # {id: weakref} of every nn.Parameter created after start-up (a WeakSet of tensors
+# compares colliding entries with Tensor.__eq__, which raises on tensors of several elements)
 
 
 def _storage_key(t):
@@ -548,13 +584,18 @@ def install(recorder):
     global RECORDER, PARAMS
     RECORDER = recorder
     import weakref
-    PARAMS = weakref.WeakSet()
+    PARAMS = {}
     orig_pnew = torch.nn.Parameter.__new__
+
+    def forget(ref, key=None):
+        if PARAMS.get(key) is ref:
+            del PARAMS[key]
 
     def pnew(cls, *a, **k):
         p = orig_pnew(cls, *a, **k)
         try:
-            PARAMS.add(p)
+            key = id(p)
+            PARAMS[key] = weakref.ref(p, lambda ref, key=key: forget(ref, key))
         except TypeError:
             pass
         return p
@@ -589,8 +630,7 @@ def install(recorder):
                 if kind == "nll_loss":  # log-probabilities given: measure their normalisation
                     with torch.no_grad(), _DISABLE():
                         psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
-                call = rec.new_call(target, per, psum)
-                call.pos[target.detach().reshape(-1).cpu().numpy() == ignore_index] = -1
+                call = rec.new_call(target, per, psum, ignore_index=ignore_index)
                 shape = tuple(target.shape)
                 idx = np.arange(len(call.pos)).reshape(shape)
                 prov = Prov([(call, idx)], elementwise=True)

@@ -4,6 +4,7 @@ script as ``__main__`` (runpy; the file is only read), write the trace at exit."
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import runpy
 import sys
@@ -49,6 +50,41 @@ def start(environ=None):
     return rec
 
 
+class _Globals:
+    """Attribute view of a module's globals dict (what a test patch edits)."""
+
+    def __init__(self, namespace):
+        object.__setattr__(self, "_ns", namespace)
+
+    def __getattr__(self, name):
+        try:
+            return self._ns[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        self._ns[name] = value
+
+
+def arm_test_patch(entry, spec, rec=None):
+    """TEST SUPPORT (REFEREE_AUTOTRACE_TEST_PATCH=MODULE:FUNCTION): when the entry script's
+    ``main`` is first called, ``MODULE.FUNCTION(globals)`` edits the script's globals (e.g.
+    turns its evaluator into a cheat) before ``main`` runs; the file itself is only read. The
+    patch is named in the trace's autotrace phase (``test_patch``) and on stderr."""
+    module, _, function = spec.partition(":")
+    patch = getattr(importlib.import_module(module), function or "patch")
+    target = os.path.realpath(entry)
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code.co_name == "main" and os.path.realpath(frame.f_code.co_filename) == target:
+            sys.setprofile(None)
+            patch(_Globals(frame.f_globals))
+            sys.stderr.write("autotrace: TEST PATCH %s applied to %s\n" % (spec, entry))
+    sys.setprofile(profile)
+    if rec is not None:
+        rec.extra["test_patch"] = spec
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
@@ -59,6 +95,8 @@ def main(argv=None) -> int:
         sys.stderr.write("autotrace: %s: no such file (expected the submission's entry script)\n" % entry)
         return 2
     rec = start()
+    if os.environ.get("REFEREE_AUTOTRACE_TEST_PATCH"):
+        arm_test_patch(entry, os.environ["REFEREE_AUTOTRACE_TEST_PATCH"], rec)
     sys.argv = [entry] + argv[1:]
     sys.path.insert(0, os.path.dirname(os.path.abspath(entry)))
     try:

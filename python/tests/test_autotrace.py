@@ -50,7 +50,7 @@ def autotrace(entry, workdir, args=(), **env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFEREE_")}
     env.update({"PYTHONPATH": PYTHON_DIR, "DATA_PATH": os.path.join(DATA, "dataset"),
                 "TOKENIZER_PATH": os.path.join(DATA, "tokenizer", "synth_1024_bpe.model"),
-                "PYTHONUNBUFFERED": "1", "ITERATIONS": "30", "OMP_NUM_THREADS": "1",
+                "PYTHONUNBUFFERED": "1", "ITERATIONS": "30", "OMP_NUM_THREADS": "1", "MAX_WALLCLOCK_SECONDS": "100000",
                 "REFEREE_TRACE_DIR": os.path.join(str(workdir), "trace")})
     env.update({k: str(v) for k, v in env_extra.items()})
     proc = subprocess.run([exe, "-m", "referee_autotrace", str(entry)] + list(args), cwd=str(workdir), env=env,
@@ -134,6 +134,22 @@ def test_cheating_twin_fails_score_before_update(cheater, honest):
     assert [ln for ln in h if ln not in c] == ["ADAPT_BEFORE_SCORE = False"]
     # and the cheat pays: it scores better on the same data and seed
     assert rules.final_score(out)[1] < rules.final_score(honest[1])[1]
+
+
+def test_test_patch_turns_the_unmodified_file_into_its_cheating_twin(tmp_path, cheater):
+    """REFEREE_AUTOTRACE_TEST_PATCH (test support: how the GPU runs make the real records'
+    cheating variants inside `referee run --autotrace`): the hook edits the script's globals
+    when its main() starts; the file is only read, the trace names the patch, and the run is the
+    cheating twin's, score for score."""
+    before = file_state(HONEST)
+    support = os.path.join(REPO, "python", "tests", "support")
+    out = autotrace(HONEST, tmp_path, PYTHONPATH=PYTHON_DIR + os.pathsep + support,
+                    REFEREE_AUTOTRACE_TEST_PATCH="cheat_entry:patch_autotrace_ttt")
+    assert file_state(HONEST) == before
+    assert rules.check(str(tmp_path / "trace"), out)["causal.score-before-update"] is False
+    info = events(tmp_path / "trace")[0]
+    assert info["name"] == "autotrace" and info["test_patch"] == "cheat_entry:patch_autotrace_ttt"
+    assert rules.final_score(out) == rules.final_score(cheater[1])
 
 
 def test_plain_evaluator_covers_validation(tmp_path):
@@ -271,9 +287,12 @@ def test_two_ranks_through_torchrun(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFEREE_")}
     env.update({"PYTHONPATH": PYTHON_DIR, "DATA_PATH": os.path.join(DATA, "dataset"), "OMP_NUM_THREADS": "1",
                 "REFEREE_TRACE_DIR": str(tmp_path / "trace")})
-    # "-r 1 -t 1": Debian's torch 1.13 on Python 3.11 cannot parse the default "0" (Std.from_str
-    # returns None: IntFlag iteration skips 0), so stdout is tee'd explicitly.
-    proc = subprocess.run([exe, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-r", "1", "-t", "1",
+    # "--redirects 9:0 --tee 9:0": Debian's torch 1.13 on Python 3.11 cannot parse the default "0"
+    # (Std.from_str returns None: IntFlag iteration skips 0); a mapping naming only a local rank
+    # that does not exist leaves every real rank unredirected (what Referee's runner adds,
+    # docs/runner.md).
+    proc = subprocess.run([exe, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                           "--redirects", "9:0", "--tee", "9:0",
                            "-m", "referee_autotrace", str(script), "dist"], cwd=str(tmp_path), env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]

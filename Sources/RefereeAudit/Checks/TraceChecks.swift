@@ -26,7 +26,14 @@ enum TraceChecks {
     /// With `needsScores`, a seed whose trace holds no score event is unverifiable: it observed
     /// nothing, so no order, normalisation or chain property of it says anything (coverage, which
     /// fails such a trace, passes false).
+    ///
+    /// With `needsWholeObservation` (every rule but the chain), a seed whose trace autotrace
+    /// wrote while seeing calls it could not follow (``TraceFacts/observerGaps``: losses inside
+    /// compiled graphs, counted values stored into buffers, errors of its hooks) is
+    /// unverifiable with those reasons: what was not observed could hold a score or an update,
+    /// so neither a pass nor a violation of the observed part proves anything.
     private static func perSeed(_ context: AuditContext, _ rule: Rule, passMessage: String, needsScores: Bool = true,
+                                needsWholeObservation: Bool = true,
                                 _ judge: (TraceFacts) -> (failures: [Evidence], unverifiable: String?)) -> RuleResult {
         guard !context.traces.isEmpty else {
             return RuleResult(id: rule.id, status: .unverifiable, severity: rule.severity, message: howToAdd)
@@ -40,6 +47,12 @@ enum TraceChecks {
                 continue
             }
             let (failures, missing) = judge(facts)
+            if needsWholeObservation && !facts.observerGaps.isEmpty {
+                let seen = failures.first.map { "; in what was observed: \(failures.count) violation(s), e.g. \($0.detail)" } ?? ""
+                unverifiable.append("\(label(facts)): autotrace did not observe everything: "
+                                    + facts.observerGaps.joined(separator: "; ") + seen)
+                continue
+            }
             evidence += failures
             if let missing { unverifiable.append("\(label(facts)): \(missing)") }
         }
@@ -87,10 +100,15 @@ enum TraceChecks {
     }
 
     static func scoreBeforeUpdate(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        perSeed(context, rule, passMessage: "every update read only positions scored before it") { facts in
+        var result = perSeed(context, rule, passMessage: "every update read only positions scored before it") { facts in
             if facts.scoreEvents == 0 { return ([], "the trace holds no score event") }
             return (evidence(facts.unscoredReads, ""), nil)
         }
+        if result.status == .pass && context.traces.contains(where: \.observedByAutotrace) {
+            result.message += "; observed by autotrace, which sees updates through autograd, optimizers and "
+                + "parameter writes only (state kept elsewhere is the probes' evidence: causal.prefix-invariance, causal.target-flip)"
+        }
+        return result
     }
 
     static func singlePass(_ context: AuditContext, _ rule: Rule) -> RuleResult {
@@ -147,7 +165,7 @@ enum TraceChecks {
     }
 
     static func chain(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        perSeed(context, rule, passMessage: "prev links and seq numbers intact") { facts in
+        perSeed(context, rule, passMessage: "prev links and seq numbers intact", needsWholeObservation: false) { facts in
             if facts.lineCount == 0 { return ([], "the trace folder holds no line") }
             return (evidence(facts.chainBreaks, "") + evidence(facts.malformed, "malformed: "), nil)
         }

@@ -26,6 +26,8 @@ package struct LaunchPlan: Sendable {
     package var pythonDir: String?
     /// Run the entry script under `referee_autotrace` (observed trace, docs/autotrace.md).
     package var autotrace: Bool = false
+    /// Arguments put after torchrun's `--standalone --nproc_per_node=N` (``TorchrunCompatibility``).
+    package var torchrunArguments: [String] = []
 
     package init(python: String = "python3", torchrun: String = "torchrun", nprocPerNode: Int = 1, forceTorchrun: Bool = false,
                 dataPath: String? = nil, tokenizerPath: String? = nil, refereeHome: URL? = nil,
@@ -64,7 +66,7 @@ package struct LaunchPlan: Sendable {
         for (key, value) in addedEnvironment(seed: seed, runId: runId, traceDir: traceDir) { env[key] = value }
         let entry = autotrace ? ["-m", "referee_autotrace", script.path] : [script.path]
         if usesTorchrun {
-            return LaunchSpec(executable: torchrun, arguments: ["--standalone", "--nproc_per_node=\(nprocPerNode)"] + entry,
+            return LaunchSpec(executable: torchrun, arguments: ["--standalone", "--nproc_per_node=\(nprocPerNode)"] + torchrunArguments + entry,
                               environment: env, workingDirectory: workingDirectory.path)
         }
         return LaunchSpec(executable: python, arguments: entry, environment: env, workingDirectory: workingDirectory.path)

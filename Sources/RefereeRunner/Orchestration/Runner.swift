@@ -70,6 +70,15 @@ package struct Runner {
         let (training, trainingValidation) = try prepareTrainingData(data, source: source, staging: staging, sandbox: sandbox)
         if let training { journal.append("training_validation", ["mode": .string(training.record.mode.rawValue), "sha256": .string(training.record.sha256 ?? "")]) }
 
+        // Asked once per run: whether this torchrun needs its redirect defaults spelled out.
+        let launch = config.launch
+        let torchrunArguments = launch.usesTorchrun
+            ? TorchrunCompatibility.arguments(torchrun: launch.torchrun, nproc: launch.nprocPerNode, environment: launch.baseEnvironment)
+            : []
+        if !torchrunArguments.isEmpty {
+            journal.append("torchrun_compatibility", ["arguments": .string(torchrunArguments.joined(separator: " "))])
+        }
+
         let startedAt = Clock.wall()
         var seeds: [SeedRecord] = []
         var interrupted = false
@@ -77,7 +86,7 @@ package struct Runner {
             if interrupt?.fired == true { interrupted = true; break }
             journal.append("seed_started", ["seed": .int(Int64(seed))])
             let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox, training: training,
-                                     hiddenData: trainingValidation?.hidden ?? [])
+                                     hiddenData: trainingValidation?.hidden ?? [], torchrunArguments: torchrunArguments)
             journal.append("seed_ended", ["seed": .int(Int64(seed)), "stop": .string(record.stop.rawValue)])
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
@@ -154,7 +163,7 @@ package struct Runner {
     }
 
     func runSeed(_ seed: Int, index: Int, out: URL, staging: URL, sandbox: SandboxRecord, training: TrainingData?,
-                 hiddenData: [String] = []) throws(RunnerError) -> SeedRecord {
+                 hiddenData: [String] = [], torchrunArguments: [String] = []) throws(RunnerError) -> SeedRecord {
         let fm = FileManager.default
         let seedStage = staging.appendingPathComponent("seed\(seed)")
         let work = seedStage.appendingPathComponent("work")
@@ -166,6 +175,7 @@ package struct Runner {
         let runId = "\(out.lastPathComponent)_seed\(seed)"
         let codeFiles = topLevelFiles(of: out)
         var plan = config.launch
+        plan.torchrunArguments += torchrunArguments
         let spec: LaunchSpec
         let added: [String: String]
         if sandbox.namespaces {

@@ -9,7 +9,8 @@ import Glibc
 /// whose journal lacks the `runs_complete` event audits as incomplete.
 ///
 /// Each line: `{"at": <unix s>, "event": "<name>", …}` with sorted keys. Events: `run_started`,
-/// `seed_started`, `seed_ended`, `runs_complete` (every seed ended, outputs copied, integrity
+/// `torchrun_compatibility` (the torchrun arguments added for PyTorch 1.13 on Python ≥ 3.11,
+/// ``TorchrunCompatibility``), `seed_started`, `seed_ended`, `runs_complete` (every seed ended, outputs copied, integrity
 /// checked, run.json written), `post_run_step`.
 package final class Journal: @unchecked Sendable {
     // One writer (the runner's thread); the descriptor is the only state.

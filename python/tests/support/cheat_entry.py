@@ -10,6 +10,11 @@ VARIANT
   ``eval_val_sliding_ttt``, ``GPT.forward_logits`` first takes an SGD step (TTT_LR) on the
   next-token loss of the window it is about to score, then returns the logits.
 Both must fail ``causal.score-before-update`` under autotrace.
+
+The same patches apply inside ``referee run --autotrace`` without this entry point:
+``REFEREE_AUTOTRACE_TEST_PATCH=cheat_entry:patch_lora`` (or ``patch_legal``,
+``patch_autotrace_ttt``) with this folder on PYTHONPATH makes the autotrace hook call the
+function on the script's globals when its ``main`` starts (python/referee_autotrace/main.py).
 """
 import importlib.util
 import os
@@ -74,6 +79,11 @@ def patch_legal(mod):
                 state["opt"].step()
         return forward_logits(self, input_ids)
     mod.GPT.forward_logits = cheating_forward_logits
+
+
+def patch_autotrace_ttt(mod):
+    """submissions/autotrace_ttt: the flag its cheating twin sets in the file."""
+    mod.ADAPT_BEFORE_SCORE = True
 
 
 def main():

@@ -1,0 +1,69 @@
+"""Wall time of EVALUATION ONLY of the GPU reference (submissions/reference_gpu: score-first
+TTT, chunks of EVAL_CHUNK_TOKENS targets, one SGD step after each chunk is scored), plain or
+under autotrace's hooks, on one GPU: the same artifact (a seed-fixed untrained model, quantized
+and written once to ARTIFACT; the work does not depend on the weights' quality) is loaded,
+evaluated once as a warm-up, then ROUNDS times measured (torch.cuda.synchronize around
+eval_score_first_ttt over the whole validation stream).
+    python bench/autotrace/eval_gpu.py plain|autotrace ARTIFACT [ROUNDS]
+(PYTHONPATH=python; DATA_PATH and TOKENIZER_PATH default to data/sp1024_synth)."""
+import importlib.util
+import glob
+import os
+import sys
+import time
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+mode, artifact = sys.argv[1], sys.argv[2]
+rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+os.environ.setdefault("DATA_PATH", os.path.join(ROOT, "data", "sp1024_synth", "dataset"))
+os.environ.setdefault("TOKENIZER_PATH", os.path.join(ROOT, "data", "sp1024_synth", "tokenizer", "synth_1024_bpe.model"))
+rec = None
+if mode == "autotrace":
+    import tempfile
+    import referee_autotrace
+    os.environ["REFEREE_TRACE_DIR"] = tempfile.mkdtemp()
+    rec = referee_autotrace.start()
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import referee_probe  # noqa: E402
+spec = importlib.util.spec_from_file_location("sub", os.path.join(ROOT, "submissions", "reference_gpu", "train_gpt.py"))
+sub = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sub)
+args = sub.Hyperparameters()
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+if not os.path.exists(artifact):
+    torch.manual_seed(0)
+    blob = zlib.compress(sub.to_bytes(sub.quantize(sub.GPT(args).state_dict(), args)), 9)
+    with open(artifact + ".tmp", "wb") as f:
+        f.write(blob)
+    os.replace(artifact + ".tmp", artifact)
+val = np.concatenate([sub.shard_tokens(p) for p in sorted(glob.glob(os.path.join(args.data_path, "fineweb_val_*.bin")))])
+bytes_ = sub.ByteCounter(args.tokenizer_path, args.vocab_size)
+
+
+def sync():
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+walls, cpus, loss = [], [], None
+for r in range(rounds + 1):
+    model = sub.load_artifact(artifact, args, device)
+    torch.manual_seed(args.seed)
+    sync()
+    t0, c0 = time.perf_counter(), time.process_time()
+    nll, _, _ = sub.eval_score_first_ttt(model, val, 1, len(val), args, device, referee_probe.Trace(None), bytes_)
+    sync()
+    if r:
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    loss = float(nll.mean())
+walls.sort()
+cpus.sort()
+extra = ""
+if rec is not None:
+    extra = " (loss calls %s, passes %d, optimizer steps %s)" % (
+        rec.stats.get("loss_calls"), len(rec.passes), rec.stats.get("optimizer_steps"))
+print("%s eval wall seconds: median %.4f, all %s; CPU median %.4f; %d targets, val_loss %.6f%s" % (
+    mode, walls[len(walls) // 2], " ".join("%.4f" % t for t in walls), cpus[len(cpus) // 2], len(val) - 1, loss, extra))

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Issue-15 rows for trace analysis and sign / verify (BENCHMARKS.md, "Performance (issue 15)"),
+# each timed against an independent reference in the same run, A B A B …, medians of CPU
+# seconds (user + sys, /usr/bin/time) and the median of the per-pair ratios.
+#
+#   bench/perf/trace-bundle.sh [runs=5] [workdir=/tmp/referee-bench-perf]
+#
+# Trace analysis: bench/trace/TraceBench.swift (TraceAnalyzer.analyse, swiftc -O -wmo) on
+# `bench/gen-trace.py 400000 4` (400,004 hash-chained lines) against bench/trace/check_trace.py
+# (plain Python: hashlib, json, heapq, bisect; written from docs/protocol.md); both summaries
+# must agree. The hash chain's floor: bench/trace/hash_lines.c (libcrypto only, every line).
+# Sign / verify: `referee sign` / `referee verify --key` of a record of 10,000 small files (plus
+# a sample record) against `find . -type f -print0 | xargs -0 openssl dgst -sha256` over the same
+# files; and bench/bundle/BundleBench.swift (the same signer and verifier with a fixed audit:
+# everything but re-running the audit). Needs python3, openssl, cc, swiftc.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${1:-5}
+WORK=${2:-/tmp/referee-bench-perf}
+SAMPLES=${SAMPLES:-/work/shared/samples/parameter-golf-records}
+mkdir -p "$WORK"
+export REFEREE_RULES_DIR="$PWD/Rules"
+
+echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
+swift build -c release --product referee >/dev/null
+BIN=$(swift build -c release --show-bin-path)/referee
+bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
+cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
+# BundleBench against the release objects (the package name is the checkout folder's).
+REL=$(swift build -c release --show-bin-path)
+objs=$(ls "$REL"/RefereeCore.build/*.o "$REL"/RefereeCrypto.build/*.o "$REL"/RefereeAudit.build/*.o "$REL"/RefereeLogs.build/*.o \
+          "$REL"/RefereeTrace.build/*.o "$REL"/RefereeData.build/*.o "$REL"/RefereeBundle.build/*.o)
+# shellcheck disable=SC2086
+swiftc -O -package-name "$(basename "$PWD" | tr '[:upper:]-' '[:lower:]_')" -o "$WORK/bundle-bench" bench/bundle/BundleBench.swift \
+    -I "$REL/Modules" -Xcc -fmodule-map-file=Sources/COpenSSL/module.modulemap $objs -lcrypto
+
+pair() {  # pair NAME "A command" "B command"
+    local name=$1 a=$2 b=$3 i
+    : >"$WORK/a.t"; : >"$WORK/b.t"
+    for i in $(seq "$RUNS"); do
+        /usr/bin/time -a -o "$WORK/a.t" -f "%U %S %M" sh -c "$a" >/dev/null 2>&1 || true
+        /usr/bin/time -a -o "$WORK/b.t" -f "%U %S %M" sh -c "$b" >/dev/null 2>&1 || true
+    done
+    python3 - "$name" "$WORK/a.t" "$WORK/b.t" <<'PY'
+import statistics, sys
+def rows(p):
+    out = []
+    for line in open(p):
+        parts = line.split()
+        if len(parts) == 3 and parts[0][0].isdigit():
+            out.append((float(parts[0]) + float(parts[1]), int(parts[2])))
+    return out
+a, b = rows(sys.argv[2]), rows(sys.argv[3])
+ratios = [x[0] / y[0] for x, y in zip(a, b) if y[0] > 0]
+ma, mb = statistics.median(x[0] for x in a), statistics.median(x[0] for x in b)
+print(f"{sys.argv[1]}: referee {ma:.3f} s CPU (peak {max(x[1] for x in a)/1024:.1f} MB), "
+      f"reference {mb:.3f} s CPU (peak {max(x[1] for x in b)/1024:.1f} MB), "
+      f"ratio referee/reference {statistics.median(ratios):.3f} (median of {len(ratios)} pairs; {mb/ma:.2f}x faster)")
+PY
+}
+
+echo "== trace analysis, 4 ranks, 400,004 lines"
+TR="$WORK/trace400k/traces/seed1"
+[ -d "$TR" ] || python3 bench/gen-trace.py 400000 4 "$TR" >/dev/null
+summary=$("$WORK/tracebench" "$TR" 2>/dev/null | python3 -c "
+import json, sys; f = json.load(sys.stdin)
+print('lines=%d malformed=%d chain=%d score=%d update=%d tokens=%d overlaps=%d order=%d unscored=%d uncovered=%d' % (
+    f['lineCount'], f['malformed']['count'], f['chainBreaks']['count'], f['scoreEvents'], f['updateEvents'], f['tokenSum'],
+    f['overlaps']['count'], f['outOfOrder']['count'], f['unscoredReads']['count'], f['uncoveredPositions']))")
+reference=$(python3 bench/trace/check_trace.py "$TR")
+[ "$summary" = "$reference" ] || { echo "trace summaries differ: referee '$summary', python '$reference'" >&2; exit 1; }
+echo "same summary: $summary"
+pair "trace analysis vs plain Python" "$WORK/tracebench $TR" "python3 bench/trace/check_trace.py $TR"
+echo "analysis alone (CPU of TraceAnalyzer.analyse inside the process), then the hash chain's floor:"
+for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done
+
+echo "== sign / verify of a record of 10,000 small files"
+REC="$WORK/rec10k/track_10min_16mb/rec"
+if [ ! -d "$REC" ]; then
+    mkdir -p "$(dirname "$REC")"; cp -r "$SAMPLES/track_10min_16mb/2026-03-17_NaiveBaseline" "$REC"
+    python3 -c "
+import os, sys
+for i in range(10000):
+    d = os.path.join(sys.argv[1], 'files', 'd%02d' % (i % 100)); os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, 'f%05d.txt' % i), 'w').write('small file %d\n' % i * 20)
+" "$REC"
+fi
+[ -f "$WORK/key" ] || "$BIN" keygen --out "$WORK/key" >/dev/null
+OPENSSL="cd $REC && find . -type f -print0 | xargs -0 openssl dgst -sha256"
+pair "sign 10k files" "rm -f $REC/referee.bundle.json $REC/referee.pub.pem; $BIN sign $REC --key $WORK/key" "$OPENSSL"
+"$BIN" verify "$REC" --key "$WORK/key.pub" >/dev/null || { echo "verify failed" >&2; exit 1; }
+pair "verify 10k files" "$BIN verify $REC --key $WORK/key.pub" "$OPENSSL"
+pair "audit alone (what verify re-runs), same record" "$BIN audit --format json $REC" "$OPENSSL"
+echo "sign / verify without the audit (BundleBench, fixed audit; CPU seconds in the process):"
+for i in $(seq "$RUNS"); do "$WORK/bundle-bench" signverify "$REC" | tr '\n' ' '; echo; done
+rm -f "$REC/referee.bundle.json" "$REC/referee.pub.pem"
