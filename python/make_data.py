@@ -5,9 +5,16 @@
 
 Writes ``<out>/tokenizer/synth_1024_bpe.model`` (a SentencePiece BPE model trained
 here on the generated text), ``<out>/dataset/fineweb_train_00000N.bin``,
-``<out>/dataset/fineweb_val_000000.bin`` and ``<out>/manifest.json`` (sizes,
-SHA-256 of every file, the validation byte count under the baseline byte rule
-and the sentencepiece version used).
+``<out>/dataset/fineweb_val_000000.bin``, ``<out>/heldout/fineweb_heldout_000000.bin``
+and ``<out>/manifest.json`` (sizes, SHA-256 of every file, the validation byte
+count under the baseline byte rule and the sentencepiece version used).
+
+The held-out shard (``--heldout-shards <out>/heldout`` on ``referee run`` and
+``referee probe``) holds HELDOUT_DOCS documents of the same generator, drawn from
+their own random stream (seed + 2) and checked to share no document with the
+validation or training text. It sits outside ``dataset/`` so that no training
+glob (``fineweb_*_*.bin`` under DATA_PATH) reads it. Adding it changed none of
+the earlier files: the tokenizer and the train/val shards are byte-identical.
 
 Documents come from a procedural English-like generator (embedded word lists and
 a small grammar) driven by ``random.Random(seed)``; each document has a topic and
@@ -31,6 +38,7 @@ import referee_probe  # noqa: E402
 SEED = 20240520
 VOCAB_SIZE = 1024
 VAL_DOCS = 290
+HELDOUT_DOCS = 290  # as many documents as validation: the held-out stream is about as long
 TRAIN_DOCS = 6000
 TRAIN_SHARDS = 2
 TOKENIZER_DOCS = 2500  # the tokenizer is trained on the first train documents only
@@ -167,6 +175,14 @@ def generate(out: str, seed: int = SEED) -> dict:
     val_path = os.path.join(ds_dir, "fineweb_val_000000.bin")
     referee_probe.write_shard(val_path, val)
     files["dataset/fineweb_val_000000.bin"] = len(val)
+    heldout_docs = documents(seed + 2, HELDOUT_DOCS)
+    overlap = set(heldout_docs) & (set(val_docs) | set(train_docs))
+    if overlap:
+        raise SystemExit("make_data: %d held-out documents also occur in val/train" % len(overlap))
+    heldout = encode_docs(model, heldout_docs)
+    os.makedirs(os.path.join(out, "heldout"), exist_ok=True)
+    referee_probe.write_shard(os.path.join(out, "heldout", "fineweb_heldout_000000.bin"), heldout)
+    files["heldout/fineweb_heldout_000000.bin"] = len(heldout)
     per = (len(train_docs) + TRAIN_SHARDS - 1) // TRAIN_SHARDS
     for k in range(TRAIN_SHARDS):
         tokens = encode_docs(model, train_docs[k * per:(k + 1) * per])
@@ -180,6 +196,9 @@ def generate(out: str, seed: int = SEED) -> dict:
         "val_docs": VAL_DOCS, "train_docs": TRAIN_DOCS,
         "val_tokens": len(val), "val_target_bytes": lut.target_bytes(val, 1, len(val)),
         "val_text_bytes": sum(len(d.encode("utf-8")) for d in val_docs),
+        "heldout_docs": HELDOUT_DOCS, "heldout_tokens": len(heldout),
+        "heldout_target_bytes": lut.target_bytes(heldout, 1, len(heldout)),
+        "heldout_text_sha256": hashlib.sha256("\n".join(heldout_docs).encode()).hexdigest(),
         "tokens": files,
         "sha256": {rel: sha256_file(os.path.join(out, rel))
                    for rel in sorted(list(files) + ["tokenizer/" + MODEL_NAME])},

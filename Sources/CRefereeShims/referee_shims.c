@@ -299,7 +299,10 @@ static int setup_mounts(const struct referee_spawn_spec *spec, int err_fd) {
         struct stat st;
         int is_file = fstat(trees[i], &st) == 0 && !S_ISDIR(st.st_mode);
         if (make_parents(m->target, !is_file) != 0) { report(err_fd, STAGE_MKDIR, errno); return -1; }
-        if (is_file) {
+        struct stat existing;
+        // A file target that already exists (a placeholder inside a read-only folder bind) is
+        // bound over as is; only a missing one is created.
+        if (is_file && stat(m->target, &existing) != 0) {
             int fd = open(m->target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
             if (fd < 0) { report(err_fd, STAGE_MKDIR, errno); return -1; }
             close(fd);

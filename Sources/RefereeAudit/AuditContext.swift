@@ -18,6 +18,9 @@ package struct AuditContext: Sendable {
     package var probes: ProbeReport?
     /// The official evaluations of the seeds that were not probed (`evaluations/seed<S>.json`).
     package var evaluations: [ProbeReport] = []
+    /// probes.json v2's `official` and `heldout` block lists (rule data.heldout-gap), nil
+    /// without a probes.json.
+    package var probeBlocks: ProbeBlocks?
     /// The earlier record given with `--against`.
     package var against: AgainstRecord?
     /// The committed scripts of the record folder (train_gpt.py and friends), read as bytes.

@@ -68,6 +68,7 @@ package struct EvidenceLoader: Sendable {
         )
         context.journal = try RunJournal.load(folder: url, shown: join)
         context.evaluations = TraceDiscovery.evaluations(in: url)
+        context.probeBlocks = ProbeBlocks.load(recordRoot: url)
         return context
     }
 

@@ -46,7 +46,9 @@ package struct RecordAudit: Codable, Hashable, Sendable {
     package var score: Double?
     /// Referee's own val_bpb for a record made by `referee run`: the mean over its seeds of
     /// Σ nll of the trace / (ln 2 × the validation bytes Referee counted over the shards it
-    /// supplied). Nil unless run.json counts the bytes and every seed has a trace with scores.
+    /// supplied). Nil unless run.json counts the bytes and every seed has a trace with scores, and
+    /// nil when training got a decoy (`training_validation.mode` decoy: its traces scored the
+    /// decoy, not the validation set).
     /// `trace.matches-log` compares each seed's logged score with it.
     package var measuredScore: Double? = nil
     /// The score that counts (rule score.official): the mean over the seeds of the val_bpb of

@@ -57,6 +57,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Seconds one evaluation may run before it is killed.")
     var timeout: Double = 600
 
+    @Option(help: "Folder of FineWeb-format held-out shards, evaluated as the campaign's held-out evaluation (rule data.heldout-gap; default: the --heldout-shards of the record's run.json).")
+    var heldoutShards: String?
+
     func validate() throws {
         if probeBudget < 2 { throw ValidationError("--probe-budget must be at least 2 (1 control + at least 1 cut)") }
     }
@@ -95,6 +98,7 @@ struct ProbeCommand: ParsableCommand {
         if submission == nil, let artifact = completed?.artifact { options.artifact = record.appendingPathComponent(artifact.path) }
         options.extraEnvironment = ProbeOptions.environment(fromSettings: run?.settings ?? [])
         if let files = run?.code.files, !files.isEmpty { options.codeFiles = files.map { record.appendingPathComponent($0.path) } }
+        options.heldoutPath = (heldoutShards ?? run?.heldout?.path).map { URL(fileURLWithPath: $0) }
         let report = try Prober.probe(options)
         let destination = options.out ?? defaultOut
         try Prober.write(report, to: destination)

@@ -5,6 +5,8 @@ import RefereeReport
 import RefereeRunner
 
 /// `referee run <submission-dir> --seeds 1337,42,2025 [...] [-- NAME=value ...]`.
+extension TrainingValidationMode: ExpressibleByArgument {}
+
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -100,6 +102,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Evaluations besides the official one on the probed seed (at least 2): 1 control + (budget − 1) cuts; every other seed gets official + control.")
     var probeBudget: Int = 4
 
+    @Option(help: "What training finds as fineweb_val_*.bin: 'decoy' (the last val_tokens tokens of the training stream, cut off the training shards; the real data folder hidden) or 'real' (the validation shards). Default: decoy when the entry script mentions REFEREE_EVAL_ONLY or referee_probe, else real (docs/runner.md).")
+    var trainingValidation: TrainingValidationMode?
+
+    @Option(help: "Folder of FineWeb-format held-out shards (never visible to training), evaluated by Referee for rule data.heldout-gap (python/make_data.py writes data/sp1024_synth/heldout).")
+    var heldoutShards: String?
+
     @Argument(parsing: .postTerminator, help: "NAME=value environment variables for the submission, after '--'.")
     var extraEnvironment: [String] = []
 
@@ -131,6 +139,8 @@ struct RunCommand: ParsableCommand {
         config.sandbox = !noSandbox
         if !artifact.isEmpty { config.artifactPatterns = artifact }
         config.settingsWords = extraEnvironment
+        config.trainingValidation = trainingValidation
+        config.heldoutPath = heldoutShards.map { URL(fileURLWithPath: absolute($0)) }
         let trap = InterruptTrap(catchSignals: true)
         defer { trap.release() }
         let runner = Runner(config: config, pipeline: .standard(settings(rules: ruleSet)), progress: ProgressReporter(), interrupt: trap)
@@ -154,7 +164,8 @@ struct RunCommand: ParsableCommand {
                         submission: RecordSubmission.Options(author: author, githubID: githubID, name: name, blurb: blurb),
                         probeDataPath: dataPath.map { URL(fileURLWithPath: $0) },
                         tokenizerPath: tokenizerPath.map { URL(fileURLWithPath: $0) },
-                        python: python, entryScript: entry, runProbes: !noProbes)
+                        python: python, entryScript: entry, runProbes: !noProbes,
+                        heldoutPath: heldoutShards.map { URL(fileURLWithPath: absolute($0)) })
             .withProbeBudget(probeBudget)
     }
 }

@@ -25,6 +25,7 @@ EXPECTED = {
     "target_gate": set(),  # looks clean in the trace: the target-flip probe catches it
     "double_score": {"causal.single-pass", "trace.coverage", "trace.matches-log"},
     "lying_trace": {"trace.matches-log"},
+    "validation_in_training": set(),  # an honest evaluation of a model that saw val: data.heldout-gap
 }
 
 

@@ -55,3 +55,20 @@ def test_regenerates_byte_identical(tmp_path):
             assert f.read() == g.read(), rel
     again = make_data.generate(str(tmp_path / "b"))
     assert again["sha256"] == new["sha256"]
+
+
+def test_heldout_shard_is_disjoint_and_outside_the_dataset_folder():
+    import make_data
+    m = manifest()
+    path = os.path.join(DATA, "heldout", "fineweb_heldout_000000.bin")
+    held = referee_probe.read_shard(path)
+    assert len(held) == m["heldout_tokens"] == m["tokens"]["heldout/fineweb_heldout_000000.bin"]
+    assert sum(1 for t in held if t == 1) == m["heldout_docs"]
+    # No training glob under dataset/ reads it.
+    assert not any(name.startswith("fineweb_heldout") for name in os.listdir(os.path.join(DATA, "dataset")))
+    seed = m["seed"]
+    held_docs = make_data.documents(seed + 2, m["heldout_docs"])
+    others = set(make_data.documents(seed, m["val_docs"])) | set(make_data.documents(seed + 1, m["train_docs"]))
+    assert not set(held_docs) & others
+    import hashlib
+    assert hashlib.sha256("\n".join(held_docs).encode()).hexdigest() == m["heldout_text_sha256"]

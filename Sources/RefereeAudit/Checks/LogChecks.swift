@@ -2,7 +2,7 @@
 enum LogChecks {
     static let all: [String: RuleCheck] = {
         var all: [String: RuleCheck] = [:]
-        for family in [SizeChecks.all, TimeChecks.all, HardwareChecks.all, EvidenceChecks.all, ClaimChecks.all, StatsChecks.all, MeasuredClaimChecks.all, DataChecks.all, ValueChecks.all] {
+        for family in [SizeChecks.all, TimeChecks.all, HardwareChecks.all, EvidenceChecks.all, ClaimChecks.all, StatsChecks.all, MeasuredClaimChecks.all, DataChecks.all, HeldoutChecks.all, ValueChecks.all] {
             all.merge(family) { first, _ in first }
         }
         return all

@@ -139,8 +139,11 @@ enum MeasuredClaimChecks {
 
     /// The bytes the trace's score events sum to against Referee's own count over the shards.
     static func bytes(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        guard let measuredBytes = context.measured?.data?.valBytes else {
-            return rule.unverifiable("run.json does not count the validation bytes (data.val_bytes)")
+        // In decoy mode the training run's trace scored the decoy (training_validation.bytes).
+        guard let measuredBytes = context.measured?.trainingStreamBytes, let stream = context.measured?.trainingStreamName else {
+            return rule.unverifiable(context.measured?.trainedOnDecoy == true
+                ? "run.json does not count the decoy's bytes (training_validation.bytes)"
+                : "run.json does not count the validation bytes (data.val_bytes)")
         }
         guard !context.traces.isEmpty else { return rule.unverifiable("no traces: no byte count declared to compare with \(measuredBytes) measured bytes").resting(on: .measured) }
         let tolerance = rule.threshold("tolerance_bytes", default: 0.5)
@@ -149,7 +152,7 @@ enum MeasuredClaimChecks {
         for facts in context.traces {
             let name = TraceChecks.label(facts)
             let difference = facts.bytesSum - Double(measuredBytes)
-            let text = "\(name): score events sum to \(Fmt.fixed(facts.bytesSum, 0)) bytes, Referee counts \(Fmt.bytes(measuredBytes)) over the validation shards (difference \(signed(difference, 0)))"
+            let text = "\(name): score events sum to \(Fmt.fixed(facts.bytesSum, 0)) bytes, Referee counts \(Fmt.bytes(measuredBytes)) over \(stream) (difference \(signed(difference, 0)))"
             if !(abs(difference) <= tolerance) { bad.append(Evidence(text, at: SourceLocation(file: facts.directory, line: 0))) } else { good.append(Evidence(text)) }
         }
         if !bad.isEmpty { return rule.fail("declared byte counts differ from Referee's count", bad).resting(on: .measured) }

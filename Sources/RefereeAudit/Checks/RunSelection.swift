@@ -90,7 +90,9 @@ extension AuditContext {
 
     /// Referee's own val_bpb (see ``RecordAudit/measuredScore``).
     var measuredScore: Double? {
-        guard let bytes = measured?.data?.valBytes, bytes > 0, let measured else { return nil }
+        // In decoy mode the traces scored the decoy, not the validation set: no validation score
+        // can be made of them (the score that counts is the official evaluation's).
+        guard let measured, !measured.trainedOnDecoy, let bytes = measured.data?.valBytes, bytes > 0 else { return nil }
         let seeds = measured.seedNumbers
         guard !seeds.isEmpty else { return nil }
         var values: [Double] = []

@@ -198,7 +198,8 @@ enum TraceChecks {
     static func matchesLog(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let tolerance = rule.threshold("tolerance", default: 1e-6)
         let runs = context.logs.flatMap(\.runs)
-        let measuredBytes = context.measured?.data?.valBytes
+        // In decoy mode the training run scored the decoy: its trace sums over the decoy's bytes.
+        let measuredBytes = context.measured?.trainingStreamBytes
         let result = perSeed(context, rule, passMessage: measuredBytes == nil
             ? "trace sums reproduce the logged score within \(tolerance)"
             : "Σ nll / (ln 2 × \(measuredBytes!) bytes Referee counted) reproduces the logged score within \(tolerance)") { facts in

@@ -30,6 +30,53 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
     package var integrity: Integrity?
     /// `gpus` lines of environment.json (`index, name, memory, driver, bus id`), nil when absent.
     package var gpus: [String]?
+    /// What the training process got in place of the validation shards (run.json
+    /// `training_validation`, `referee run --training-validation`); nil in older records.
+    package var trainingValidation: TrainingValidation?
+    /// The held-out shards given with `--heldout-shards` (run.json `heldout`).
+    package var heldout: Heldout?
+
+    package struct TrainingValidation: Codable, Hashable, Sendable {
+        /// `decoy` or `real`.
+        package var mode: String?
+        package var reason: String?
+        package var source: Source?
+        package var tokens: Int?
+        /// Bytes of the targets of the stream training saw as validation (the decoy's in mode decoy).
+        package var bytes: Int?
+        package var sha256: String?
+        /// Host folders hidden from the training process.
+        package var hidden: [String]?
+        package struct Source: Codable, Hashable, Sendable {
+            package var description: String?
+        }
+        package init(mode: String? = nil, reason: String? = nil, source: Source? = nil, tokens: Int? = nil, bytes: Int? = nil,
+                     sha256: String? = nil, hidden: [String]? = nil) {
+            self.mode = mode
+            self.reason = reason
+            self.source = source
+            self.tokens = tokens
+            self.bytes = bytes
+            self.sha256 = sha256
+            self.hidden = hidden
+        }
+    }
+
+    package struct Heldout: Codable, Hashable, Sendable {
+        package var path: String?
+        package var tokens: Int?
+        package var shards: [Shard]?
+    }
+
+    /// True when the training process saw a decoy instead of the validation shards.
+    package var trainedOnDecoy: Bool { trainingValidation?.mode == "decoy" }
+
+    /// The target bytes of the stream the TRAINING run scored itself on (its log and its trace):
+    /// the decoy's in mode decoy, else the validation shards' (`data.val_bytes`).
+    package var trainingStreamBytes: Int? { trainedOnDecoy ? trainingValidation?.bytes : data?.valBytes }
+
+    /// What that stream is, for messages.
+    package var trainingStreamName: String { trainedOnDecoy ? "the decoy validation stream training got" : "the validation shards" }
 
     package struct Invocation: Codable, Hashable, Sendable {
         package var dataPath: String?
@@ -175,8 +222,10 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
         /// `NAME=value` words Referee added to the environment.
         package var environment: [String]?
         package var stop: String?
+        /// False when this seed ran without Referee's sandbox (run.json `sandboxed`).
+        package var sandboxed: Bool?
         enum CodingKeys: String, CodingKey {
-            case seed, log, artifact, artifacts, traces, timestamps, deadlines, environment, stop
+            case seed, log, artifact, artifacts, traces, timestamps, deadlines, environment, stop, sandboxed
             case wallSeconds = "wall_seconds", importedModules = "imported_modules"
         }
         package init(seed: Int?) { self.seed = seed }
@@ -185,6 +234,7 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case launcher, settings, invocation, entryScript = "entry_script", code, data, sandbox, caps, track, seeds, interrupted, integrity
         case nprocPerNode = "nproc_per_node", seedsRequested = "seeds_requested"
+        case trainingValidation = "training_validation", heldout
     }
 
     package init() {}
@@ -205,6 +255,8 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
         seeds = try c.decodeIfPresent([Seed].self, forKey: .seeds) ?? []
         interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted)
         integrity = try c.decodeIfPresent(Integrity.self, forKey: .integrity)
+        trainingValidation = try c.decodeIfPresent(TrainingValidation.self, forKey: .trainingValidation)
+        heldout = try c.decodeIfPresent(Heldout.self, forKey: .heldout)
     }
 
     /// The measured seed whose log is `logName` (record-relative), else the one with `seed`.

@@ -185,6 +185,19 @@ severity = "error"
 source = "openai/parameter-golf README (the score is val_bpb on the fixed FineWeb validation set, first 50k documents)"
 
 [[rule]]
+id = "data.validation-hidden"
+statement = "The training process never saw the validation shards: it ran in Referee's sandbox with the data folder hidden and a decoy fineweb_val_000000.bin (held-out training text of the same length) in their place (referee run --training-validation decoy). Mode real or no sandbox is unverifiable."
+severity = "error"
+source = ["openai/parameter-golf README (no validation data in training; evaluation on the fixed validation set)", "Referee threat model, class Validation in training"]
+
+[[rule]]
+id = "data.heldout-gap"
+statement = "The artifact does not score better on the validation set than on held-out text of the same distribution by a significant margin: one-sided Welch t-test on per-block bpb (blocks of 2048 targets, each side's variance inflated by its lag-1 autocorrelation), fail when p < alpha and the gap exceeds min_gap_bpb; unverifiable without a held-out evaluation."
+severity = "error"
+thresholds = { alpha = 0.01, min_gap_bpb = 0.002 }
+source = ["openai/parameter-golf README (no validation data in training; a record beats the best by 0.005 nats at p < 0.01, about 0.003 bpb with sp1024: the minimum gap is below it)", "Referee threat model, class Validation in training (n-grams counted from the validation set, calibration constants fitted on it)", "docs/rules.md (false-alarm rate and power measured on the CPU reference and a cheater)"]
+
+[[rule]]
 id = "evidence.plausible-values"
 statement = "val_bpb and val_loss are finite, positive and not subnormal; no time is negative; one run prints one value per final line label."
 severity = "error"
@@ -410,6 +423,21 @@ statement = "The validation shards Referee supplied are the official FineWeb val
 severity = "warning"
 # Pin the official shard(s) here, comma-separated: parameters = { val_sha256 = "<sha256>" }
 source = "openai/parameter-golf README (the score is val_bpb on the fixed FineWeb validation set, first 50k documents)"
+
+[[rule]]
+id = "data.validation-hidden"
+statement = "The training process never saw the validation shards: it ran in Referee's sandbox with the data folder hidden and a decoy fineweb_val_000000.bin (held-out training text of the same length) in their place (referee run --training-validation decoy). Mode real or no sandbox is unverifiable."
+severity = "warning"
+# warning on this track: a non-record run (synthetic data, no held-out evaluation yet) is not refused for it.
+source = ["openai/parameter-golf README (no validation data in training; evaluation on the fixed validation set)", "Referee threat model, class Validation in training"]
+
+[[rule]]
+id = "data.heldout-gap"
+statement = "The artifact does not score better on the validation set than on held-out text of the same distribution by a significant margin: one-sided Welch t-test on per-block bpb (blocks of 2048 targets, each side's variance inflated by its lag-1 autocorrelation), fail when p < alpha and the gap exceeds min_gap_bpb; unverifiable without a held-out evaluation."
+severity = "warning"
+# warning on this track: a non-record run (synthetic data, no held-out evaluation yet) is not refused for it.
+thresholds = { alpha = 0.01, min_gap_bpb = 0.002 }
+source = ["openai/parameter-golf README (no validation data in training; a record beats the best by 0.005 nats at p < 0.01, about 0.003 bpb with sp1024: the minimum gap is below it)", "Referee threat model, class Validation in training (n-grams counted from the validation set, calibration constants fitted on it)", "docs/rules.md (false-alarm rate and power measured on the CPU reference and a cheater)"]
 
 [[rule]]
 id = "evidence.plausible-values"

@@ -28,7 +28,8 @@ package struct PostRunSettings: Sendable {
     package var heldoutPath: URL?
 
     package init(rules: RuleSet, refereeVersion: String, submission: RecordSubmission.Options, probeDataPath: URL?,
-                tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool) {
+                tokenizerPath: URL?, python: String, entryScript: String, runProbes: Bool, heldoutPath: URL? = nil) {
+        self.heldoutPath = heldoutPath
         self.rules = rules
         self.refereeVersion = refereeVersion
         self.submission = submission

@@ -24,6 +24,12 @@ package struct RunConfiguration: Sendable {
     package var artifactPatterns: [String] = ["*.ptz"]
     /// The `-- NAME=value` words as given (for run.json and the reproduction command).
     package var settingsWords: [String] = []
+    /// `--training-validation`: nil decides from the entry script
+    /// (``TrainingValidationMode/detect(entryScript:)``).
+    package var trainingValidation: TrainingValidationMode? = nil
+    /// `--heldout-shards`: a folder of FineWeb-format held-out shards, hidden from training and
+    /// recorded in run.json (`heldout`); Referee's evaluation campaign evaluates it.
+    package var heldoutPath: URL? = nil
 
     package init(recordDir: URL, outDir: URL, seeds: [Int], track: String = "track_10min_16mb", entryScript: String = "train_gpt.py",
                 launch: LaunchPlan = LaunchPlan(), caps: PhaseCaps = .tenMinuteTrack, isolateNetwork: Bool = true,

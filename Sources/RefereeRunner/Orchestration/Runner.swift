@@ -41,6 +41,8 @@ package struct Runner {
         guard fm.fileExists(atPath: source.appendingPathComponent(config.entryScript).path) else {
             throw RunnerError.badInput(path: source.appendingPathComponent(config.entryScript).path, reason: "no entry script; a submission folder holds \(config.entryScript)")
         }
+        // A held-out folder that is not one is a bad input before anything is written.
+        let heldout = try config.heldoutPath.map { url throws(RunnerError) in try HeldoutRecord.measure(url) }
         try refuseEarlierRun(in: out)
         try makeDir(out)
         if out.path != source.path { try copySubmission(from: source, to: out) }
@@ -65,6 +67,8 @@ package struct Runner {
         let staging = fm.temporaryDirectory.appendingPathComponent("referee-run-\(UUID().uuidString)")
         try makeDir(staging)
         defer { try? fm.removeItem(at: staging) }
+        let (training, trainingValidation) = try prepareTrainingData(data, source: source, staging: staging, sandbox: sandbox)
+        if let training { journal.append("training_validation", ["mode": .string(training.record.mode.rawValue), "sha256": .string(training.record.sha256 ?? "")]) }
 
         // Asked once per run: whether this torchrun needs its redirect defaults spelled out.
         let launch = config.launch
@@ -81,7 +85,8 @@ package struct Runner {
         for (index, seed) in config.seeds.enumerated() {
             if interrupt?.fired == true { interrupted = true; break }
             journal.append("seed_started", ["seed": .int(Int64(seed))])
-            let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox, torchrunArguments: torchrunArguments)
+            let record = try runSeed(seed, index: index, out: out, staging: staging, sandbox: sandbox, training: training,
+                                     hiddenData: trainingValidation?.hidden ?? [], torchrunArguments: torchrunArguments)
             journal.append("seed_ended", ["seed": .int(Int64(seed)), "stop": .string(record.stop.rawValue)])
             seeds.append(record)
             progress.finish(Self.summary(record, index: index, count: config.seeds.count))
@@ -97,6 +102,8 @@ package struct Runner {
                                                    tokenizerPath: config.launch.tokenizerPath, nprocPerNode: config.launch.nprocPerNode,
                                                    torchrun: config.launch.forceTorchrun),
                             declaredArtifact: config.artifactPatterns)
+        run.trainingValidation = trainingValidation
+        run.heldout = heldout
         // Every process is dead now: what Referee hashed must still be what is on disk.
         run.integrity = IntegrityCheck.check(run, record: out)
         let runURL = out.appendingPathComponent("run.json")
@@ -126,7 +133,37 @@ package struct Runner {
         return run
     }
 
-    func runSeed(_ seed: Int, index: Int, out: URL, staging: URL, sandbox: SandboxRecord, torchrunArguments: [String] = []) throws(RunnerError) -> SeedRecord {
+    /// The data folder training gets (``TrainingData``, decoy mode) and run.json's
+    /// `training_validation`; both nil without `--data-path`.
+    func prepareTrainingData(_ data: DataRecord, source: URL, staging: URL, sandbox: SandboxRecord) throws(RunnerError)
+        -> (TrainingData?, TrainingValidationRecord?) {
+        guard let dataPath = config.launch.dataPath.map({ URL(fileURLWithPath: $0) }) else { return (nil, nil) }
+        let (mode, reason) = config.trainingValidation.map { ($0, "--training-validation \($0.rawValue) given") }
+            ?? TrainingValidationMode.detect(entryScript: source.appendingPathComponent(config.entryScript))
+        let heldoutHidden = config.heldoutPath.map { [$0.standardizedFileURL.resolvingSymlinksInPath().path] } ?? []
+        let trainShards = data.shards.filter { $0.split == "train" }
+        let trainTokens = trainShards.reduce(0) { $0 + ($1.tokens ?? 0) }
+        // The default never stops a run: without training text for a decoy it falls back to
+        // `real`, saying why (data.validation-hidden is then unverifiable). An explicit
+        // `--training-validation decoy` that cannot be honoured is a bad input instead.
+        let noDecoyText = config.trainingValidation == nil && (data.valTokens ?? 0) > 0 && trainTokens <= (data.valTokens ?? 0)
+        guard mode == .decoy, let valTokens = data.valTokens, valTokens > 0, !noDecoyText else {
+            let why = mode != .decoy ? reason
+                : noDecoyText ? reason + "; but the training shards hold \(trainTokens) tokens, not more than the \(data.valTokens ?? 0) a decoy needs, so training got the validation shards"
+                : reason + "; but the data folder holds no validation shard, so there is nothing to replace"
+            return (nil, TrainingValidationRecord(mode: .real, reason: why, source: nil, tokens: data.valTokens, bytes: data.valBytes,
+                                                  sha256: nil, trainingShards: trainShards, hidden: sandbox.namespaces ? heldoutHidden : []))
+        }
+        let hidden = sandbox.namespaces ? [dataPath.standardizedFileURL.resolvingSymlinksInPath().path] + heldoutHidden : []
+        let training = try TrainingData.decoy(dataPath: dataPath, valTokens: valTokens,
+                                              tokenizer: config.launch.tokenizerPath.map { URL(fileURLWithPath: $0) },
+                                              stage: staging.appendingPathComponent("data"), sandboxed: sandbox.namespaces,
+                                              reason: reason, hidden: hidden, known: trainShards)
+        return (training, training.record)
+    }
+
+    func runSeed(_ seed: Int, index: Int, out: URL, staging: URL, sandbox: SandboxRecord, training: TrainingData?,
+                 hiddenData: [String] = [], torchrunArguments: [String] = []) throws(RunnerError) -> SeedRecord {
         let fm = FileManager.default
         let seedStage = staging.appendingPathComponent("seed\(seed)")
         let work = seedStage.appendingPathComponent("work")
@@ -143,10 +180,11 @@ package struct Runner {
         let added: [String: String]
         if sandbox.namespaces {
             let layout = SandboxLayout(work: work, traces: traces, meta: meta, codeFiles: codeFiles,
-                                       data: plan.dataPath.map { URL(fileURLWithPath: $0) },
+                                       data: training?.folder ?? plan.dataPath.map { URL(fileURLWithPath: $0) },
+                                       dataFiles: training?.passThrough ?? [],
                                        tokenizer: plan.tokenizerPath.map { URL(fileURLWithPath: $0) },
                                        pythonDir: plan.refereeHome?.appendingPathComponent("python"),
-                                       hidden: [out, staging])
+                                       hidden: [out, staging] + hiddenData.map { URL(fileURLWithPath: $0) })
             if plan.dataPath != nil { plan.dataPath = SandboxLayout.data }
             plan.tokenizerPath = layout.tokenizerInside
             if plan.refereeHome != nil { plan.pythonDir = SandboxLayout.python }
@@ -159,6 +197,7 @@ package struct Runner {
             added = plan.addedEnvironment(seed: seed, runId: runId, traceDir: URL(fileURLWithPath: SandboxLayout.traces))
         } else {
             for file in codeFiles { try copy(file, to: work.appendingPathComponent(file.lastPathComponent)) }
+            if let training { plan.dataPath = training.folder.path }
             plan.extraEnvironment["REFEREE_IMPORTS_OUT"] = meta.path
             spec = plan.spec(script: work.appendingPathComponent(config.entryScript), seed: seed, runId: runId,
                              traceDir: traces, workingDirectory: work)
@@ -184,7 +223,7 @@ package struct Runner {
             record: out, codeNames: codeNames,
             privatePrefixes: sandbox.namespaces ? ["/tmp", "/dev/shm"] : [staging.path],
             data: sandbox.namespaces ? [SandboxLayout.data, SandboxLayout.tokenizerDir]
-                                     : [config.launch.dataPath, config.launch.tokenizerPath].compactMap { $0 },
+                                     : [config.launch.dataPath, training?.folder.path, config.launch.tokenizerPath].compactMap { $0 },
             launchers: [spec.executable].compactMap { try? SpawnedChild.resolve($0, path: spec.environment["PATH"] ?? "") }
                 .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }))
         try? fm.removeItem(at: seedStage)

@@ -36,6 +36,11 @@ package struct RunRecord: Sendable, Codable, Hashable {
     package var declaredArtifact: [String]? = nil
     /// Every hashed file re-hashed after every process was dead.
     package var integrity: IntegrityRecord? = nil
+    /// What the training process got in place of the validation shards (`--training-validation`;
+    /// nil without `--data-path` and in records made before it existed).
+    package var trainingValidation: TrainingValidationRecord? = nil
+    /// The held-out shards (`--heldout-shards`), nil when none were given.
+    package var heldout: HeldoutRecord? = nil
 
     /// True when every seed ran to its own clean exit within its caps.
     package var allSeedsCompleted: Bool {

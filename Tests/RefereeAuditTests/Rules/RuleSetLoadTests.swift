@@ -14,6 +14,7 @@ import RefereeTestSupport
         "claim.train-time", "claim.artifact-size", "claim.val-tokens", "claim.bytes",
         "code.self-contained", "data.official-val", "evidence.plausible-values",
         "runner.sandbox", "runner.complete", "runner.integrity",
+        "data.validation-hidden", "data.heldout-gap",
     ]
 
     var rulesDir: URL { TestPaths.repoRoot.appendingPathComponent("Rules") }
@@ -38,6 +39,8 @@ import RefereeTestSupport
         #expect(set.rule("stats.significance")?.thresholds["min_improvement_nats"] == 0.005)
         #expect(set.rule("stats.significance")?.thresholds["max_p_value"] == 0.01)
         #expect(set.rule("causal.single-pass")?.source.contains("#1017") == true)
+        #expect(set.rule("data.heldout-gap")?.thresholds == ["alpha": 0.01, "min_gap_bpb": 0.002])
+        #expect(set.rule("data.heldout-gap")?.severity == .error && set.rule("data.validation-hidden")?.severity == .error)
         for rule in set.rules {
             #expect(!rule.source.isEmpty && !rule.statement.isEmpty, "\(rule.id)")
         }
@@ -51,6 +54,8 @@ import RefereeTestSupport
         #expect(set.rule("size.artifact-cap")?.severity == .error)
         #expect(set.rule("claim.score")?.severity == .warning)
         #expect(set.rules.count == Self.requiredIDs.count - 2)
+        // Warnings here: a non-record run on synthetic data has no held-out evaluation yet.
+        #expect(set.rule("data.heldout-gap")?.severity == .warning && set.rule("data.validation-hidden")?.severity == .warning)
     }
 
     @Test func builtinRulesNeedNoFolder() throws {
