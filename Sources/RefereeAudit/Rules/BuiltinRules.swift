@@ -14,7 +14,7 @@ extension RuleSet {
 # A rule with no registered check, or whose evidence is absent, is reported `unverifiable`.
 
 track = "track_10min_16mb"
-version = "2026.04.3"
+version = "2026.04.4"
 
 # --- Custody of the evidence (runner v0.2) ---------------------------------------------------
 
@@ -279,7 +279,7 @@ source = ["Issue #1017 (C2)", "PR #886", "issue #1872", "PR #1905"]
 # reported as warnings (non-record submissions are studies, not leaderboard entries).
 
 track = "track_non_record_16mb"
-version = "2026.04.3"
+version = "2026.04.4"
 
 # --- Custody of the evidence (runner v0.2) ---------------------------------------------------
 
