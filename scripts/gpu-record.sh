@@ -3,7 +3,8 @@
 # (the lead ran this on the device machine; the record is committed under
 # records/track_non_record_16mb/). Needs a release `referee` binary (REFEREE, default
 # .build/release/referee), python3 with torch + sentencepiece + numpy, and one CUDA GPU.
-#   bash scripts/gpu-record.sh OUTDIR [NAME]      env: SEEDS (1337,42,2025), WALL (30 s of training)
+#   bash scripts/gpu-record.sh OUTDIR [NAME]      env: GPU_LABEL (1xH100), SEEDS (1337,42,2025), WALL (30 s of training),
+#                                                 BUDGET (--probe-budget, 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -22,8 +23,9 @@ set +e
     --track track_non_record_16mb \
     --data-path "$ROOT/data/sp1024_synth/dataset" \
     --tokenizer-path "$ROOT/data/sp1024_synth/tokenizer/synth_1024_bpe.model" \
-    --author "Referee" --github-id "referee" --name "Reference GPT, score-first TTT, 1xH100" \
-    --blurb "Referee's own GPU reference submission (6L d256 GPT, int8+zlib, score-first TTT), run, probed, audited and signed by referee run on one H100; not the 8xH100 track." \
+    --author "Referee" --github-id "referee" --name "Reference GPT, score-first TTT, ${GPU_LABEL:-1xH100}" \
+    --blurb "Referee's own GPU reference submission (6L d256 GPT, int8+zlib, score-first TTT), run, evaluated (official evaluation + probe campaign v2, held-out check), audited and signed by referee run on one GPU; not the 8xH100 track." \
+    --heldout-shards "$ROOT/data/sp1024_synth/heldout" --probe-budget "${BUDGET:-4}" \
     --key "$KEY" --out "$REC" -- MAX_WALLCLOCK_SECONDS="$WALL"
 run_rc=$?
 "$REFEREE" verify "$REC" --key "$KEY.pub"
