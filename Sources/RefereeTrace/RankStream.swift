@@ -72,15 +72,14 @@ struct RankStream {
                 // The hash chain: SHA-256 of the line's bytes where the reader holds them.
                 item.hash = hasher.digest(UnsafeRawBufferPointer(bytes))
                 if !item.blank {
-                    if let line = TraceLineFastPath.scan(bytes) {
+                    if TraceLineFastPath.scan(bytes, into: &fast) {
                         item.fast = true
-                        fast = line
-                        switch line.kind {
+                        switch fast.kind {
                         case .score: break
                         case .update:
                             kindID = -1
                             kindName = nil
-                            if let r = line.text {
+                            if let r = fast.text {
                                 let name = UnsafeBufferPointer(rebasing: bytes[r])
                                 if knownKindID >= 0, name.elementsEqual(knownKind) {
                                     kindID = knownKindID
@@ -89,7 +88,7 @@ struct RankStream {
                                 }
                             }
                         case .phase:
-                            phase = TraceLineFastPath.event(line, bytes, SourceLocation(file: file, line: raw.number))
+                            phase = TraceLineFastPath.event(fast, bytes, SourceLocation(file: file, line: raw.number))
                         }
                     } else {
                         text = String(decoding: bytes, as: UTF8.self)
