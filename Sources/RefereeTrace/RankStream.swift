@@ -72,24 +72,27 @@ struct RankStream {
                 // The hash chain: SHA-256 of the line's bytes where the reader holds them.
                 item.hash = hasher.digest(UnsafeRawBufferPointer(bytes))
                 if !item.blank {
-                    if let line = TraceLineFastPath.scan(bytes) {
+                    if TraceLineFastPath.scan(bytes, into: &fast) {
                         item.fast = true
-                        fast = line
-                        switch line.kind {
+                        switch fast.kind {
                         case .score: break
                         case .update:
                             kindID = -1
                             kindName = nil
-                            if let r = line.text {
+                            if let r = fast.text {
                                 let name = UnsafeBufferPointer(rebasing: bytes[r])
-                                if knownKindID >= 0, name.elementsEqual(knownKind) {
+                                // memcmp: the generic `elementsEqual` was 1 % of the analysis.
+                                if knownKindID >= 0, name.count == knownKind.count,
+                                   knownKind.withUnsafeBufferPointer({ k in
+                                       name.isEmpty || memcmp(k.baseAddress!, name.baseAddress!, name.count) == 0
+                                   }) {
                                     kindID = knownKindID
                                 } else {
                                     kindName = String(decoding: name, as: UTF8.self)
                                 }
                             }
                         case .phase:
-                            phase = TraceLineFastPath.event(line, bytes, SourceLocation(file: file, line: raw.number))
+                            phase = TraceLineFastPath.event(fast, bytes, SourceLocation(file: file, line: raw.number))
                         }
                     } else {
                         text = String(decoding: bytes, as: UTF8.self)

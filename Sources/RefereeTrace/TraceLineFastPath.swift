@@ -146,7 +146,14 @@ enum TraceLineFastPath {
 
     /// Reads a line of the writer's shape into a ``Line``; nil whenever `parse` should decide.
     static func scan(_ b: UnsafeBufferPointer<UInt8>) -> Line? {
-        guard let base = b.baseAddress else { return nil }
+        var out = Line(kind: .score, seq: 0, rank: 0, time: 0, prev: .zero)
+        return scan(b, into: &out) ? out : nil
+    }
+
+    /// ``scan(_:)`` into `out` (every field of it written when true, left undefined when
+    /// false): no `Line?` (about 170 bytes) copied out per line.
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout Line) -> Bool {
+        guard let base = b.baseAddress else { return false }
         let n = b.count
         var i = 0
         @inline(__always) func skipSpace() {
@@ -178,14 +185,14 @@ enum TraceLineFastPath {
         }
         var f = Fields()
         skipSpace()
-        guard i < n, base[i] == 0x7B else { return nil }
+        guard i < n, base[i] == 0x7B else { return false }
         i += 1
         skipSpace()
-        if i < n, base[i] == 0x7D { return nil }  // {}: the slow path words the finding
+        if i < n, base[i] == 0x7D { return false }  // {}: the slow path words the finding
         while true {
             skipSpace()
             // The key, packed while it is scanned.
-            guard i < n, base[i] == 0x22 else { return nil }
+            guard i < n, base[i] == 0x22 else { return false }
             i += 1
             let ks = i
             var packed: UInt64 = 0
@@ -195,17 +202,17 @@ enum TraceLineFastPath {
                 let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 k = special8(x)
                 if k < 8 {
-                    guard base[i + k] == 0x22 else { return nil }
+                    guard base[i + k] == 0x22 else { return false }
                     packed = (x << (64 - 8 * UInt64(k))).byteSwapped  // the k bytes, first one highest
                     i += k
                 }
             }
             if k == 8 {
                 while true {
-                    guard i < n else { return nil }
+                    guard i < n else { return false }
                     let c = base[i]
                     if c == 0x22 { break }
-                    if c == 0x5C || c < 0x20 { return nil }
+                    if c == 0x5C || c < 0x20 { return false }
                     if i - ks < 8 { packed = packed << 8 | UInt64(c) }
                     i += 1
                 }
@@ -213,27 +220,27 @@ enum TraceLineFastPath {
             let slot = Self.slot(count: i - ks, packed: packed, key: base + ks)
             i += 1
             if slot != 0 {
-                guard f.seen & slot == 0 else { return nil }  // a duplicated known field
+                guard f.seen & slot == 0 else { return false }  // a duplicated known field
                 f.seen |= slot
             }
             skipSpace()
-            guard i < n, base[i] == 0x3A else { return nil }
+            guard i < n, base[i] == 0x3A else { return false }
             i += 1
             skipSpace()
-            guard i < n else { return nil }
+            guard i < n else { return false }
             switch base[i] {
             case 0x22:
                 i += 1
                 if slot == Slot.prev {
                     // 64 hex digits then the quote; anything else is left to the slow path.
                     guard i + 64 < n, base[i + 64] == 0x22,
-                          let d = SHA256Digest(hexUTF8: UnsafeBufferPointer(start: base + i, count: 64)) else { return nil }
+                          let d = SHA256Digest(hexUTF8: UnsafeBufferPointer(start: base + i, count: 64)) else { return false }
                     f.prev = d
                     f.strings |= slot
                     i += 65
                 } else {
                     let s = i
-                    guard let e = stringEnd() else { return nil }
+                    guard let e = stringEnd() else { return false }
                     f.strings |= slot
                     switch slot {
                     case Slot.ev: f.ev = eventKind(base + s, e - s)
@@ -243,28 +250,28 @@ enum TraceLineFastPath {
                     }
                 }
             case 0x74, 0x66, 0x6E:
-                guard let skipped = literal(b, at: i) else { return nil }
+                guard let skipped = literal(b, at: i) else { return false }
                 i = skipped
             default:
-                guard let (d, e) = number(b, at: i) else { return nil }
+                guard let (d, e) = number(b, at: i) else { return false }
                 i = e
                 if slot != 0 { f.setNumber(slot, d) }
             }
             skipSpace()
-            guard i < n else { return nil }
+            guard i < n else { return false }
             if base[i] == 0x2C { i += 1; continue }
             if base[i] == 0x7D { i += 1; break }
-            return nil
+            return false
         }
         skipSpace()
-        guard i == n else { return nil }
-        guard let read = line(f) else { return nil }
+        guard i == n else { return false }
+        guard line(f, into: &out) else { return false }
         // autotrace's summary carries counters this path does not read: `parse` reads them.
-        if read.kind == .phase, let name = read.text {
+        if out.kind == .phase, let name = out.text {
             let word = TraceEvent.autotracePhase.utf8
-            if name.count == word.count, zip(b[name], word).allSatisfy({ $0 == $1 }) { return nil }
+            if name.count == word.count, zip(b[name], word).allSatisfy({ $0 == $1 }) { return false }
         }
-        return read
+        return true
     }
 
     /// The index (0...7) of the first byte of `x` (eight bytes loaded little-endian) that ends
@@ -399,7 +406,7 @@ enum TraceLineFastPath {
     /// The line `parse` reads from these fields, or nil whenever `parse` would report a
     /// problem or a field has another type than the one `parse` reads (then `parse` decides).
     @inline(__always)
-    private static func line(_ f: Fields) -> Line? {
+    private static func line(_ f: Fields, into out: inout Line) -> Bool {
         /// An optional number field: absent, or a number (the type `parse` reads).
         @inline(__always) func optionalNumber(_ slot: UInt32) -> Bool {
             !f.has(slot) || f.isNumber(slot)
@@ -412,34 +419,33 @@ enum TraceLineFastPath {
         }
         guard integer(Slot.v, f.v) == 1, let seq = integer(Slot.seq, f.seq), seq >= 0,
               let rank = integer(Slot.rank, f.rank), rank >= 0, let t = number(Slot.t, f.t),
-              f.isString(Slot.prev), f.isString(Slot.ev) else { return nil }
+              f.isString(Slot.prev), f.isString(Slot.ev) else { return false }
         switch f.ev {
         case .score:
             guard let start = integer(Slot.start, f.start), let end = integer(Slot.end, f.end), end > start,
                   let nll = number(Slot.nll, f.nll), nll.isFinite, let bytes = number(Slot.bytes, f.bytes), bytes.isFinite,
-                  let lo = number(Slot.psumMin, f.psumMin), let hi = number(Slot.psumMax, f.psumMax) else { return nil }
-            return Line(kind: .score, seq: seq, rank: rank, time: t, prev: f.prev, start: start, end: end,
-                        nll: nll, bytes: bytes, psumMin: lo, psumMax: hi)
+                  let lo = number(Slot.psumMin, f.psumMin), let hi = number(Slot.psumMax, f.psumMax) else { return false }
+            out = Line(kind: .score, seq: seq, rank: rank, time: t, prev: f.prev, start: start, end: end,
+                       nll: nll, bytes: bytes, psumMin: lo, psumMax: hi)
+            return true
         case .update:
-            guard let start = integer(Slot.start, f.start), let end = integer(Slot.end, f.end) else { return nil }
-            var line = Line(kind: .update, seq: seq, rank: rank, time: t, prev: f.prev, start: start, end: end)
-            if f.has(Slot.kind) {
-                guard f.isString(Slot.kind) else { return nil }
-                line.text = f.kindStart..<f.kindEnd
-            }
-            return line
+            guard let start = integer(Slot.start, f.start), let end = integer(Slot.end, f.end) else { return false }
+            if f.has(Slot.kind) { guard f.isString(Slot.kind) else { return false } }
+            out = Line(kind: .update, seq: seq, rank: rank, time: t, prev: f.prev, start: start, end: end)
+            if f.has(Slot.kind) { out.text = f.kindStart..<f.kindEnd }
+            return true
         case .phase:
             guard f.isString(Slot.name), optionalNumber(Slot.valTokens), optionalNumber(Slot.worldSize),
-                  optionalNumber(Slot.valLoss), optionalNumber(Slot.valBPB) else { return nil }
-            var line = Line(kind: .phase, seq: seq, rank: rank, time: t, prev: f.prev)
-            line.text = f.nameStart..<f.nameEnd
-            line.valTokens = integer(Slot.valTokens, f.valTokens)
-            line.worldSize = integer(Slot.worldSize, f.worldSize)
-            line.valLoss = number(Slot.valLoss, f.valLoss)
-            line.valBPB = number(Slot.valBPB, f.valBPB)
-            return line
+                  optionalNumber(Slot.valLoss), optionalNumber(Slot.valBPB) else { return false }
+            out = Line(kind: .phase, seq: seq, rank: rank, time: t, prev: f.prev)
+            out.text = f.nameStart..<f.nameEnd
+            out.valTokens = integer(Slot.valTokens, f.valTokens)
+            out.worldSize = integer(Slot.worldSize, f.worldSize)
+            out.valLoss = number(Slot.valLoss, f.valLoss)
+            out.valBPB = number(Slot.valBPB, f.valBPB)
+            return true
         case nil:
-            return nil
+            return false
         }
     }
 }
