@@ -41,34 +41,55 @@ _DISABLE = torch._C.DisableTorchFunction
 
 class LossCall:
     """One observed loss call: the target position and per-element values of each element.
-    ``nll`` / ``psum`` are copied to the host on first use (only counted calls need them: a
-    training loss is never read back, so it costs no device-to-host copy)."""
+    Everything is resolved on first use, so a loss call costs no host synchronisation:
+    ``pos`` / ``seglen`` locate the targets (kept as a device-side copy taken at the call) in the
+    validation stream when first read (a backward or a count); ``nll`` / ``psum`` are copied to
+    the host (or, for a reduced loss, computed from the detached input) only when counted — a
+    training loss is never read back."""
 
-    __slots__ = ("serial", "pos", "seglen", "_nll", "_psum", "t", "where")
+    __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec")
 
-    def __init__(self, serial, pos, seglen, nll, psum, t, where):
-        self.serial, self.pos, self.seglen, self._nll, self._psum, self.t, self.where = (
-            serial, pos, seglen, nll, psum, t, where)
+    def __init__(self, serial, n, tgt, ignore, nll, psum, t, where, rec):
+        self.serial, self.n, self._tgt, self._ignore, self._nll, self._psum, self.t, self.where, self.rec = (
+            serial, n, tgt, ignore, nll, psum, t, where, rec)
+        self._pos = self._seg = None
 
-    @staticmethod
-    def _host(value, n, fill):
+    def _locate(self):
+        pos, seg = self.rec.locate_targets(self._tgt, self._ignore)
+        self._pos, self._seg, self._tgt = pos, seg, None
+
+    @property
+    def pos(self):
+        if self._pos is None:
+            self._locate()
+        return self._pos
+
+    @property
+    def seglen(self):
+        if self._seg is None:
+            self._locate()
+        return self._seg
+
+    def _host(self, value, fill):
         if value is None:
-            return np.full(n, fill, dtype=np.float64)
+            return np.full(self.n, fill, dtype=np.float64)
         if isinstance(value, np.ndarray):
             return value
+        if callable(value):  # a reduced loss: its per-element values, computed now
+            value = value()
         with _DISABLE():
             return value.reshape(-1).double().cpu().numpy()
 
     @property
     def nll(self):
         if not isinstance(self._nll, np.ndarray):
-            self._nll = self._host(self._nll, len(self.pos), 0.0)
+            self._nll = self._host(self._nll, 0.0)
         return self._nll
 
     @property
     def psum(self):
         if not isinstance(self._psum, np.ndarray):
-            self._psum = self._host(self._psum, len(self.pos), 1.0)
+            self._psum = self._host(self._psum, 1.0)
         return self._psum
 
 
@@ -224,19 +245,28 @@ class Recorder:
         self.last_located = None  # (targets, pos, seglen) of the last located loss call
         self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
                       "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
-                      "optimizer_steps": 0, "backward_calls": 0}
+                      "optimizer_steps": 0, "backward_calls": 0, "stale_loss_inputs": 0}
         self.finished = False
 
     # -- loss calls -----------------------------------------------------------------------
 
     def new_call(self, target, nll, psum, ignore_index=None):
         """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
-        (same number of elements, may be None for psum = 1). Returns a flat LossCall."""
+        (same number of elements; psum may be None for 1; nll may be a callable computing
+        them, for a reduced loss). Returns a flat LossCall, resolved lazily (no host copy here)."""
         with _DISABLE():
-            tgt = target.detach().reshape(-1).cpu().numpy().astype(np.int64)
             # device-side copies (no synchronisation): the values as they were at the call
-            vals = nll.detach().clone() if nll is not None else None
+            tgt = target.detach().reshape(-1).clone()
+            vals = nll.detach().clone() if isinstance(nll, torch.Tensor) else nll
             ps = psum.detach().clone() if psum is not None else None
+        self.serial += 1
+        self.stats["loss_calls"] += 1
+        return LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
+
+    def locate_targets(self, target, ignore_index):
+        """Positions and segment lengths of a call's targets (device tensor -> host, located)."""
+        with _DISABLE():
+            tgt = target.cpu().numpy().astype(np.int64)
         # The same targets are often scored by several calls in a row (log_softmax+gather,
         # then the TTT loss on the same chunk): locate them once.
         last = self.last_located
@@ -247,13 +277,10 @@ class Recorder:
             self.last_located = (tgt, pos.copy(), seg.copy())
         if ignore_index is not None:
             pos[tgt == ignore_index] = -1
-        self.serial += 1
-        self.stats["loss_calls"] += 1
         located = int((pos >= 1).sum())
         self.stats["located_targets"] += located
         self.stats["unlocated_targets"] += len(pos) - located
-        where = _caller()
-        return LossCall(self.serial, pos, seg, vals, ps, time.time(), where)
+        return pos, seg
 
     # -- torch function dispatch on Tracked ------------------------------------------------
 
@@ -345,7 +372,7 @@ class Recorder:
             psum = torch.exp(lse).expand_as(index) if lse.dim() == index.dim() else None
             nll = -_plain(ret).detach()
         call = self.new_call(index, nll, psum)
-        idx = np.arange(len(call.pos)).reshape(tuple(index.shape))
+        idx = np.arange(call.n).reshape(tuple(index.shape))
         return wrap(ret, Prov([(call, idx)], elementwise=True))
 
     # -- observations ----------------------------------------------------------------------
@@ -418,7 +445,7 @@ class Recorder:
             if not params:
                 self.watch = None
                 return
-            self.watch = (params, torch.stack([p.detach().sum(dtype=torch.float64) for p in params]))
+            self.watch = (params, _checksums(params))
 
     def check_manual(self):
         """A watched parameter changed without an optimizer step: an update (kind "other")
@@ -428,7 +455,7 @@ class Recorder:
         params, sums = self.watch
         self.watch = None
         with _DISABLE(), torch.no_grad():
-            now = torch.stack([p.detach().sum(dtype=torch.float64) for p in params])
+            now = _checksums(params)
             changed = bool((now != sums).any().item())
         if changed and self.pending:
             self.stats["manual_updates"] += 1
@@ -514,6 +541,19 @@ class Recorder:
             lines.append((t0, "phase", start))
         lines.append((now, "phase", {"name": "eval_end"}))
         write_trace(self.trace_dir, self.rank, lines)
+
+
+def _checksums(params):
+    """One fused reduction over every parameter (device tensor, no synchronisation): the
+    L1 and L2 norms of each, through ``torch._foreach_norm`` (a few multi-tensor kernels instead
+    of one reduction per parameter); a change that leaves both norms of every parameter
+    bit-identical goes unseen."""
+    with _DISABLE(), torch.no_grad():
+        ts = [p.detach() for p in params]
+        try:
+            return torch.stack(torch._foreach_norm(ts, 1) + torch._foreach_norm(ts, 2))
+        except (AttributeError, RuntimeError, TypeError):
+            return torch.stack([t.sum(dtype=torch.float64) for t in ts])
 
 
 def write_trace(trace_dir, rank, lines):
@@ -621,18 +661,26 @@ def install(recorder):
                 ignore_index = kwargs.get("ignore_index", -100)
                 if reduction == "none":
                     per = ret
-                else:
+                else:  # per-element values only if counted (a training loss never is)
                     kw = dict(kwargs, reduction="none")
-                    with torch.no_grad(), _DISABLE():
-                        per = orig(_plain(input).detach(),
-                                   target, *args[:3], **kw)
+                    with _DISABLE():
+                        x = _plain(input).detach()
+                        t = target.detach().clone()
+
+                    version = x._version
+
+                    def per(x=x, t=t, a3=args[:3], kw=kw, version=version):
+                        if x._version != version:  # written in place since the call
+                            rec.stats["stale_loss_inputs"] += 1
+                        with torch.no_grad(), _DISABLE():
+                            return orig(x, t, *a3, **kw)
                 psum = None
                 if kind == "nll_loss":  # log-probabilities given: measure their normalisation
                     with torch.no_grad(), _DISABLE():
                         psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
                 call = rec.new_call(target, per, psum, ignore_index=ignore_index)
                 shape = tuple(target.shape)
-                idx = np.arange(len(call.pos)).reshape(shape)
+                idx = np.arange(call.n).reshape(shape)
                 prov = Prov([(call, idx)], elementwise=True)
                 return wrap(ret, prov if reduction == "none" else prov.reduced())
             except Exception:
