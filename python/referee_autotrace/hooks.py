@@ -114,6 +114,18 @@ class Prov:
             return self
         return Prov([(c, i.reshape(-1)) for c, i in self.parts], elementwise=False)
 
+    def positions(self):
+        """(positions, seglen) flat arrays over every element (no values read back)."""
+        if not self.parts:
+            z = np.zeros(0, dtype=np.int64)
+            return z, z
+        pos, seg = [], []
+        for call, idx in self.parts:
+            i = idx.reshape(-1)
+            pos.append(call.pos[i])
+            seg.append(call.seglen[i])
+        return np.concatenate(pos), np.concatenate(seg)
+
     def members(self):
         """(positions, seglen, nll, psum) flat arrays over every element."""
         if not self.parts:
@@ -148,21 +160,23 @@ class Tracked(torch.Tensor):
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        # One context for the call and the observation: attribute reads and operations on
+        # Tracked tensors inside ``after`` do not come back through this method.
         with _DISABLE():
             ret = func(*args, **kwargs)
-        rec = RECORDER
-        if rec is None or rec.busy:
-            return ret
-        rec.busy = True
-        try:
-            return rec.after(func, args, kwargs, ret)
-        except Exception:  # never break the submission: count it and go on
-            rec.internal_errors += 1
-            if rec.internal_errors <= 3:
-                sys.stderr.write("autotrace: internal error (observation lost):\n" + traceback.format_exc())
-            return ret
-        finally:
-            rec.busy = False
+            rec = RECORDER
+            if rec is None or rec.busy:
+                return ret
+            rec.busy = True
+            try:
+                return rec.after(func, args, kwargs, ret)
+            except Exception:  # never break the submission: count it and go on
+                rec.internal_errors += 1
+                if rec.internal_errors <= 3:
+                    sys.stderr.write("autotrace: internal error (observation lost):\n" + traceback.format_exc())
+                return ret
+            finally:
+                rec.busy = False
 
 
 def _plain(t):
@@ -178,7 +192,7 @@ def _prov(t):
 
 
 def wrap(t, prov):
-    if not isinstance(t, torch.Tensor) or prov is None:
+    if prov is None or not isinstance(t, torch.Tensor):
         return t
     with _DISABLE():
         out = t.as_subclass(Tracked)
@@ -250,15 +264,18 @@ class Recorder:
 
     # -- loss calls -----------------------------------------------------------------------
 
-    def new_call(self, target, nll, psum, ignore_index=None):
+    def new_call(self, target, nll, psum, ignore_index=None, owned=False):
         """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
         (same number of elements; psum may be None for 1; nll may be a callable computing
         them, for a reduced loss). Returns a flat LossCall, resolved lazily (no host copy here)."""
         with _DISABLE():
             # device-side copies (no synchronisation): the values as they were at the call
             tgt = target.detach().reshape(-1).clone()
-            vals = nll.detach().clone() if isinstance(nll, torch.Tensor) else nll
-            ps = psum.detach().clone() if psum is not None else None
+            if owned:  # fresh tensors of autotrace's own: nobody else can write them
+                vals, ps = nll, psum
+            else:
+                vals = nll.detach().clone() if isinstance(nll, torch.Tensor) else nll
+                ps = psum.detach().clone() if psum is not None else None
         self.serial += 1
         self.stats["loss_calls"] += 1
         return LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
@@ -288,7 +305,23 @@ class Recorder:
         name = getattr(func, "__name__", "") or ""
         if name in IGNORE:
             return ret
-        tracked = [a for a in _flat_args(args, kwargs) if _prov(a) is not None]
+        tracked, provs = [], []  # the Tracked arguments (one level of lists) and their provenance
+        for a in args:
+            if isinstance(a, Tracked):
+                p = getattr(a, "_rt_prov", None)
+                if p is not None:
+                    tracked.append(a)
+                    provs.append(p)
+            elif isinstance(a, (list, tuple)):
+                for b in a:
+                    if isinstance(b, Tracked) and getattr(b, "_rt_prov", None) is not None:
+                        tracked.append(b)
+                        provs.append(b._rt_prov)
+        if kwargs:
+            for a in _flat_args((), kwargs):
+                if isinstance(a, Tracked) and getattr(a, "_rt_prov", None) is not None:
+                    tracked.append(a)
+                    provs.append(a._rt_prov)
         if not tracked:
             return ret
         first = args[0] if args else None
@@ -317,12 +350,11 @@ class Recorder:
         if name in ("gather", "take_along_dim") and isinstance(first, Tracked) and _prov(first).table:
             return self.gather(first, args, kwargs, ret)
         if isinstance(ret, (tuple, list)):
-            p = union([_prov(a) for a in tracked])
+            p = union(provs)
             return type(ret)(wrap(r, p) if isinstance(r, torch.Tensor) and r.dtype.is_floating_point else r
                              for r in ret) if not hasattr(ret, "_fields") else ret
         if not isinstance(ret, torch.Tensor):
             return ret
-        provs = [_prov(a) for a in tracked]
         if all(p.table for p in provs):
             if name in ("gather", "take_along_dim"):
                 return ret
@@ -368,10 +400,16 @@ class Recorder:
         index = kwargs.get("index", args[2] if len(args) > 2 else None)
         dim = kwargs.get("dim", args[1] if len(args) > 1 else -1)
         with _DISABLE():
-            lse = torch.logsumexp(_plain(table).detach().double(), dim=dim, keepdim=True)
-            psum = torch.exp(lse).expand_as(index) if lse.dim() == index.dim() else None
+            # the table's normalisation: sum of exp over the class dimension, in float64
+            # (two kernels; a log-probability table cannot overflow, a table of large values
+            # sums to inf, which is not 1 either)
+            tab = _plain(table).detach()
+            if tab.dtype != torch.float64:
+                tab = tab.double()
+            lse = torch.exp(tab).sum(dim=dim, keepdim=True)
+            psum = lse.expand_as(index) if lse.dim() == index.dim() else None
             nll = -_plain(ret).detach()
-        call = self.new_call(index, nll, psum)
+        call = self.new_call(index, nll, psum, owned=True)
         idx = np.arange(call.n).reshape(tuple(index.shape))
         return wrap(ret, Prov([(call, idx)], elementwise=True))
 
@@ -428,7 +466,7 @@ class Recorder:
             p = _prov(r)
             if p is not None and not p.table:
                 self.stats["backward_calls"] += 1
-                pos, seg, _, _ = p.reduced().members()
+                pos, seg = p.reduced().positions()
                 pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
                 if len(pos):
                     self.pending.append(pos)
@@ -477,7 +515,7 @@ class Recorder:
 
     def param_write(self, prov):
         self.stats["param_writes"] += 1
-        pos, seg, _, _ = prov.members() if not prov.table else (np.zeros(0, np.int64),) * 4
+        pos, seg = prov.positions() if not prov.table else (np.zeros(0, np.int64),) * 2
         pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
         self.update(np.concatenate([pos] + self.pending), "other")
 
