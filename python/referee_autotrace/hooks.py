@@ -483,18 +483,22 @@ class Recorder:
             if not params:
                 self.watch = None
                 return
-            self.watch = (params, _checksums(params))
+            self.watch = (params, _checksums(params), [p._version for p in params])
 
     def check_manual(self):
         """A watched parameter changed without an optimizer step: an update (kind "other")
         that read the pending positions, placed before the observation that noticed it."""
         if self.watch is None:
             return
-        params, sums = self.watch
+        params, sums, versions = self.watch
         self.watch = None
-        with _DISABLE(), torch.no_grad():
-            now = _checksums(params)
-            changed = bool((now != sums).any().item())
+        # an in-place write to the parameter itself bumps its version counter (no
+        # synchronisation); one through ``.data`` does not, the checksum sees it
+        changed = [p._version for p in params] != versions
+        if not changed:
+            with _DISABLE(), torch.no_grad():
+                now = _checksums(params)
+                changed = bool((now != sums).any().item())
         if changed and self.pending:
             self.stats["manual_updates"] += 1
             self.update(np.concatenate(self.pending), "other")
@@ -589,7 +593,11 @@ def _checksums(params):
     with _DISABLE(), torch.no_grad():
         ts = [p.detach() for p in params]
         try:
-            return torch.stack(torch._foreach_norm(ts, 1) + torch._foreach_norm(ts, 2))
+            try:  # norms accumulated and returned in float64 where torch supports it
+                norms = torch._foreach_norm(ts, 1, dtype=torch.float64) + torch._foreach_norm(ts, 2, dtype=torch.float64)
+            except (RuntimeError, TypeError):
+                norms = torch._foreach_norm(ts, 1) + torch._foreach_norm(ts, 2)
+            return torch.stack(norms).double()
         except (AttributeError, RuntimeError, TypeError):
             return torch.stack([t.sum(dtype=torch.float64) for t in ts])
 
