@@ -41,34 +41,55 @@ _DISABLE = torch._C.DisableTorchFunction
 
 class LossCall:
     """One observed loss call: the target position and per-element values of each element.
-    ``nll`` / ``psum`` are copied to the host on first use (only counted calls need them: a
-    training loss is never read back, so it costs no device-to-host copy)."""
+    Everything is resolved on first use, so a loss call costs no host synchronisation:
+    ``pos`` / ``seglen`` locate the targets (kept as a device-side copy taken at the call) in the
+    validation stream when first read (a backward or a count); ``nll`` / ``psum`` are copied to
+    the host (or, for a reduced loss, computed from the detached input) only when counted — a
+    training loss is never read back."""
 
-    __slots__ = ("serial", "pos", "seglen", "_nll", "_psum", "t", "where")
+    __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec")
 
-    def __init__(self, serial, pos, seglen, nll, psum, t, where):
-        self.serial, self.pos, self.seglen, self._nll, self._psum, self.t, self.where = (
-            serial, pos, seglen, nll, psum, t, where)
+    def __init__(self, serial, n, tgt, ignore, nll, psum, t, where, rec):
+        self.serial, self.n, self._tgt, self._ignore, self._nll, self._psum, self.t, self.where, self.rec = (
+            serial, n, tgt, ignore, nll, psum, t, where, rec)
+        self._pos = self._seg = None
 
-    @staticmethod
-    def _host(value, n, fill):
+    def _locate(self):
+        pos, seg = self.rec.locate_targets(self._tgt, self._ignore)
+        self._pos, self._seg, self._tgt = pos, seg, None
+
+    @property
+    def pos(self):
+        if self._pos is None:
+            self._locate()
+        return self._pos
+
+    @property
+    def seglen(self):
+        if self._seg is None:
+            self._locate()
+        return self._seg
+
+    def _host(self, value, fill):
         if value is None:
-            return np.full(n, fill, dtype=np.float64)
+            return np.full(self.n, fill, dtype=np.float64)
         if isinstance(value, np.ndarray):
             return value
+        if callable(value):  # a reduced loss: its per-element values, computed now
+            value = value()
         with _DISABLE():
             return value.reshape(-1).double().cpu().numpy()
 
     @property
     def nll(self):
         if not isinstance(self._nll, np.ndarray):
-            self._nll = self._host(self._nll, len(self.pos), 0.0)
+            self._nll = self._host(self._nll, 0.0)
         return self._nll
 
     @property
     def psum(self):
         if not isinstance(self._psum, np.ndarray):
-            self._psum = self._host(self._psum, len(self.pos), 1.0)
+            self._psum = self._host(self._psum, 1.0)
         return self._psum
 
 
@@ -92,6 +113,18 @@ class Prov:
         if not self.elementwise:
             return self
         return Prov([(c, i.reshape(-1)) for c, i in self.parts], elementwise=False)
+
+    def positions(self):
+        """(positions, seglen) flat arrays over every element (no values read back)."""
+        if not self.parts:
+            z = np.zeros(0, dtype=np.int64)
+            return z, z
+        pos, seg = [], []
+        for call, idx in self.parts:
+            i = idx.reshape(-1)
+            pos.append(call.pos[i])
+            seg.append(call.seglen[i])
+        return np.concatenate(pos), np.concatenate(seg)
 
     def members(self):
         """(positions, seglen, nll, psum) flat arrays over every element."""
@@ -127,21 +160,23 @@ class Tracked(torch.Tensor):
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        # One context for the call and the observation: attribute reads and operations on
+        # Tracked tensors inside ``after`` do not come back through this method.
         with _DISABLE():
             ret = func(*args, **kwargs)
-        rec = RECORDER
-        if rec is None or rec.busy:
-            return ret
-        rec.busy = True
-        try:
-            return rec.after(func, args, kwargs, ret)
-        except Exception:  # never break the submission: count it and go on
-            rec.internal_errors += 1
-            if rec.internal_errors <= 3:
-                sys.stderr.write("autotrace: internal error (observation lost):\n" + traceback.format_exc())
-            return ret
-        finally:
-            rec.busy = False
+            rec = RECORDER
+            if rec is None or rec.busy:
+                return ret
+            rec.busy = True
+            try:
+                return rec.after(func, args, kwargs, ret)
+            except Exception:  # never break the submission: count it and go on
+                rec.internal_errors += 1
+                if rec.internal_errors <= 3:
+                    sys.stderr.write("autotrace: internal error (observation lost):\n" + traceback.format_exc())
+                return ret
+            finally:
+                rec.busy = False
 
 
 def _plain(t):
@@ -157,7 +192,7 @@ def _prov(t):
 
 
 def wrap(t, prov):
-    if not isinstance(t, torch.Tensor) or prov is None:
+    if prov is None or not isinstance(t, torch.Tensor):
         return t
     with _DISABLE():
         out = t.as_subclass(Tracked)
@@ -224,19 +259,31 @@ class Recorder:
         self.last_located = None  # (targets, pos, seglen) of the last located loss call
         self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
                       "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
-                      "optimizer_steps": 0, "backward_calls": 0}
+                      "optimizer_steps": 0, "backward_calls": 0, "stale_loss_inputs": 0}
         self.finished = False
 
     # -- loss calls -----------------------------------------------------------------------
 
-    def new_call(self, target, nll, psum, ignore_index=None):
+    def new_call(self, target, nll, psum, ignore_index=None, owned=False):
         """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
-        (same number of elements, may be None for psum = 1). Returns a flat LossCall."""
+        (same number of elements; psum may be None for 1; nll may be a callable computing
+        them, for a reduced loss). Returns a flat LossCall, resolved lazily (no host copy here)."""
         with _DISABLE():
-            tgt = target.detach().reshape(-1).cpu().numpy().astype(np.int64)
             # device-side copies (no synchronisation): the values as they were at the call
-            vals = nll.detach().clone() if nll is not None else None
-            ps = psum.detach().clone() if psum is not None else None
+            tgt = target.detach().reshape(-1).clone()
+            if owned:  # fresh tensors of autotrace's own: nobody else can write them
+                vals, ps = nll, psum
+            else:
+                vals = nll.detach().clone() if isinstance(nll, torch.Tensor) else nll
+                ps = psum.detach().clone() if psum is not None else None
+        self.serial += 1
+        self.stats["loss_calls"] += 1
+        return LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
+
+    def locate_targets(self, target, ignore_index):
+        """Positions and segment lengths of a call's targets (device tensor -> host, located)."""
+        with _DISABLE():
+            tgt = target.cpu().numpy().astype(np.int64)
         # The same targets are often scored by several calls in a row (log_softmax+gather,
         # then the TTT loss on the same chunk): locate them once.
         last = self.last_located
@@ -247,13 +294,10 @@ class Recorder:
             self.last_located = (tgt, pos.copy(), seg.copy())
         if ignore_index is not None:
             pos[tgt == ignore_index] = -1
-        self.serial += 1
-        self.stats["loss_calls"] += 1
         located = int((pos >= 1).sum())
         self.stats["located_targets"] += located
         self.stats["unlocated_targets"] += len(pos) - located
-        where = _caller()
-        return LossCall(self.serial, pos, seg, vals, ps, time.time(), where)
+        return pos, seg
 
     # -- torch function dispatch on Tracked ------------------------------------------------
 
@@ -261,7 +305,23 @@ class Recorder:
         name = getattr(func, "__name__", "") or ""
         if name in IGNORE:
             return ret
-        tracked = [a for a in _flat_args(args, kwargs) if _prov(a) is not None]
+        tracked, provs = [], []  # the Tracked arguments (one level of lists) and their provenance
+        for a in args:
+            if isinstance(a, Tracked):
+                p = getattr(a, "_rt_prov", None)
+                if p is not None:
+                    tracked.append(a)
+                    provs.append(p)
+            elif isinstance(a, (list, tuple)):
+                for b in a:
+                    if isinstance(b, Tracked) and getattr(b, "_rt_prov", None) is not None:
+                        tracked.append(b)
+                        provs.append(b._rt_prov)
+        if kwargs:
+            for a in _flat_args((), kwargs):
+                if isinstance(a, Tracked) and getattr(a, "_rt_prov", None) is not None:
+                    tracked.append(a)
+                    provs.append(a._rt_prov)
         if not tracked:
             return ret
         first = args[0] if args else None
@@ -290,12 +350,11 @@ class Recorder:
         if name in ("gather", "take_along_dim") and isinstance(first, Tracked) and _prov(first).table:
             return self.gather(first, args, kwargs, ret)
         if isinstance(ret, (tuple, list)):
-            p = union([_prov(a) for a in tracked])
+            p = union(provs)
             return type(ret)(wrap(r, p) if isinstance(r, torch.Tensor) and r.dtype.is_floating_point else r
                              for r in ret) if not hasattr(ret, "_fields") else ret
         if not isinstance(ret, torch.Tensor):
             return ret
-        provs = [_prov(a) for a in tracked]
         if all(p.table for p in provs):
             if name in ("gather", "take_along_dim"):
                 return ret
@@ -341,11 +400,17 @@ class Recorder:
         index = kwargs.get("index", args[2] if len(args) > 2 else None)
         dim = kwargs.get("dim", args[1] if len(args) > 1 else -1)
         with _DISABLE():
-            lse = torch.logsumexp(_plain(table).detach().double(), dim=dim, keepdim=True)
-            psum = torch.exp(lse).expand_as(index) if lse.dim() == index.dim() else None
+            # the table's normalisation: sum of exp over the class dimension, in float64
+            # (two kernels; a log-probability table cannot overflow, a table of large values
+            # sums to inf, which is not 1 either)
+            tab = _plain(table).detach()
+            if tab.dtype != torch.float64:
+                tab = tab.double()
+            lse = torch.exp(tab).sum(dim=dim, keepdim=True)
+            psum = lse.expand_as(index) if lse.dim() == index.dim() else None
             nll = -_plain(ret).detach()
-        call = self.new_call(index, nll, psum)
-        idx = np.arange(len(call.pos)).reshape(tuple(index.shape))
+        call = self.new_call(index, nll, psum, owned=True)
+        idx = np.arange(call.n).reshape(tuple(index.shape))
         return wrap(ret, Prov([(call, idx)], elementwise=True))
 
     # -- observations ----------------------------------------------------------------------
@@ -401,7 +466,7 @@ class Recorder:
             p = _prov(r)
             if p is not None and not p.table:
                 self.stats["backward_calls"] += 1
-                pos, seg, _, _ = p.reduced().members()
+                pos, seg = p.reduced().positions()
                 pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
                 if len(pos):
                     self.pending.append(pos)
@@ -418,18 +483,22 @@ class Recorder:
             if not params:
                 self.watch = None
                 return
-            self.watch = (params, torch.stack([p.detach().sum(dtype=torch.float64) for p in params]))
+            self.watch = (params, _checksums(params), [p._version for p in params])
 
     def check_manual(self):
         """A watched parameter changed without an optimizer step: an update (kind "other")
         that read the pending positions, placed before the observation that noticed it."""
         if self.watch is None:
             return
-        params, sums = self.watch
+        params, sums, versions = self.watch
         self.watch = None
-        with _DISABLE(), torch.no_grad():
-            now = torch.stack([p.detach().sum(dtype=torch.float64) for p in params])
-            changed = bool((now != sums).any().item())
+        # an in-place write to the parameter itself bumps its version counter (no
+        # synchronisation); one through ``.data`` does not, the checksum sees it
+        changed = [p._version for p in params] != versions
+        if not changed:
+            with _DISABLE(), torch.no_grad():
+                now = _checksums(params)
+                changed = bool((now != sums).any().item())
         if changed and self.pending:
             self.stats["manual_updates"] += 1
             self.update(np.concatenate(self.pending), "other")
@@ -450,7 +519,7 @@ class Recorder:
 
     def param_write(self, prov):
         self.stats["param_writes"] += 1
-        pos, seg, _, _ = prov.members() if not prov.table else (np.zeros(0, np.int64),) * 4
+        pos, seg = prov.positions() if not prov.table else (np.zeros(0, np.int64),) * 2
         pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
         self.update(np.concatenate([pos] + self.pending), "other")
 
@@ -514,6 +583,23 @@ class Recorder:
             lines.append((t0, "phase", start))
         lines.append((now, "phase", {"name": "eval_end"}))
         write_trace(self.trace_dir, self.rank, lines)
+
+
+def _checksums(params):
+    """One fused reduction over every parameter (device tensor, no synchronisation): the
+    L1 and L2 norms of each, through ``torch._foreach_norm`` (a few multi-tensor kernels instead
+    of one reduction per parameter); a change that leaves both norms of every parameter
+    bit-identical goes unseen."""
+    with _DISABLE(), torch.no_grad():
+        ts = [p.detach() for p in params]
+        try:
+            try:  # norms accumulated and returned in float64 where torch supports it
+                norms = torch._foreach_norm(ts, 1, dtype=torch.float64) + torch._foreach_norm(ts, 2, dtype=torch.float64)
+            except (RuntimeError, TypeError):
+                norms = torch._foreach_norm(ts, 1) + torch._foreach_norm(ts, 2)
+            return torch.stack(norms).double()
+        except (AttributeError, RuntimeError, TypeError):
+            return torch.stack([t.sum(dtype=torch.float64) for t in ts])
 
 
 def write_trace(trace_dir, rank, lines):
@@ -621,18 +707,26 @@ def install(recorder):
                 ignore_index = kwargs.get("ignore_index", -100)
                 if reduction == "none":
                     per = ret
-                else:
+                else:  # per-element values only if counted (a training loss never is)
                     kw = dict(kwargs, reduction="none")
-                    with torch.no_grad(), _DISABLE():
-                        per = orig(_plain(input).detach(),
-                                   target, *args[:3], **kw)
+                    with _DISABLE():
+                        x = _plain(input).detach()
+                        t = target.detach().clone()
+
+                    version = x._version
+
+                    def per(x=x, t=t, a3=args[:3], kw=kw, version=version):
+                        if x._version != version:  # written in place since the call
+                            rec.stats["stale_loss_inputs"] += 1
+                        with torch.no_grad(), _DISABLE():
+                            return orig(x, t, *a3, **kw)
                 psum = None
                 if kind == "nll_loss":  # log-probabilities given: measure their normalisation
                     with torch.no_grad(), _DISABLE():
                         psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
                 call = rec.new_call(target, per, psum, ignore_index=ignore_index)
                 shape = tuple(target.shape)
-                idx = np.arange(len(call.pos)).reshape(shape)
+                idx = np.arange(call.n).reshape(shape)
                 prov = Prov([(call, idx)], elementwise=True)
                 return wrap(ret, prov if reduction == "none" else prov.reduced())
             except Exception:

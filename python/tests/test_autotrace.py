@@ -214,7 +214,7 @@ MINI = textwrap.dedent('''
         if rank == 0:
             print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / n).item())
         dist.destroy_process_group()
-    elif mode in ("manual_honest", "manual_cheat"):  # TTT by hand: p -= lr * p.grad, no optimizer
+    elif mode in ("manual_honest", "manual_cheat", "inplace_honest", "inplace_cheat"):  # TTT by hand, no optimizer
         p = torch.nn.Parameter(w.clone())
         s = torch.zeros((), dtype=torch.float64)
         for r in range(0, 3000, 500):
@@ -223,12 +223,15 @@ MINI = textwrap.dedent('''
                 p.grad = None
                 F.cross_entropy(p[x], y).backward()
                 with torch.no_grad():
-                    p.data.add_(p.grad, alpha=-0.5)
-            if mode == "manual_cheat":
+                    if mode.startswith("inplace"):  # p -= lr * p.grad: bumps p's version counter
+                        p.sub_(p.grad * 0.5)
+                    else:  # through .data: only the checksum sees it
+                        p.data.add_(p.grad, alpha=-0.5)
+            if mode.endswith("_cheat"):
                 adapt()
             with torch.no_grad():
                 s += F.cross_entropy(p[x], y, reduction="sum").double()
-            if mode == "manual_honest":
+            if mode.endswith("_honest"):
                 adapt()
         print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
     elif mode == "pretrain":  # trains on validation tokens before evaluating them
@@ -305,7 +308,7 @@ def test_two_ranks_through_torchrun(tmp_path):
     assert [e["world_size"] for e in starts] == [2, 2]
 
 
-@pytest.mark.parametrize("mode", ["manual_honest", "manual_cheat"])
+@pytest.mark.parametrize("mode", ["manual_honest", "manual_cheat", "inplace_honest", "inplace_cheat"])
 def test_updates_without_an_optimizer_are_seen(tmp_path, mode):
     """TTT written by hand (p.data.add_(p.grad)): a parameter holding a gradient that changes
     without an optimizer step is an update of the positions that fed the gradient."""
@@ -313,7 +316,7 @@ def test_updates_without_an_optimizer_are_seen(tmp_path, mode):
     assert info["manual_updates"] == 6 and info["optimizer_steps"] == 0
     assert [(u["start"], u["end"], u["kind"]) for u in updates] == [(r + 1, r + 501, "other") for r in range(0, 3000, 500)]
     verdict = rules.check(str(tmp_path / mode / "trace"), out)["causal.score-before-update"]
-    assert verdict is (mode == "manual_honest")
+    assert verdict is mode.endswith("_honest")
 
 
 def test_locate_finds_rows_and_rejects_noise():
