@@ -57,6 +57,8 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     package var date: String
     package var track: String
     package var valLoss: Double?
+    /// The score: Referee's official val_bpb when every seed has one (``valBPBOfficial``), else
+    /// the mean of the logged scores.
     package var valBPB: Double?
     package var valLossStd: Double?
     package var valBPBStd: Double?
@@ -96,7 +98,9 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         date = metadata.date
         track = audit.track
         valLoss = results.meanValLoss.map { Fixed.round($0, 8) }
-        valBPB = results.meanBPB.map { Fixed.round($0, 8) }
+        // The score that counts is Referee's own evaluation when it exists (rule score.official);
+        // the logged scores stay in seed_results (in decoy mode they are the decoy's).
+        valBPB = (audit.officialScore ?? results.meanBPB).map { Fixed.round($0, 8) }
         valLossStd = results.stdValLoss.map { Fixed.round($0, 8) }
         valBPBStd = results.stdBPB.map { Fixed.round($0, 8) }
         valBPBOfficial = audit.officialScore.map { Fixed.round($0, 8) }
