@@ -136,6 +136,36 @@ import RefereeTrace
         #expect(status(missing, claim: nil)?.message.contains("no eval entry point: Referee could not evaluate the artifact itself") == true)
     }
 
+    /// In decoy mode the training run scored the decoy it was given: its logged score is no claim
+    /// about validation and is never compared with the official one (the GPU reference failed
+    /// score.official on it); with the real validation shards the same log is a claim and fails.
+    @Test func decoyScoresAreNotClaims() throws {
+        let report = { var r = Self.v2(); r.artifactSHA256 = "aa"; return r }()
+        let official = try #require(report.official?.recomputed().valBPB)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("decoy-claim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let logURL = folder.appendingPathComponent("train_seed7.log")
+        try "seed:7\nfinal_int8_zlib_roundtrip_exact val_loss:1.0 val_bpb:\(official - 0.05)\n".write(to: logURL, atomically: true, encoding: .utf8)
+        let log = try LogReader().read(logURL)
+        #expect(log.runs.contains { $0.seed == 7 && $0.score != nil })
+        func status(mode: String) -> RuleResult? {
+            var measured = MeasuredRecord()
+            var seed = MeasuredRecord.Seed(seed: 7)
+            seed.artifact = MeasuredRecord.Artifact(path: "final_model.ptz", bytes: 1, sha256: "aa")
+            measured.seeds = [seed]
+            measured.trainingValidation = MeasuredRecord.TrainingValidation(mode: mode)
+            var context = AuditContext(path: "r", folder: nil, logs: [log], claims: nil, logDigests: [:], probes: report)
+            context.measured = measured
+            return Self.result("score.official", context, thresholds: ["tolerance": 0.002])
+        }
+        let real = status(mode: "real")
+        #expect(real?.status == .fail, "\(real?.message ?? "-")")
+        let decoy = status(mode: "decoy")
+        #expect(decoy?.status == .pass, "\(decoy?.message ?? "-")")
+        #expect(decoy?.message.contains("on the decoy training got (not compared)") == true)
+    }
+
     /// The audit's official score: the mean of the seeds' official evaluations, recomputed from
     /// the blocks; absent when a report's blocks are inconsistent.
     @Test func auditCarriesTheOfficialScore() throws {
