@@ -41,6 +41,11 @@ enum ClaimChecks {
         if abs(claimed - mean) <= tolerance {
             return rule.pass("val_bpb \(claimText) = mean of \(scored.count) distinct run(s) \(meanText)\(missingNote)", perRun)
         }
+        // The score that counts may be Referee's own evaluation (protocol v2, score.official),
+        // which `referee run` writes into submission.json: that is no claim from the logs.
+        if let official = context.officialScore, abs(claimed - official) <= tolerance {
+            return rule.pass("val_bpb \(claimText) = Referee's official score \(Fmt.fixed(official, max(places, 8))) (mean of its own evaluation of every seed's artifact; the logs' mean is \(meanText))", perRun)
+        }
         let evidence = [Evidence("claimed val_bpb \(claimText)", at: at)] + perRun
         let what = diagnose(claimed, half: half, context: context, scored: scored)
         return rule.fail("val_bpb \(claimText) is not the mean \(meanText) of \(scored.count) distinct run(s)\(what.text.map { ": it equals \($0)" } ?? "")\(missingNote)", evidence + what.evidence)
