@@ -20,18 +20,28 @@ package struct LogReader: Sendable {
 
     /// Reads `url`; `displayPath` is the path reported in locations (defaults to `url.path`).
     package func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
-        var runs: [RunLog] = []
-        var file = try read(url, displayPath: displayPath) { runs.append($0) }
-        file.runs = runs
-        return file
+        try read(url, displayPath: displayPath, eachLine: { _ in })
     }
+
+    /// The most runs one log may hold when its runs are kept (``read(_:displayPath:)``, the audit):
+    /// each kept run costs a few KiB until the report is written, so a log of millions of
+    /// appended runs would otherwise grow memory without bound. A real training log holds one run,
+    /// rarely a handful; past this ceiling the log is refused as bad evidence. Streaming callers
+    /// (``read(_:displayPath:eachRun:)``) have no ceiling.
+    package static let maxKeptRuns = 10_000
 
     /// ``read(_:displayPath:)`` that also lends every raw line, in order, to `eachLine` before
     /// parsing it (a second reader of the same lines, e.g. the audit's stamp scan, then needs no
     /// second pass over the file). `RawLine.bytes` is valid only during the call.
     package func read(_ url: URL, displayPath: String? = nil, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
         var runs: [RunLog] = []
-        var file = try read(url, displayPath: displayPath, eachRun: { runs.append($0) }, eachLine: eachLine)
+        var overflow: RunLog?
+        var file = try read(url, displayPath: displayPath, eachRun: { run in
+            if runs.count < Self.maxKeptRuns { runs.append(run) } else if overflow == nil { overflow = run }
+        }, eachLine: eachLine)
+        if let overflow {
+            throw LogError.notEvidence(path: displayPath ?? url.path, reason: "holds more than \(Self.maxKeptRuns) runs (run \(Self.maxKeptRuns + 1) starts at line \(overflow.firstLine)); expected a training log of a few runs (Referee keeps every run of a log for the audit and refuses logs past this ceiling, so that memory stays bounded)")
+        }
         file.runs = runs
         return file
     }

@@ -199,6 +199,35 @@ struct HostileCLITests {
         #expect(out.maxRSSKiB > 0 && out.maxRSSKiB < 256 * 1024, "peak RSS \(out.maxRSSKiB) KiB ≥ 256 MiB")
     }
 
+    /// A log of appended runs: the audit keeps every run of a log until its report is written,
+    /// so the number of runs one log may hold is capped (`LogReader.maxKeptRuns`): at the cap the
+    /// audit stays under the stated 256 MiB; one run more is bad evidence (exit 2) naming the file
+    /// and the line where the run past the cap starts. (1.85 M appended runs took 5.4 GB before.)
+    @Test func logOfAppendedRunsIsCappedAndStaysUnderTheCeiling() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("appended-runs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func log(_ runs: Int) throws -> URL {
+            var text = ""
+            text.reserveCapacity(runs * 110)
+            for i in 0..<runs {
+                text += "seed:\(i)\nstep:1/10 train_loss:2.5 train_time:10ms\nfinal_int8_zlib_roundtrip_exact val_loss:2.0 val_bpb:1.2\(i % 10)\n"
+            }
+            let url = folder.appendingPathComponent("runs\(runs).log")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let cap = 10_000
+        guard let atCap = try HostileRun.measured(["audit", log(cap).path], timeout: 300) else { return }
+        #expect(!atCap.timedOut && !atCap.signalled, "\(atCap.stdout.suffix(500))")
+        #expect([0, 1].contains(atCap.status), "\(atCap.stdout.suffix(800))\(atCap.stderr.suffix(800))")
+        #expect(atCap.maxRSSKiB > 0 && atCap.maxRSSKiB < 256 * 1024, "peak RSS \(atCap.maxRSSKiB) KiB ≥ 256 MiB")
+        guard let past = try HostileRun.measured(["audit", log(cap + 1).path], timeout: 300) else { return }
+        #expect(past.status == 2, "\(past.stdout.suffix(500))\(past.stderr.suffix(500))")
+        let said = past.stdout + past.stderr
+        #expect(said.contains("runs\(cap + 1).log") && said.contains("holds more than \(cap) runs") && said.contains("line \(3 * cap + 1)"), "\(said.suffix(600))")
+    }
+
     // MARK: Ambiguity: duplicate keys
 
     @Test func submissionJSONWithDuplicateValBPB() throws {
