@@ -27,6 +27,7 @@ set +e
     --track "$TRACK" \
     --data-path "$DATA/dataset" \
     --tokenizer-path "$DATA/tokenizer/synth_1024_bpe.model" \
+    --heldout-shards "$DATA/heldout" \
     --key "$KEY" \
     --out "$OUT"
 run_rc=$?
