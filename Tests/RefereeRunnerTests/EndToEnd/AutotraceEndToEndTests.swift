@@ -7,10 +7,16 @@ import RefereeTestSupport
 /// CI installs Debian's python3-torch), else why the test is skipped.
 let autotraceSkipReason: String? = {
     if let reason = runRecordSkipReason { return reason }
-    let check = CommandCapture.run(["/usr/bin/env", "python3", "-c", "import torch, numpy, sentencepiece"], timeout: 60)
-    return check.succeeded ? nil
-        : "SKIP AutotraceEndToEndTests: python3 cannot import torch, numpy and sentencepiece (apt-get install python3-torch python3-numpy python3-sentencepiece)"
+    return torchPython != nil ? nil
+        : "SKIP AutotraceEndToEndTests: neither python3 on PATH nor /usr/bin/python3 can import torch, numpy and sentencepiece (apt-get install python3-torch python3-numpy python3-sentencepiece)"
 }()
+
+/// The first interpreter that can import torch, numpy and sentencepiece: `python3` on PATH, else
+/// the system's `/usr/bin/python3` (Debian's python3-torch is installed for it, while CI's PATH
+/// may start with another Python, e.g. pyenv's); nil when neither can.
+let torchPython: String? = ["python3", "/usr/bin/python3"].first { python in
+    CommandCapture.run(["/usr/bin/env", python, "-c", "import torch, numpy, sentencepiece"], timeout: 60).succeeded
+}
 
 /// `referee run --autotrace` end to end on the CPU PyTorch submission with score-first TTT
 /// (submissions/autotrace_ttt, which knows nothing of Referee's trace protocol) and its cheating
@@ -23,6 +29,7 @@ struct AutotraceEndToEndTests {
         let record = try TestPaths.tempDir("e2e-autotrace").appendingPathComponent("rec")
         let result = RunRecordEndToEndTests.referee([
             "run", repo.appendingPathComponent("submissions/\(submission)").path, "--seeds", "1337", "--autotrace", "--no-probes",
+            "--python", torchPython ?? "python3",
             "--track", "track_non_record_16mb", "--data-path", data.appendingPathComponent("dataset").path,
             "--tokenizer-path", data.appendingPathComponent("tokenizer/synth_1024_bpe.model").path, "--out", record.path,
             "--", "ITERATIONS=30", "MAX_WALLCLOCK_SECONDS=100000", "OMP_NUM_THREADS=1",

@@ -6,8 +6,13 @@ import RefereeTestSupport
 /// Nil when torchrun with the gloo backend can run here, else why the test is skipped.
 let multiProcessSkipReason: String? = {
     if let reason = runRecordSkipReason { return reason }
-    let check = CommandCapture.run(["/usr/bin/env", "python3", "-c", "import torch.distributed; print(torch.distributed.is_gloo_available())"])
-    guard check.succeeded, check.output.contains("True") else {
+    // The interpreter torchrun runs under is its own (its #! line): on CI, /usr/bin/torchrun of
+    // Debian's python3-torch, while python3 on PATH may be another Python without torch.
+    let gloo = ["python3", "/usr/bin/python3"].contains { python in
+        let check = CommandCapture.run(["/usr/bin/env", python, "-c", "import torch.distributed; print(torch.distributed.is_gloo_available())"])
+        return check.succeeded && check.output.contains("True")
+    }
+    guard gloo, CommandCapture.run(["/bin/sh", "-c", "command -v torchrun"]).succeeded else {
         return "SKIP MultiProcessEndToEndTests: PyTorch (with gloo) is not importable here, so torchrun cannot launch 2 processes; the same run is recorded on the GPU machine in docs/gpu-runs/"
     }
     return nil
