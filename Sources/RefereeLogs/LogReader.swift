@@ -18,7 +18,8 @@ package struct LogReader: Sendable {
         self.maxLineBytes = maxLineBytes
     }
 
-    /// Reads `url`; `displayPath` is the path reported in locations (defaults to `url.path`).
+    /// Reads `url` and keeps its runs (at most ``maxKeptRuns``, else `LogError.notEvidence`);
+    /// `displayPath` is the path reported in locations (defaults to `url.path`).
     package func read(_ url: URL, displayPath: String? = nil) throws(LogError) -> LogFile {
         try read(url, displayPath: displayPath, eachLine: { _ in })
     }
@@ -30,7 +31,7 @@ package struct LogReader: Sendable {
     /// (``read(_:displayPath:eachRun:)``) have no ceiling.
     package static let maxKeptRuns = 10_000
 
-    /// ``read(_:displayPath:)`` that also lends every raw line, in order, to `eachLine` before
+    /// ``read(_:displayPath:)`` (the same ceiling on kept runs) that also lends every raw line, in order, to `eachLine` before
     /// parsing it (a second reader of the same lines, e.g. the audit's stamp scan, then needs no
     /// second pass over the file). `RawLine.bytes` is valid only during the call.
     package func read(_ url: URL, displayPath: String? = nil, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
