@@ -5,7 +5,8 @@ and written once to ARTIFACT; the work does not depend on the weights' quality) 
 evaluated once as a warm-up, then ROUNDS times measured (torch.cuda.synchronize around
 eval_score_first_ttt over the whole validation stream).
     python bench/autotrace/eval_gpu.py plain|autotrace ARTIFACT [ROUNDS]
-(PYTHONPATH=python; DATA_PATH and TOKENIZER_PATH default to data/sp1024_synth)."""
+(PYTHONPATH=python; DATA_PATH and TOKENIZER_PATH default to data/sp1024_synth; PROFILE=1 prints the
+measured rounds' top functions by own time under cProfile, which slows every Python call).)"""
 import importlib.util
 import glob
 import os
@@ -48,13 +49,21 @@ def sync():
 
 
 walls, cpus, loss = [], [], None
+prof = None
+if os.environ.get("PROFILE") == "1":
+    import cProfile
+    prof = cProfile.Profile()
 for r in range(rounds + 1):
     model = sub.load_artifact(artifact, args, device)
     torch.manual_seed(args.seed)
     sync()
     t0, c0 = time.perf_counter(), time.process_time()
+    if prof is not None and r:
+        prof.enable()
     nll, _, _ = sub.eval_score_first_ttt(model, val, 1, len(val), args, device, referee_probe.Trace(None), bytes_)
     sync()
+    if prof is not None and r:
+        prof.disable()
     if r:
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
@@ -67,3 +76,6 @@ if rec is not None:
         rec.stats.get("loss_calls"), len(rec.passes), rec.stats.get("optimizer_steps"))
 print("%s eval wall seconds: median %.4f, all %s; CPU median %.4f; %d targets, val_loss %.6f%s" % (
     mode, walls[len(walls) // 2], " ".join("%.4f" % t for t in walls), cpus[len(cpus) // 2], len(val) - 1, loss, extra))
+if prof is not None:
+    import pstats
+    pstats.Stats(prof).sort_stats("tottime").print_stats(30)

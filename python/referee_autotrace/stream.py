@@ -89,6 +89,37 @@ class ValStream:
         seglen = np.zeros(n, dtype=np.int64)
         if n < k or self.n < k:
             return pos, seglen
+        whole = self._whole(seq)
+        if whole >= 0:
+            pos[:] = np.arange(whole, whole + n)
+            seglen[:] = n
+            pos[pos == 0] = -1
+            return pos, seglen
+        return self._segments(seq, pos, seglen, step)
+
+    def _whole(self, seq: np.ndarray) -> int:
+        """The stream index where all of ``seq`` lies, if it does, else -1: the lowest candidate
+        of its first k-gram (among the first MAX_CANDIDATES) that matches in full — the answer the
+        segment-wise search gives such a sequence, at the cost of one index lookup (an
+        evaluator's chunks and windows are whole runs of the stream)."""
+        n, k = len(seq), self.k
+        if n > self.n or seq.min() < 0 or seq.max() > 65535:
+            return -1
+        h = 0
+        for t in seq[:k].tolist():
+            h = (h * 1000003 + t + 1) & 0xFFFFFFFFFFFFFFFF
+        h = np.uint64(h)
+        a = int(np.searchsorted(self.sorted, h, side="left"))
+        if a >= len(self.sorted) or self.sorted[a] != h:
+            return -1
+        b = int(np.searchsorted(self.sorted, h, side="right"))
+        for c in self.order[a:min(b, a + MAX_CANDIDATES)].tolist():
+            if c + n <= self.n and np.array_equal(seq, self.tokens[c:c + n]):
+                return c
+        return -1
+
+    def _segments(self, seq, pos, seglen, step):
+        n, k = len(seq), self.k
         bad = (seq < 0) | (seq > 65535)
         samp = np.arange(0, n - k + 1, max(1, int(step)))
         if samp[-1] != n - k:

@@ -338,6 +338,34 @@ def test_locate_finds_rows_and_rejects_noise():
     assert first[0] == -1 and list(first[1:]) == list(range(1, 50))  # index 0 is no target position
 
 
+def test_locate_whole_run_fast_path_agrees_with_segment_search():
+    """A target run that lies whole in the stream is found by one index lookup; it must give
+    exactly what the segment-wise search gives (the lowest full occurrence), also where the
+    content repeats in the stream, and fall back to it for everything else."""
+    np = pytest.importorskip("numpy")
+    import referee_probe
+    from referee_autotrace.stream import ValStream
+    val = np.frombuffer(referee_probe.read_shard(VAL).tobytes(), dtype="<u2").astype(np.int64)
+    # a stream with repeated content: the same 300 tokens at 1000 and at 7000
+    rep = val.copy()
+    rep[7000:7300] = rep[1000:1300]
+    rng = np.random.default_rng(1)
+    for stream in (val, rep):
+        s = ValStream(stream, k=8)
+        cases = [stream[a:a + ln] for a, ln in zip(rng.integers(0, len(stream) - 600, 60), rng.integers(8, 600, 60))]
+        cases += [stream[1000:1300], stream[7000:7300], stream[1100:1200], stream[0:40]]
+        cases += [np.concatenate([stream[10:50], stream[900:950]]), rng.integers(2, 1024, size=100)]
+        for seq in cases:
+            fast = s.locate(seq)
+            n = len(seq)
+            slow = s._segments(np.asarray(seq, dtype=np.int64), np.full(n, -1, dtype=np.int64),
+                               np.zeros(n, dtype=np.int64), 4)
+            assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+        if stream is rep:  # repeated content: the first occurrence, like the segment search
+            assert s.locate(rep[7000:7300])[0][0] == 1000
+            assert s._whole(rep[7000:7300]) == 1000
+
+
 def test_usage_errors():
     exe = torch_python() or sys.executable
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
