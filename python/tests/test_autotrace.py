@@ -366,6 +366,30 @@ def test_locate_whole_run_fast_path_agrees_with_segment_search():
             assert s._whole(rep[7000:7300]) == 1000
 
 
+def test_checksums_see_a_small_write_to_low_precision_parameters():
+    """Hand-written updates are seen through parameter norms. In bf16 a norm has about three
+    significant digits, so one element moved by one bf16 step among 4,096 would not change it:
+    low-precision parameters are measured in float32."""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import torch
+        from referee_autotrace.hooks import _checksums, _differ
+        p = torch.nn.Parameter(torch.ones(4096, dtype=torch.bfloat16))
+        q = torch.nn.Parameter(torch.ones(64, dtype=torch.float32))
+        before = _checksums([p, q])
+        assert not _differ(before, _checksums([p, q]))
+        p.data[7] = 1.0078125  # the next bf16 value after 1.0
+        print(_differ(before, _checksums([p, q])))
+        r_before = _checksums([q])
+        q.data[3] += 1e-3
+        print(_differ(r_before, _checksums([q])))
+    """)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["True", "True"]
+
+
 def test_usage_errors():
     exe = torch_python() or sys.executable
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
