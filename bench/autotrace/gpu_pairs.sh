@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 A="$OUT/bench-artifact.ptz"
 LOG="$OUT/pairs.txt"
 CORES="${CORES:-2-3}"
-{ echo "== $(date -u +'%F %T UTC') commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), pairs $PAIRS, rounds $ROUNDS, cores $CORES"
+{ echo "== $(date -u +'%F %T UTC') commit ${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo "?")}, pairs $PAIRS, rounds $ROUNDS, cores $CORES"
   nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>&1 | head -1
   python3 -c 'import sys, torch; print("python", sys.version.split()[0], "torch", torch.__version__)'; } > "$LOG"
 for i in $(seq "$PAIRS"); do
