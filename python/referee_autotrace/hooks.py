@@ -585,36 +585,28 @@ class Recorder:
 
 
 def _checksums(params):
-    """The L1 and L2 norms of every parameter, as one device tensor per (device, dtype) group
-    (no synchronisation): two fused ``torch._foreach_norm`` calls per group, accumulated in the
-    parameters' own precision when it is float32 or float64 and in float32 otherwise (bf16 or
-    fp16 norms would hide small updates). Asking float64 norms of float32 parameters cost
-    several times the CPU time of the float32 call on an H200 (BENCHMARKS.md, autotrace);
-    float32 norms still move with an update of more than about 1e-7 of a parameter's norm.
+    """One fused reduction over every parameter (device tensor, no synchronisation): the
+    L1 and L2 norms of each, through ``torch._foreach_norm`` (a few multi-tensor kernels instead
+    of one reduction per parameter), in float64 where torch supports it; where it does not
+    (1.13), low-precision parameters are measured in float32 (a bf16 norm has about three
+    significant digits: one element moved by one bf16 step among thousands would not change it).
     A change that leaves both norms of every parameter bit-identical goes unseen."""
     with _DISABLE(), torch.no_grad():
-        groups = {}
-        for p in params:
-            groups.setdefault((p.device, p.dtype), []).append(p.detach())
-        out = []
-        for (_, dtype), ts in groups.items():
-            wide = dtype in (torch.float32, torch.float64)
-            try:
-                try:
-                    kw = {} if wide else {"dtype": torch.float32}
-                    norms = torch._foreach_norm(ts, 1, **kw) + torch._foreach_norm(ts, 2, **kw)
-                except (RuntimeError, TypeError):  # torch without the dtype argument
-                    ts32 = ts if wide else [t.float() for t in ts]
-                    norms = torch._foreach_norm(ts32, 1) + torch._foreach_norm(ts32, 2)
-                out.append(torch.stack(norms))
-            except (AttributeError, RuntimeError, TypeError):
-                out.append(torch.stack([t.sum(dtype=torch.float64) for t in ts]))
-        return out
+        ts = [p.detach() for p in params]
+        try:
+            try:  # norms accumulated and returned in float64 where torch supports it
+                norms = torch._foreach_norm(ts, 1, dtype=torch.float64) + torch._foreach_norm(ts, 2, dtype=torch.float64)
+            except (RuntimeError, TypeError):
+                wide = [t if t.dtype in (torch.float32, torch.float64) else t.float() for t in ts]
+                norms = [n.double() for n in torch._foreach_norm(wide, 1) + torch._foreach_norm(wide, 2)]
+            return torch.stack(norms).double()
+        except (AttributeError, RuntimeError, TypeError):
+            return torch.stack([t.sum(dtype=torch.float64) for t in ts])
 
 
 def _differ(a, b):
     """Whether two results of ``_checksums`` over the same parameters differ (synchronises)."""
-    return any(bool((x != y).any().item()) for x, y in zip(a, b))
+    return bool((a != b).any().item())
 
 
 def write_trace(trace_dir, rank, lines):
