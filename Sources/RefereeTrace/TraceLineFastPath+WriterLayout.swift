@@ -1,0 +1,121 @@
+import RefereeCrypto
+
+/// The score and update lines exactly as `python/referee_probe.py` formats them (its `_SCORE`
+/// and `_UPDATE` templates: `json.dumps(sort_keys=True, separators=(",", ":"))`, keys in a
+/// fixed order, no spaces), read by comparing each fixed piece between two values as one or
+/// two machine words at its expected place instead of scanning and dispatching every key
+/// (issue 15).
+///
+/// This only recognises the layout: the values go through the same ``TraceLineFastPath/number(_:at:)``,
+/// the same `prev` decoding and the same ``TraceLineFastPath/line(_:into:)`` checks as the
+/// general scan, so a line read here is read exactly as the general scan reads it. Any byte
+/// that differs from the layout (another key order, a space, an escape in `kind`, an
+/// extra key, a phase line, a failing check) returns false and the general scan decides.
+extension TraceLineFastPath {
+    /// Reads a score or update line of the writer's exact layout into `out`; false otherwise
+    /// (`out` then undefined: the caller runs the general scan).
+    @inline(__always)
+    static func scanWriterLayout(_ b: UnsafeBufferPointer<UInt8>, into out: inout Line) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        let n = b.count
+        // The shortest line of either layout is well over 64 bytes.
+        guard n >= 64 else { return false }
+        let p = UnsafeRawPointer(base)
+        var i = 0
+        // Static helpers with `i` passed inout (nested functions capturing `i` kept it in a
+        // box with a dynamic exclusivity check per call).
+        var f = Fields()
+        if base[2] == 0x62 {
+            // {"bytes":B,"end":E,"ev":"score","nll":N,"prev":"P","psum_max":X,"psum_min":Y,
+            // "rank":R,"seq":S,"start":A,"t":T,"v":V}
+            guard m8(p, n, &i, 9, 0x2273_6574_7962_227B, 0x3A22_7365_7479_6222), layoutNumber(b, &i, &f.bytes),
+                  m4(p, n, &i, 7, 0x6E65_222C, 0x3A22_646E), layoutNumber(b, &i, &f.end),
+                  m16(p, n, &i, 20, 0x7322_3A22_7665_222C, 0x6E22_2C22_6572_6F63, 0x3A22_6C6C_6E22_2C22), layoutNumber(b, &i, &f.nll),
+                  m8(p, n, &i, 9, 0x3A22_7665_7270_222C, 0x223A_2276_6572_7022), layoutPrev(base, n, &i, &f.prev),
+                  m8(p, n, &i, 13, 0x5F6D_7573_7022_2C22, 0x3A22_7861_6D5F_6D75), layoutNumber(b, &i, &f.psumMax),
+                  m8(p, n, &i, 12, 0x6D5F_6D75_7370_222C, 0x3A22_6E69_6D5F_6D75), layoutNumber(b, &i, &f.psumMin),
+                  m8(p, n, &i, 8, 0x3A22_6B6E_6172_222C, 0x3A22_6B6E_6172_222C) else { return false }
+            f.ev = .score
+            f.seen = Slot.bytes | Slot.end | Slot.ev | Slot.nll | Slot.prev | Slot.psumMax | Slot.psumMin
+            f.numbers = Slot.bytes | Slot.end | Slot.nll | Slot.psumMax | Slot.psumMin
+            f.strings = Slot.ev | Slot.prev
+        } else {
+            // {"end":E,"ev":"update","kind":"K","prev":"P","rank":R,"seq":S,"start":A,"t":T,"v":V}
+            guard m4(p, n, &i, 7, 0x6E65_227B, 0x3A22_646E), layoutNumber(b, &i, &f.end),
+                  m16(p, n, &i, 23, 0x7522_3A22_7665_222C, 0x222C_2265_7461_6470, 0x223A_2264_6E69_6B22) else { return false }
+            // The kind: a plain string (no escape, no control byte), as the general scan's.
+            let s = i
+            while i + 8 <= n {
+                let k = special8(p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += k
+                if k < 8 { break }
+            }
+            guard i < n, base[i] == 0x22 else { return false }
+            f.kindStart = s
+            f.kindEnd = i
+            guard m8(p, n, &i, 10, 0x2276_6572_7022_2C22, 0x223A_2276_6572_7022), layoutPrev(base, n, &i, &f.prev),
+                  m8(p, n, &i, 9, 0x226B_6E61_7222_2C22, 0x3A22_6B6E_6172_222C) else { return false }
+            f.ev = .update
+            f.seen = Slot.end | Slot.ev | Slot.kind | Slot.prev
+            f.numbers = Slot.end
+            f.strings = Slot.ev | Slot.kind | Slot.prev
+        }
+        // ...,"rank": already matched: R,"seq":S,"start":A,"t":T,"v":V}
+        guard layoutNumber(b, &i, &f.rank),
+              m4(p, n, &i, 7, 0x6573_222C, 0x3A22_7165), layoutNumber(b, &i, &f.seq),
+              m8(p, n, &i, 9, 0x2274_7261_7473_222C, 0x3A22_7472_6174_7322), layoutNumber(b, &i, &f.start),
+              m4(p, n, &i, 5, 0x2274_222C, 0x3A22_7422), layoutNumber(b, &i, &f.t),
+              m4(p, n, &i, 5, 0x2276_222C, 0x3A22_7622), layoutNumber(b, &i, &f.v),
+              i == n - 1, base[i] == 0x7D else { return false }
+        f.seen |= Slot.rank | Slot.seq | Slot.start | Slot.t | Slot.v
+        f.numbers |= Slot.rank | Slot.seq | Slot.start | Slot.t | Slot.v
+        return line(f, into: &out)
+    }
+
+    /// The `count` (5...7) bytes at `i` are those whose first and last four bytes, loaded
+    /// little-endian, are `a` and `z`; `i` moves past them.
+    @inline(__always)
+    private static func m4(_ p: UnsafeRawPointer, _ n: Int, _ i: inout Int, _ count: Int, _ a: UInt32, _ z: UInt32) -> Bool {
+        guard i + count <= n, p.loadUnaligned(fromByteOffset: i, as: UInt32.self) == a,
+              p.loadUnaligned(fromByteOffset: i + count - 4, as: UInt32.self) == z else { return false }
+        i += count
+        return true
+    }
+
+    /// Same for 8...16 bytes: the first and last eight.
+    @inline(__always)
+    private static func m8(_ p: UnsafeRawPointer, _ n: Int, _ i: inout Int, _ count: Int, _ a: UInt64, _ z: UInt64) -> Bool {
+        guard i + count <= n, p.loadUnaligned(fromByteOffset: i, as: UInt64.self) == a,
+              p.loadUnaligned(fromByteOffset: i + count - 8, as: UInt64.self) == z else { return false }
+        i += count
+        return true
+    }
+
+    /// Same for 17...24 bytes: the first sixteen and the last eight.
+    @inline(__always)
+    private static func m16(_ p: UnsafeRawPointer, _ n: Int, _ i: inout Int, _ count: Int, _ a: UInt64, _ b: UInt64, _ z: UInt64) -> Bool {
+        guard i + count <= n, p.loadUnaligned(fromByteOffset: i, as: UInt64.self) == a,
+              p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self) == b,
+              p.loadUnaligned(fromByteOffset: i + count - 8, as: UInt64.self) == z else { return false }
+        i += count
+        return true
+    }
+
+    /// A number at `i` (the general scan's conversion); `i` moves past it.
+    @inline(__always)
+    private static func layoutNumber(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ value: inout Double) -> Bool {
+        guard let (d, e) = number(b, at: i) else { return false }
+        value = d
+        i = e
+        return true
+    }
+
+    /// 64 hex digits at `i`; `i` moves past them.
+    @inline(__always)
+    private static func layoutPrev(_ base: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ prev: inout SHA256Digest) -> Bool {
+        guard i + 64 <= n, let d = SHA256Digest(hexUTF8: UnsafeBufferPointer(start: base + i, count: 64)) else { return false }
+        prev = d
+        i += 64
+        return true
+    }
+}
