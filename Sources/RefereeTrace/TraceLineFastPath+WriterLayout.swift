@@ -101,13 +101,112 @@ extension TraceLineFastPath {
         return true
     }
 
-    /// A number at `i` (the general scan's conversion); `i` moves past it.
+    /// A number at `i`; `i` moves past it. The usual shape (digits, an optional fraction, at most
+    /// 19 digits in all, no sign, no exponent, no leading zero) is read here, eight digits at a
+    /// time, and converted as ``TraceLineFastPath/number(_:at:)`` converts it; anything else
+    /// goes to `number(_:at:)` itself.
     @inline(__always)
     private static func layoutNumber(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ value: inout Double) -> Bool {
-        guard let (d, e) = number(b, at: i) else { return false }
-        value = d
+        let base = b.baseAddress.unsafelyUnwrapped
+        let n = b.count
+        var j = i
+        // The integer part: one or two groups of up to eight digits.
+        guard j + 8 <= n else { return layoutNumberSlow(b, &i, &value) }
+        var (k, m) = digits8(base + j)
+        guard k > 0, k == 1 || base[j] != 0x30 else { return layoutNumberSlow(b, &i, &value) }
+        j += k
+        var digits = k
+        if k == 8 {
+            guard j + 8 <= n else { return layoutNumberSlow(b, &i, &value) }
+            let (k2, v2) = digits8(base + j)
+            guard k2 < 8 else { return layoutNumberSlow(b, &i, &value) }
+            m = m &* powerOfTen(k2) &+ v2
+            j += k2
+            digits += k2
+        }
+        var fraction = 0
+        if base[j] == 0x2E {
+            j += 1
+            guard j + 8 <= n else { return layoutNumberSlow(b, &i, &value) }
+            let (f1, v1) = digits8(base + j)
+            guard f1 > 0 else { return layoutNumberSlow(b, &i, &value) }
+            m = m &* powerOfTen(f1) &+ v1
+            j += f1
+            fraction = f1
+            if f1 == 8 {
+                guard j + 8 <= n else { return layoutNumberSlow(b, &i, &value) }
+                let (f2, v2) = digits8(base + j)
+                guard f2 < 8 else { return layoutNumberSlow(b, &i, &value) }
+                m = m &* powerOfTen(f2) &+ v2
+                j += f2
+                fraction += f2
+            }
+        }
+        // (At most 19 digits: `m` did not wrap.)
+        guard digits + fraction <= 19, j < n, base[j] | 0x20 != 0x65 else { return layoutNumberSlow(b, &i, &value) }
+        if m <= 1 << 53 {
+            value = fraction == 0 ? Double(m) : Double(m) / Double(powerOfTen(fraction))
+        } else {
+            guard let q = roundedQuotient(m, fraction) else { return layoutNumberSlow(b, &i, &value) }
+            value = q
+        }
+        i = j
+        return true
+    }
+
+    /// ``TraceLineFastPath/number(_:at:)`` at `i`; `i` moves past it.
+    @inline(never)
+    private static func layoutNumberSlow(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ value: inout Double) -> Bool {
+        guard let (v, e) = number(b, at: i) else { return false }
+        value = v
         i = e
         return true
+    }
+
+    /// The leading decimal digits among the eight bytes at `p` (0...8 of them) and their value
+    /// (SWAR: a byte is a digit when subtracting `0` leaves at most 9; the first non-digit is
+    /// found exactly, the bytes after it are shifted out before the digits are combined).
+    @inline(__always)
+    static func digits8(_ p: UnsafePointer<UInt8>) -> (count: Int, value: UInt64) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let t = x &- 0x30 &* ones
+        let nonDigit = (t | (t &+ 0x76 &* ones)) & (0x80 &* ones)
+        let k = nonDigit.trailingZeroBitCount >> 3
+        guard k > 0 else { return (0, 0) }
+        // The k digits into the high bytes (zeros before them), then pairs, quads, eights.
+        var v = t << UInt64(8 * (8 - k))
+        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+        return (k, v)
+    }
+
+    /// 10^k for k in 0...19 (a switch the compiler turns into a table: no lazy global).
+    @inline(__always)
+    static func powerOfTen(_ k: Int) -> UInt64 {
+        switch k {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        case 18: 1_000_000_000_000_000_000
+        default: 10_000_000_000_000_000_000
+        }
     }
 
     /// 64 hex digits at `i`; `i` moves past them.

@@ -408,8 +408,8 @@ enum TraceLineFastPath {
     @inline(__always)
     static func roundedQuotient(_ m: UInt64, _ k: Int) -> Double? {
         guard k <= 19 else { return nil }
-        let ten = powersOfTenInt[k]
-        var candidate = Double(m) / powersOfTen[k]
+        let ten = powerOfTen(k)
+        var candidate = Double(m) / Double(ten)
         for _ in 0..<3 {
             guard candidate.significandBitPattern != 0 else { return nil }
             // candidate = M·2^E, M with its implicit bit; shift = 1 − E.
@@ -435,17 +435,6 @@ enum TraceLineFastPath {
         }
         return nil
     }
-
-    /// 10^k for k in 0...19 as integers.
-    private static let powersOfTenInt: [UInt64] = {
-        var p: UInt64 = 1
-        var out: [UInt64] = []
-        for _ in 0...19 {
-            out.append(p)
-            p = p &* 10
-        }
-        return out
-    }()
 
     /// 10^k for k in 0...22, each exact.
     private static let powersOfTen: [Double] = {
