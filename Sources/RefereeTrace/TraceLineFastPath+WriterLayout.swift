@@ -65,8 +65,15 @@ extension TraceLineFastPath {
               m4(p, n, &i, 7, 0x6573_222C, 0x3A22_7165), layoutNumber(b, &i, &f.seq),
               m8(p, n, &i, 9, 0x2274_7261_7473_222C, 0x3A22_7472_6174_7322), layoutNumber(b, &i, &f.start),
               m4(p, n, &i, 5, 0x2274_222C, 0x3A22_7422), layoutNumber(b, &i, &f.t),
-              m4(p, n, &i, 5, 0x2276_222C, 0x3A22_7622), layoutNumber(b, &i, &f.v),
-              i == n - 1, base[i] == 0x7D else { return false }
+              m4(p, n, &i, 5, 0x2276_222C, 0x3A22_7622), i < n else { return false }
+        // `v`: one digit before the closing `}` (fewer than eight bytes left for layoutNumber).
+        if i == n - 2, base[i] &- 0x30 < 10 {
+            f.v = Double(base[i] &- 0x30)
+            i += 1
+        } else {
+            guard layoutNumber(b, &i, &f.v) else { return false }
+        }
+        guard i == n - 1, base[i] == 0x7D else { return false }
         f.seen |= Slot.rank | Slot.seq | Slot.start | Slot.t | Slot.v
         f.numbers |= Slot.rank | Slot.seq | Slot.start | Slot.t | Slot.v
         return line(f, into: &out)
