@@ -133,6 +133,7 @@ package struct IntervalSet: Hashable, Sendable {
     @discardableResult
     package mutating func insert(_ range: PositionRange) -> [PositionRange] {
         guard range.count > 0 else { return [] }
+        if extendInPlace(range) { return [] }
         // before: ranges ending before range.start (not even adjacent); touched: the rest that
         // start at or before range.end (overlapping or adjacent); after: the remainder.
         let (before, rest) = split(root, key: range.start, byStart: false)
@@ -144,6 +145,31 @@ package struct IntervalSet: Hashable, Sendable {
         let node = makeNode(merged)
         root = merge(merge(before, node), after)
         return overlaps
+    }
+
+    /// The common insertion of a trace (a rank scoring the range right after its last one):
+    /// `range` starts exactly where a range ends and ends before the next range begins (not
+    /// even adjacent). Then that range's end moves to `range.end` in place, which is what the
+    /// split, absorb and merge of ``insert(_:)`` give (one merged range, no overlap) without
+    /// rebuilding the tree; true when done. One descent: the range with the greatest start at
+    /// or before `range.start`, and the smallest start after it.
+    private mutating func extendInPlace(_ range: PositionRange) -> Bool {
+        var node = root
+        var before: Int32 = -1
+        var nextStart = Int.max
+        while node >= 0 {
+            let i = Int(node)
+            if starts[i] <= range.start {
+                before = node
+                node = right[i]
+            } else {
+                nextStart = starts[i]
+                node = left[i]
+            }
+        }
+        guard before >= 0, ends[Int(before)] == range.start, nextStart > range.end else { return false }
+        ends[Int(before)] = range.end
+        return true
     }
 
     /// The range with the smallest end greater than `position`, nil when none.

@@ -50,7 +50,6 @@ struct RankStream {
     /// breaks on the way into `facts`; nil at the end of the file.
     mutating func next(into facts: inout TraceFacts) -> StreamEvent? {
         let hasher = self.hasher
-        let file = self.file
         // What the fast path read (its strings are resolved inside the closure, while the
         // bytes are lent), else the line's text for ``TraceLineParser``.
         var fast = TraceLineFastPath.Line(kind: .score, seq: 0, rank: 0, time: 0, prev: .zero)
@@ -59,7 +58,6 @@ struct RankStream {
         let knownKind = lastKind, knownKindID = lastKindID
         var kindID: Int32 = -1
         var kindName: String?
-        var phase: TraceEvent?
         var text: String?
         while let line = reader.nextLine({ raw -> LineItem in
             let bytes = raw.bytes
@@ -72,10 +70,10 @@ struct RankStream {
                 // The hash chain: SHA-256 of the line's bytes where the reader holds them.
                 item.hash = hasher.digest(UnsafeRawBufferPointer(bytes))
                 if !item.blank {
-                    if TraceLineFastPath.scan(bytes, into: &fast) {
+                    if TraceLineFastPath.scan(bytes, into: &fast), fast.kind != .phase {
                         item.fast = true
                         switch fast.kind {
-                        case .score: break
+                        case .score, .phase: break
                         case .update:
                             kindID = -1
                             kindName = nil
@@ -91,10 +89,11 @@ struct RankStream {
                                     kindName = String(decoding: name, as: UTF8.self)
                                 }
                             }
-                        case .phase:
-                            phase = TraceLineFastPath.event(fast, bytes, SourceLocation(file: file, line: raw.number))
                         }
                     } else {
+                        // Anything else, phases included (a few per file: `parse` reads them
+                        // as the fast path would, and keeping a `TraceEvent?` local here cost
+                        // copies of it on every line).
                         text = String(decoding: bytes, as: UTF8.self)
                     }
                 }
@@ -132,8 +131,7 @@ struct RankStream {
                     event.end = fast.end
                     event.kind = kindID >= 0 ? kindID : internKind(kindName)
                 case .phase:
-                    full = phase
-                    phase = nil
+                    break  // not taken above
                 }
                 return event
             }

@@ -13,15 +13,19 @@ import RefereeCrypto
 /// decides and words the finding. So this only changes how fast a line is read, never what it
 /// means.
 ///
-/// Cost per line (issue 15): one pass over the bytes; a key is recognised from its first eight
+/// Lines in the writer's exact layout are first read by ``scanWriterLayout(_:into:)`` (fixed
+/// keys compared as words at their places, same values and checks); any other line is scanned
+/// as follows. Cost per line (issue 15): one pass over the bytes; a key is recognised from its first eight
 /// bytes packed into an integer while it is scanned (no `memcmp` per candidate key); fields are
 /// plain stored numbers with a bit per field seen (a duplicate is a set bit); `prev` is decoded
-/// from hex in place; a number of at most 15 digits (no exponent) is
-/// converted exactly without `strtod`, any other through `strtod` on a NUL-terminated copy in a
-/// stack buffer (the conversion `Double(String)` makes, without a `String`).
+/// from hex in place; a number without exponent whose digits make an integer up to 2^53 is
+/// converted exactly without `strtod`, one of up to 19 digits by a candidate checked exactly in
+/// 128-bit integers (``roundedQuotient(_:_:)``), any other through `strtod` on a
+/// NUL-terminated copy in a stack buffer (the conversion `Double(String)` makes, without a
+/// `String`).
 enum TraceLineFastPath {
     /// Field slots, one bit each in ``Fields``'s masks.
-    private enum Slot {
+    enum Slot {
         static let v: UInt32 = 1 << 0, seq: UInt32 = 1 << 1, rank: UInt32 = 1 << 2, t: UInt32 = 1 << 3
         static let prev: UInt32 = 1 << 4, ev: UInt32 = 1 << 5, name: UInt32 = 1 << 6, kind: UInt32 = 1 << 7
         static let valTokens: UInt32 = 1 << 8, worldSize: UInt32 = 1 << 9, valLoss: UInt32 = 1 << 10
@@ -31,7 +35,7 @@ enum TraceLineFastPath {
 
     /// What the line said about the known fields: which were seen, which hold a number or a
     /// string, their numbers, the byte ranges of their strings and `prev`'s digest.
-    private struct Fields {
+    struct Fields {
         var seen: UInt32 = 0
         var numbers: UInt32 = 0
         var strings: UInt32 = 0
@@ -153,6 +157,8 @@ enum TraceLineFastPath {
     /// ``scan(_:)`` into `out` (every field of it written when true, left undefined when
     /// false): no `Line?` (about 170 bytes) copied out per line.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout Line) -> Bool {
+        // The writer's own layout first (most lines): fixed keys compared as words.
+        if scanWriterLayout(b, into: &out) { return true }
         guard let base = b.baseAddress else { return false }
         let n = b.count
         var i = 0
@@ -314,7 +320,7 @@ enum TraceLineFastPath {
 
     /// A JSON number at `i` (FlatJSON's grammar) as the `Double` `parse` would see, and its end.
     @inline(__always)
-    private static func number(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Double, Int)? {
+    static func number(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Double, Int)? {
         let base = b.baseAddress!
         let n = b.count
         var i = start
@@ -322,7 +328,7 @@ enum TraceLineFastPath {
         if i < n, base[i] == 0x2D { negative = true; i += 1 }
         let digitsStart = i
         // Every digit, integer and fraction, into `mantissa` (it wraps past 19 digits: only
-        // read below when there are at most 15).
+        // read below when there are at most 19).
         var mantissa: UInt64 = 0
         while i < n {
             let digit = base[i] &- 0x30
@@ -359,10 +365,17 @@ enum TraceLineFastPath {
         if !exponent, fraction == 0, digits == 1, mantissa == 0 {
             return (0.0, i)  // `-0` is the integer 0 for FlatJSON (Int("-0") == 0), not -0.0
         }
-        if !exponent, digits <= 15 {
-            // Exact: both operands exact, one correctly rounded division (as strtod rounds).
-            let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
-            return (negative ? -magnitude : magnitude, i)
+        if !exponent, digits <= 19 {
+            // At most 19 digits: `mantissa` holds them without wrapping.
+            if mantissa <= 1 << 53 {
+                // Exact: both operands exact, one correctly rounded division (as strtod rounds).
+                let magnitude = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
+                return (negative ? -magnitude : magnitude, i)
+            }
+            // 16 to 19 significant digits (a 17-digit `time.time()` or `float.__repr__`).
+            if let magnitude = roundedQuotient(mantissa, fraction) {
+                return (negative ? -magnitude : magnitude, i)
+            }
         }
         // Long numbers (a time with 17 significant digits): strtod on a NUL-terminated copy.
         let length = i - start
@@ -383,6 +396,44 @@ enum TraceLineFastPath {
         if let d { return (d, i) }
         guard let d = Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) else { return nil }
         return (d, i)
+    }
+
+    /// `m / 10^k` correctly rounded (as `strtod` rounds it), for `m` above 2^53 and `k` at most
+    /// 19; nil when it cannot be decided here (the caller then uses `strtod`). A candidate from
+    /// two roundings (within one unit in the last place) and its neighbours are checked exactly,
+    /// in 128-bit integers: the double `M·2^E` is the correctly rounded quotient when the
+    /// quotient lies strictly between the midpoints `(2M − 1)·2^(E−1)` and `(2M + 1)·2^(E−1)`,
+    /// i.e. `(2M − 1)·10^k < m·2^(1−E) < (2M + 1)·10^k`. Ties, a candidate that is a power of two
+    /// (its lower neighbour is closer) and quotients of 2^53 or more are left to `strtod`.
+    @inline(__always)
+    static func roundedQuotient(_ m: UInt64, _ k: Int) -> Double? {
+        guard k <= 19 else { return nil }
+        let ten = powerOfTen(k)
+        var candidate = Double(m) / Double(ten)
+        for _ in 0..<3 {
+            guard candidate.significandBitPattern != 0 else { return nil }
+            // candidate = M·2^E, M with its implicit bit; shift = 1 − E.
+            let e = Int(candidate.exponentBitPattern) - 1075
+            let shift = 1 - e
+            guard shift > 0, shift <= 64 else { return nil }
+            let big = candidate.significandBitPattern | 1 << 52
+            // m·2^shift as (high, low).
+            let scaled: (high: UInt64, low: UInt64) = shift == 64 ? (m, 0) : (m >> (64 - shift), m << shift)
+            let lower = (2 * big - 1).multipliedFullWidth(by: ten)
+            let upper = (2 * big + 1).multipliedFullWidth(by: ten)
+            let aboveLower = scaled.high > lower.high || (scaled.high == lower.high && scaled.low > lower.low)
+            let belowUpper = scaled.high < upper.high || (scaled.high == upper.high && scaled.low < upper.low)
+            if aboveLower && belowUpper { return candidate }
+            if !aboveLower {
+                // At or below the lower midpoint: a tie is left to strtod, else one step down.
+                if scaled.high == lower.high && scaled.low == lower.low { return nil }
+                candidate = candidate.nextDown
+            } else {
+                if scaled.high == upper.high && scaled.low == upper.low { return nil }
+                candidate = candidate.nextUp
+            }
+        }
+        return nil
     }
 
     /// 10^k for k in 0...22, each exact.
@@ -406,7 +457,7 @@ enum TraceLineFastPath {
     /// The line `parse` reads from these fields, or nil whenever `parse` would report a
     /// problem or a field has another type than the one `parse` reads (then `parse` decides).
     @inline(__always)
-    private static func line(_ f: Fields, into out: inout Line) -> Bool {
+    static func line(_ f: Fields, into out: inout Line) -> Bool {
         /// An optional number field: absent, or a number (the type `parse` reads).
         @inline(__always) func optionalNumber(_ slot: UInt32) -> Bool {
             !f.has(slot) || f.isNumber(slot)

@@ -4,6 +4,12 @@
 # seconds (user + sys, /usr/bin/time) and the median of the per-pair ratios.
 #
 #   bench/perf/trace-bundle.sh [runs=5] [workdir=/tmp/referee-bench-perf]
+#   ONLY=trace bench/perf/trace-bundle.sh …   the trace rows alone (no release build of the CLI)
+#   CALLGRIND=1 …                             also instructions per line of the analysis
+#                                             (valgrind callgrind, 100,004 lines; repeatable)
+#   BASE=DIR …                                also the same harness built from the checkout DIR
+#                                             (e.g. `git archive <commit> | tar -x -C DIR`),
+#                                             paired against this one: before / after in one run
 #
 # Trace analysis: bench/trace/TraceBench.swift (TraceAnalyzer.analyse, swiftc -O -wmo) on
 # `bench/gen-trace.py 400000 4` (400,004 hash-chained lines) against bench/trace/check_trace.py
@@ -21,11 +27,13 @@ SAMPLES=${SAMPLES:-/work/shared/samples/parameter-golf-records}
 mkdir -p "$WORK"
 export REFEREE_RULES_DIR="$PWD/Rules"
 
-echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
-swift build -c release --product referee >/dev/null
-BIN=$(swift build -c release --show-bin-path)/referee
+ONLY=${ONLY:-}
+echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
 cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
+if [ "$ONLY" != trace ]; then
+swift build -c release --product referee >/dev/null
+BIN=$(swift build -c release --show-bin-path)/referee
 # BundleBench against the release objects (the package name is the checkout folder's).
 REL=$(swift build -c release --show-bin-path)
 objs=$(ls "$REL"/RefereeCore.build/*.o "$REL"/RefereeCrypto.build/*.o "$REL"/RefereeAudit.build/*.o "$REL"/RefereeLogs.build/*.o \
@@ -33,6 +41,7 @@ objs=$(ls "$REL"/RefereeCore.build/*.o "$REL"/RefereeCrypto.build/*.o "$REL"/Ref
 # shellcheck disable=SC2086
 swiftc -O -package-name "$(basename "$PWD" | tr '[:upper:]-' '[:lower:]_')" -o "$WORK/bundle-bench" bench/bundle/BundleBench.swift \
     -I "$REL/Modules" -Xcc -fmodule-map-file=Sources/COpenSSL/module.modulemap $objs -lcrypto
+fi
 
 pair() {  # pair NAME "A command" "B command"
     local name=$1 a=$2 b=$3 i
@@ -71,8 +80,43 @@ reference=$(python3 bench/trace/check_trace.py "$TR")
 [ "$summary" = "$reference" ] || { echo "trace summaries differ: referee '$summary', python '$reference'" >&2; exit 1; }
 echo "same summary: $summary"
 pair "trace analysis vs plain Python" "$WORK/tracebench $TR" "python3 bench/trace/check_trace.py $TR"
+if [ -n "${BASE:-}" ]; then
+    bench/trace/build-tracebench.sh "$BASE" "$WORK/tracebench-base" >/dev/null
+    before=$("$WORK/tracebench-base" "$TR" 2>/dev/null)
+    [ "$before" = "$("$WORK/tracebench" "$TR" 2>/dev/null)" ] || { echo "TraceFacts differ from BASE's" >&2; exit 1; }
+    echo "same TraceFacts as BASE ($BASE)"
+    pair "trace analysis now vs BASE" "$WORK/tracebench $TR" "$WORK/tracebench-base $TR"
+    echo "BASE analysis alone:"
+    for i in $(seq "$RUNS"); do "$WORK/tracebench-base" "$TR" 2>&1 >/dev/null; done
+fi
 echo "analysis alone (CPU of TraceAnalyzer.analyse inside the process), then the hash chain's floor:"
-for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done
+for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done | tee "$WORK/alone.t"
+python3 - "$WORK/alone.t" <<'PY'
+import re, statistics, sys
+text = open(sys.argv[1]).read()
+runs = [(int(n), float(c)) for n, c in re.findall(r"(\d+) lines in [\d.]+ s wall, ([\d.]+) s CPU", text)]
+floor = [float(c) for c in re.findall(r"lines hashed in ([\d.]+) s CPU", text)]
+lines, cpu = runs[0][0], statistics.median(c for _, c in runs)
+h = statistics.median(floor)
+print(f"analysis alone: median {cpu:.3f} s CPU (min {min(c for _, c in runs):.3f}, max {max(c for _, c in runs):.3f}) = "
+      f"{lines / cpu / 1e6:.2f} M lines/s, {cpu / lines * 1e9:.0f} ns per line; goal 2.5 M lines/s: "
+      f"{'met' if lines / cpu >= 2.5e6 else 'not met'}")
+print(f"hash chain alone (hash_lines.c): median {h:.3f} s CPU = {h / lines * 1e9:.0f} ns per line, {h / cpu:.0%} of the analysis")
+PY
+if [ -n "${CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
+    TS="$WORK/trace100k/traces/seed1"
+    [ -d "$TS" ] || python3 bench/gen-trace.py 100000 4 "$TS" >/dev/null
+    for build in tracebench ${BASE:+tracebench-base}; do
+        valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" "$WORK/$build" "$TS" >/dev/null 2>"$WORK/callgrind.err"
+        python3 - "$WORK/callgrind.err" "$build" <<'PY'
+import re, sys
+ir = int(re.search(r"refs:\s+([\d,]+)", open(sys.argv[1]).read()).group(1).replace(",", ""))
+print(f"callgrind, {sys.argv[2]}, whole process on 100,004 lines: {ir:,} instructions = {ir / 100004:,.0f} per line "
+      "(SHA-256 runs without SHA-NI under valgrind: about 6,700 of them)")
+PY
+    done
+fi
+[ "$ONLY" = trace ] && exit 0
 
 echo "== sign / verify of a record of 10,000 small files"
 REC="$WORK/rec10k/track_10min_16mb/rec"
