@@ -45,6 +45,9 @@ package struct Auditor: Sendable {
         )
         audit.measuredScore = context.measuredScore
         audit.officialScore = context.officialScore
+        audit.officialScores = context.officialScoresBySeed.map { bySeed in
+            Dictionary(uniqueKeysWithValues: bySeed.map { (String($0.key), $0.value) })
+        }
         return audit
     }
 }

@@ -56,6 +56,9 @@ package struct RecordAudit: Codable, Hashable, Sendable {
     /// evaluations/seed<S>.json, protocol v2), recomputed from the blocks. Nil unless every
     /// completed seed of run.json (or, without run.json, every report) has one with a byte count.
     package var officialScore: Double? = nil
+    /// The official val_bpb of each seed behind ``officialScore``, keyed by the seed number as
+    /// text; nil when ``officialScore`` is, or without run.json.
+    package var officialScores: [String: Double]? = nil
     package var runs: [RunSummary]
     package var results: [RuleResult]
     package var verdict: Verdict

@@ -180,6 +180,24 @@ import RefereeTrace
         let rules = try RuleSet.builtin(track: "track_non_record_16mb")
         let official = try #require(Auditor(rules: rules).audit(context).officialScore)
         #expect(abs(official - (2.0 + 4.0) / 2 / (4 * log(2))) < 1e-12)
+        // with run.json: per seed, by the artifact each seed wrote
+        var measured = MeasuredRecord()
+        measured.seeds = [("aa", 7), ("bb", 8)].map { sha, n in
+            var seed = MeasuredRecord.Seed(seed: n)
+            seed.artifact = MeasuredRecord.Artifact(path: "final_model.ptz", bytes: 1, sha256: sha)
+            return seed
+        }
+        context.measured = measured
+        let audit = Auditor(rules: rules).audit(context)
+        #expect(audit.officialScore.map { abs($0 - official) < 1e-12 } == true)
+        #expect(audit.officialScores?["7"].map { abs($0 - 2 / (4 * log(2))) < 1e-12 } == true)
+        #expect(audit.officialScores?["8"].map { abs($0 - 4 / (4 * log(2))) < 1e-12 } == true)
+        var third = MeasuredRecord.Seed(seed: 9)  // a seed without an official evaluation
+        third.artifact = MeasuredRecord.Artifact(path: "final_model.ptz", bytes: 1, sha256: "cc")
+        context.measured?.seeds.append(third)
+        #expect(Auditor(rules: rules).audit(context).officialScore == nil)
+        #expect(Auditor(rules: rules).audit(context).officialScores == nil)
+        context.measured = nil
         b.official?.blocks.removeLast()
         context.evaluations = [b]
         #expect(Auditor(rules: rules).audit(context).officialScore == nil)

@@ -99,6 +99,40 @@ extension ProbeChecks {
 extension AuditContext {
     /// Mean official val_bpb over the seeds (see ``RecordAudit/officialScore``).
     var officialScore: Double? {
+        if measured != nil {
+            guard let seeds = officialScoresOfCompletedSeeds else { return nil }
+            return seeds.map(\.bpb).reduce(0, +) / Double(seeds.count)
+        }
+        let (bySHA, reports) = officialScoresByArtifact
+        guard !bySHA.isEmpty, bySHA.count == reports else { return nil }
+        return bySHA.values.reduce(0, +) / Double(bySHA.count)
+    }
+
+    /// Official val_bpb of each completed seed of run.json, by seed number (see
+    /// ``RecordAudit/officialScores``): nil unless every completed seed's artifact has one.
+    var officialScoresBySeed: [Int: Double]? {
+        guard let seeds = officialScoresOfCompletedSeeds else { return nil }
+        return Dictionary(seeds.compactMap { s in s.seed.map { ($0, s.bpb) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The official val_bpb of every completed seed of run.json, in its order: nil without
+    /// run.json, without a completed seed, or when one lacks an official evaluation.
+    private var officialScoresOfCompletedSeeds: [(seed: Int?, bpb: Double)]? {
+        guard let measured else { return nil }
+        let (bySHA, _) = officialScoresByArtifact
+        let completed = measured.seeds.filter { $0.artifact?.sha256 != nil }
+        guard !completed.isEmpty else { return nil }
+        var out: [(seed: Int?, bpb: Double)] = []
+        for s in completed {
+            guard let sha = s.artifact?.sha256, let bpb = bySHA[sha] else { return nil }
+            out.append((s.seed, bpb))
+        }
+        return out
+    }
+
+    /// Official val_bpb per artifact SHA-256, from every consistent protocol-v2 report, and the
+    /// number of such reports.
+    private var officialScoresByArtifact: (scores: [String: Double], reports: Int) {
         let reports = ([probes].compactMap { $0 } + evaluations).filter { $0.isV2 && $0.entryPoint }
         var bySHA: [String: Double] = [:]
         for r in reports {
@@ -106,14 +140,6 @@ extension AuditContext {
                   let bpb = official.recomputed().valBPB else { continue }
             bySHA[sha] = bpb
         }
-        guard !bySHA.isEmpty else { return nil }
-        if let measured {
-            let completed = measured.seeds.filter { $0.artifact?.sha256 != nil }
-            let values = completed.compactMap { s in s.artifact?.sha256.flatMap { bySHA[$0] } }
-            guard !completed.isEmpty, values.count == completed.count else { return nil }
-            return values.reduce(0, +) / Double(values.count)
-        }
-        guard bySHA.count == reports.count else { return nil }
-        return bySHA.values.reduce(0, +) / Double(bySHA.count)
+        return (bySHA, reports.count)
     }
 }

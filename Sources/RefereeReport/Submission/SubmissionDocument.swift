@@ -9,7 +9,10 @@ import RefereeCore
 package struct SubmissionDocument: Codable, Hashable, Sendable {
     /// One seed's numbers under `seeds`.
     package struct Seed: Codable, Hashable, Sendable {
+        /// The seed's logged score (in decoy mode: on the decoy training got).
         package var valBPB: Double?
+        /// Referee's official val_bpb of this seed's artifact (protocol v2), when it has one.
+        package var valBPBOfficial: Double? = nil
         package var valLoss: Double?
         package var bytesTotal: Int?
         package var bytesCode: Int?
@@ -19,7 +22,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         package var log: String
 
         enum CodingKeys: String, CodingKey {
-            case valBPB = "val_bpb", valLoss = "val_loss", bytesTotal = "bytes_total", bytesCode = "bytes_code"
+            case valBPB = "val_bpb", valBPBOfficial = "val_bpb_official", valLoss = "val_loss", bytesTotal = "bytes_total", bytesCode = "bytes_code"
             case trainTimeMs = "train_time_ms", evalTimeMs = "eval_time_ms", log
         }
     }
@@ -61,6 +64,8 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     /// the mean of the logged scores.
     package var valBPB: Double?
     package var valLossStd: Double?
+    /// The sample standard deviation of the per-seed scores behind ``valBPB``: the official
+    /// ones when ``valBPB`` is official and run.json names their seeds, else the logged ones.
     package var valBPBStd: Double?
     /// Referee's official val_bpb (mean over the seeds of its own evaluation of each artifact,
     /// rule score.official); absent when a seed lacks one.
@@ -94,7 +99,11 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         author = metadata.author
         githubID = metadata.githubID
         name = metadata.name
-        blurb = metadata.blurb.isEmpty ? Self.defaultBlurb(results) : metadata.blurb
+        let officialBySeed = audit.officialScore == nil ? nil : audit.officialScores
+        let officialStd = officialBySeed.flatMap { Statistics.sampleStd(Array($0.values).sorted()) }
+        blurb = metadata.blurb.isEmpty
+            ? Self.defaultBlurb(results, official: audit.officialScore.map { ($0, officialBySeed == nil ? results.stdBPB : officialStd) })
+            : metadata.blurb
         date = metadata.date
         track = audit.track
         valLoss = results.meanValLoss.map { Fixed.round($0, 8) }
@@ -102,7 +111,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         // the logged scores stay in seed_results (in decoy mode they are the decoy's).
         valBPB = (audit.officialScore ?? results.meanBPB).map { Fixed.round($0, 8) }
         valLossStd = results.stdValLoss.map { Fixed.round($0, 8) }
-        valBPBStd = results.stdBPB.map { Fixed.round($0, 8) }
+        valBPBStd = (officialBySeed != nil ? officialStd : results.stdBPB).map { Fixed.round($0, 8) }
         valBPBOfficial = audit.officialScore.map { Fixed.round($0, 8) }
         bytesTotal = results.bytesTotal
         bytesCode = results.bytesCode
@@ -110,7 +119,9 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         var seeds: [String: Seed] = [:]
         for s in results.seeds {
             seeds[s.key] = Seed(
-                valBPB: s.valBPB.map { Fixed.round($0, 8) }, valLoss: s.valLoss.map { Fixed.round($0, 8) },
+                valBPB: s.valBPB.map { Fixed.round($0, 8) },
+                valBPBOfficial: s.seed.flatMap { officialBySeed?[String($0)] }.map { Fixed.round($0, 8) },
+                valLoss: s.valLoss.map { Fixed.round($0, 8) },
                 bytesTotal: s.artifactBytes, bytesCode: s.codeBytes,
                 trainTimeMs: s.trainTimeMs.map { $0.rounded() }, evalTimeMs: s.evalTimeMs.map { $0.rounded() },
                 log: SourceLocation(file: s.file, line: s.scoreLine ?? 0).description)
@@ -143,10 +154,12 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         generatedBy = generator
     }
 
-    /// The blurb used when the author gives none: one sentence of results.
-    static func defaultBlurb(_ r: RecordResults) -> String {
-        var s = "\(r.seeds.count)-seed mean val_bpb \(r.meanBPB.map { Fixed.format($0, 8) } ?? "n/a")"
-        if let std = r.stdBPB { s += " (std \(Fixed.format(std, 8)))" }
+    /// The blurb used when the author gives none: one sentence of results, on Referee's
+    /// official score (mean, std) when there is one.
+    static func defaultBlurb(_ r: RecordResults, official: (mean: Double, std: Double?)? = nil) -> String {
+        let mean = official?.mean ?? r.meanBPB
+        var s = "\(r.seeds.count)-seed mean \(official == nil ? "" : "official ")val_bpb \(mean.map { Fixed.format($0, 8) } ?? "n/a")"
+        if let std = official.map({ $0.std }) ?? r.stdBPB { s += " (std \(Fixed.format(std, 8)))" }
         if let hw = r.hardware { s += " on \(hw)" }
         return s + "."
     }

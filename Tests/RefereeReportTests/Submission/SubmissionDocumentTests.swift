@@ -20,6 +20,26 @@ import RefereeAudit
         #expect(doc.blurb == "3-seed mean val_bpb 1.22449261 (std 0.00066509) on 8×NVIDIA H100 80GB HBM3.")
     }
 
+    /// With Referee's official scores, the score, its spread and the default blurb are all the
+    /// official ones (the spread of the logged scores, in decoy mode those of the decoy, went
+    /// beside the official mean before); each seed keeps its logged score and gains its official one.
+    @Test func officialScoresDriveTheScoreItsSpreadAndTheBlurb() throws {
+        var audit = HandBuiltRecord.audit()
+        audit.officialScore = (1.10 + 1.12 + 1.17) / 3
+        audit.officialScores = ["7": 1.10, "42": 1.12, "1337": 1.17]
+        let logged = HandBuiltRecord.page().document
+        let doc = HandBuiltRecord.page(audit: audit).document
+        #expect(doc.valBPB == 1.13 && doc.valBPBOfficial == 1.13)
+        #expect(abs(try #require(doc.valBPBStd) - 0.0013.squareRoot()) < 1e-8)
+        #expect(doc.valBPBStd != logged.valBPBStd)
+        #expect(doc.seeds["42"]?.valBPBOfficial == 1.12 && doc.seeds["1337"]?.valBPBOfficial == 1.17)
+        #expect(doc.seeds["42"]?.valBPB == logged.seeds["42"]?.valBPB)
+        #expect(doc.blurb == "3-seed mean official val_bpb 1.13000000 (std 0.03605551) on 8×NVIDIA H100 80GB HBM3.")
+        let json = String(decoding: try doc.encoded(), as: UTF8.self)
+        #expect(json.contains("\"val_bpb_official\" : 1.12"))
+        #expect(!String(decoding: try logged.encoded(), as: UTF8.self).contains("val_bpb_official"))
+    }
+
     @Test func againstAddsPValueAndDelta() throws {
         let cmp = Comparison(record: "records/old", valLosses: [2.0900, 2.0920, 2.0910])
         let doc = HandBuiltRecord.page(comparison: cmp).document
