@@ -85,9 +85,12 @@ package struct AgainstRecord: Codable, Hashable, Sendable {
     package var path: String
     package var valLosses: [Double]
     package var valBPBs: [Double]
-    package init(path: String, valLosses: [Double], valBPBs: [Double]) {
+    /// The values are Referee's official scores of that record's seeds, not logged ones.
+    package var official: Bool = false
+    package init(path: String, valLosses: [Double], valBPBs: [Double], official: Bool = false) {
         self.path = path
         self.valLosses = valLosses
         self.valBPBs = valBPBs
+        self.official = official
     }
 }

@@ -45,8 +45,10 @@ package struct Auditor: Sendable {
         )
         audit.measuredScore = context.measuredScore
         audit.officialScore = context.officialScore
-        audit.officialScores = context.officialScoresBySeed.map { bySeed in
-            Dictionary(uniqueKeysWithValues: bySeed.map { (String($0.key), $0.value) })
+        if let seeds = context.officialScoresOfCompletedSeeds {
+            let keyed = seeds.compactMap { s in s.seed.map { (String($0), s) } }
+            audit.officialScores = Dictionary(keyed.map { ($0.0, $0.1.valBPB) }, uniquingKeysWith: { a, _ in a })
+            audit.officialValLosses = Dictionary(keyed.map { ($0.0, $0.1.valLoss) }, uniquingKeysWith: { a, _ in a })
         }
         return audit
     }

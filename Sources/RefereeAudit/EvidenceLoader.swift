@@ -72,11 +72,11 @@ package struct EvidenceLoader: Sendable {
         return context
     }
 
-    /// The per-run scores of an earlier record (distinct runs with a score line).
+    /// The per-seed scores of an earlier record: Referee's official scores when it has one for
+    /// every seed (a record `referee run` made), else the distinct runs' logged scores.
     package func againstRecord(_ url: URL) throws(AuditError) -> AgainstRecord {
-        let context = try context(for: url)
-        let scored = context.scoredRuns.map(\.score.eval)
-        return AgainstRecord(path: url.path, valLosses: scored.compactMap(\.valLoss), valBPBs: scored.map(\.valBPB))
+        let sample = try context(for: url).comparisonSample
+        return AgainstRecord(path: url.path, valLosses: sample.valLosses, valBPBs: sample.valBPBs, official: sample.official)
     }
 
     /// The track a record folder declares (its parent folder or submission.json), normalised to a

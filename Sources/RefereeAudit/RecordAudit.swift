@@ -59,6 +59,8 @@ package struct RecordAudit: Codable, Hashable, Sendable {
     /// The official val_bpb of each seed behind ``officialScore``, keyed by the seed number as
     /// text; nil when ``officialScore`` is, or without run.json.
     package var officialScores: [String: Double]? = nil
+    /// The official mean NLL per target (nats) of the same seeds, keyed the same way.
+    package var officialValLosses: [String: Double]? = nil
     package var runs: [RunSummary]
     package var results: [RuleResult]
     package var verdict: Verdict

@@ -166,6 +166,48 @@ import RefereeTrace
         #expect(decoy?.message.contains("on the decoy training got (not compared)") == true)
     }
 
+    /// stats.significance compares what Referee measured when it can: logged scores far better
+    /// than the earlier record (in decoy mode they score the decoy) win nothing when the official
+    /// evaluations of the same seeds' artifacts are no better.
+    @Test func significanceRestsOnOfficialScores() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sig-official-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var logs: [LogFile] = []
+        var measured = MeasuredRecord()
+        var reports: [ProbeReport] = []
+        for (i, seed) in [7, 8, 9].enumerated() {
+            let url = folder.appendingPathComponent("train_seed\(seed).log")
+            try "seed:\(seed)\nfinal_int8_zlib_roundtrip_exact val_loss:\(1.50 + 0.01 * Double(i)) val_bpb:\(0.54 + 0.004 * Double(i))\n"
+                .write(to: url, atomically: true, encoding: .utf8)
+            logs.append(try LogReader().read(url))
+            var s = MeasuredRecord.Seed(seed: seed)
+            s.artifact = MeasuredRecord.Artifact(path: "final_model.ptz", bytes: 1, sha256: "sha\(seed)")
+            measured.seeds.append(s)
+            var r = Self.v2()
+            r.artifactSHA256 = "sha\(seed)"
+            r.official = EvaluationScore.compute(nll: [Double](repeating: 2.0 + 0.01 * Double(i), count: 10),
+                                                 targetBytes: [UInt8](repeating: 4, count: 10), blockSize: 4)
+            r.cuts = []
+            reports.append(r)
+        }
+        var context = AuditContext(path: "r", folder: nil, logs: logs, claims: nil, logDigests: [:])
+        context.evaluations = reports
+        let oldLosses = [2.0, 2.01, 2.02]
+        context.against = AgainstRecord(path: "old", valLosses: oldLosses, valBPBs: oldLosses.map { $0 / (4 * log(2)) })
+        let thresholds = ["min_improvement_nats": 0.005, "max_p_value": 0.01]
+        // without run.json nothing ties the evaluations to seeds: the logged scores are compared
+        let logged = try #require(Self.result("stats.significance", context, thresholds: thresholds))
+        #expect(logged.status == .pass, "\(logged.message)")
+        context.measured = measured
+        let official = try #require(Self.result("stats.significance", context, thresholds: thresholds))
+        #expect(official.status == .fail, "\(official.message)")
+        #expect(official.message.contains("this record's official scores against logged scores of old"))
+        #expect(official.source == .logged) // the earlier record's side is only logged
+        context.against?.official = true
+        #expect(Self.result("stats.significance", context, thresholds: thresholds)?.source == .measured)
+    }
+
     /// The audit's official score: the mean of the seeds' official evaluations, recomputed from
     /// the blocks; absent when a report's blocks are inconsistent.
     @Test func auditCarriesTheOfficialScore() throws {

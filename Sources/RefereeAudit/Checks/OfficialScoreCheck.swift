@@ -101,45 +101,72 @@ extension AuditContext {
     var officialScore: Double? {
         if measured != nil {
             guard let seeds = officialScoresOfCompletedSeeds else { return nil }
-            return seeds.map(\.bpb).reduce(0, +) / Double(seeds.count)
+            return seeds.map(\.valBPB).reduce(0, +) / Double(seeds.count)
         }
         let (bySHA, reports) = officialScoresByArtifact
         guard !bySHA.isEmpty, bySHA.count == reports else { return nil }
-        return bySHA.values.reduce(0, +) / Double(bySHA.count)
+        return bySHA.values.map(\.valBPB).reduce(0, +) / Double(bySHA.count)
     }
 
     /// Official val_bpb of each completed seed of run.json, by seed number (see
     /// ``RecordAudit/officialScores``): nil unless every completed seed's artifact has one.
     var officialScoresBySeed: [Int: Double]? {
         guard let seeds = officialScoresOfCompletedSeeds else { return nil }
-        return Dictionary(seeds.compactMap { s in s.seed.map { ($0, s.bpb) } }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(seeds.compactMap { s in s.seed.map { ($0, s.valBPB) } }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// The official val_bpb of every completed seed of run.json, in its order: nil without
+    /// The official scores of every completed seed of run.json, in its order: nil without
     /// run.json, without a completed seed, or when one lacks an official evaluation.
-    private var officialScoresOfCompletedSeeds: [(seed: Int?, bpb: Double)]? {
+    var officialScoresOfCompletedSeeds: [OfficialSeedScore]? {
         guard let measured else { return nil }
         let (bySHA, _) = officialScoresByArtifact
         let completed = measured.seeds.filter { $0.artifact?.sha256 != nil }
         guard !completed.isEmpty else { return nil }
-        var out: [(seed: Int?, bpb: Double)] = []
+        var out: [OfficialSeedScore] = []
         for s in completed {
-            guard let sha = s.artifact?.sha256, let bpb = bySHA[sha] else { return nil }
-            out.append((s.seed, bpb))
+            guard let sha = s.artifact?.sha256, let score = bySHA[sha] else { return nil }
+            out.append(OfficialSeedScore(seed: s.seed, valBPB: score.valBPB, valLoss: score.valLoss))
         }
         return out
     }
 
+    /// The per-seed sample a comparison with another record uses: Referee's official scores
+    /// when every completed seed has one, else the logged scores of the distinct scored runs.
+    var comparisonSample: ScoreSample {
+        if let seeds = officialScoresOfCompletedSeeds {
+            return ScoreSample(valLosses: seeds.map(\.valLoss), valBPBs: seeds.map(\.valBPB), official: true)
+        }
+        let scored = scoredRuns.map(\.score.eval)
+        return ScoreSample(valLosses: scored.compactMap(\.valLoss), valBPBs: scored.map(\.valBPB), official: false)
+    }
+
     /// Official val_bpb per artifact SHA-256, from every consistent protocol-v2 report, and the
     /// number of such reports.
-    private var officialScoresByArtifact: (scores: [String: Double], reports: Int) {
+    private var officialScoresByArtifact: (scores: [String: (valBPB: Double, valLoss: Double)], reports: Int) {
         let reports = ([probes].compactMap { $0 } + evaluations).filter { $0.isV2 && $0.entryPoint }
-        var bySHA: [String: Double] = [:]
+        var bySHA: [String: (valBPB: Double, valLoss: Double)] = [:]
         for r in reports {
-            guard let sha = r.artifactSHA256, let official = r.official, ProbeChecks.consistency(official, r) == nil,
-                  let bpb = official.recomputed().valBPB else { continue }
-            bySHA[sha] = bpb
+            guard let sha = r.artifactSHA256, let official = r.official, ProbeChecks.consistency(official, r) == nil else { continue }
+            let score = official.recomputed()
+            guard let bpb = score.valBPB else { continue }
+            bySHA[sha] = (bpb, score.valLoss)
         }
         return (bySHA, reports.count)
     }
+}
+
+/// One seed's official scores (Referee's evaluation of its artifact, recomputed from the blocks).
+package struct OfficialSeedScore: Hashable, Sendable {
+    package var seed: Int?
+    package var valBPB: Double
+    /// Mean NLL per target, nats.
+    package var valLoss: Double
+}
+
+/// Per-seed scores of a record for a comparison (``AuditContext/comparisonSample``).
+package struct ScoreSample: Hashable, Sendable {
+    package var valLosses: [Double]
+    package var valBPBs: [Double]
+    /// Referee's official scores, not the logged ones.
+    package var official: Bool
 }

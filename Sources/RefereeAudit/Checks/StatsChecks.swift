@@ -2,8 +2,11 @@ import Foundation
 import RefereeCore
 import RefereeLogs
 
-/// `stats.significance`: a one-sided Welch t-test of the runs' val_bpb against an earlier record,
-/// the margin converted from nats (``ImprovementTest``), warning when the tokenizers differ.
+/// `stats.significance`: a one-sided Welch t-test of the seeds' val_bpb against an earlier record,
+/// the margin converted from nats (``ImprovementTest``), warning when the tokenizers differ. On
+/// each side the sample is Referee's official scores when that record has one for every seed
+/// (``AuditContext/comparisonSample``; the finding then rests on a measurement when both sides
+/// are official), else the logged scores of its distinct runs.
 enum StatsChecks {
     static let all: [String: RuleCheck] = [
         "stats.significance": significance,
@@ -15,10 +18,26 @@ enum StatsChecks {
         guard let against = context.against else {
             return rule.unverifiable("no earlier record to compare with: pass --against <record-dir>")
         }
+        let result = test(context, rule, against: against, margin: margin, maxP: maxP)
+        let sample = context.comparisonSample
+        guard result.status != .unverifiable, sample.official || against.official else { return result }
+        let sides = "this record's \(sample.official ? "official" : "logged") scores against \(against.official ? "official" : "logged") scores of \(against.path)"
+        var out = result
+        out.message += " (\(sides))"
+        return sample.official && against.official ? out.resting(on: .measured) : out
+    }
+
+    private static func test(_ context: AuditContext, _ rule: Rule, against: AgainstRecord, margin: Double, maxP: Double) -> RuleResult {
         let scored = context.scoredRuns
-        let losses = scored.compactMap(\.score.eval.valLoss)
-        let bpbs = scored.map(\.score.eval.valBPB)
-        let evidence = scored.map { Evidence("\($0.ref.label): val_bpb \(Fmt.fixed($0.score.eval.valBPB, 8)), val_loss \($0.score.eval.valLoss.map { Fmt.fixed($0, 8) } ?? "absent")", at: $0.score.eval.location) }
+        let sample = context.comparisonSample
+        let losses = sample.valLosses
+        let bpbs = sample.valBPBs
+        var evidence = scored.map { Evidence("\($0.ref.label): val_bpb \(Fmt.fixed($0.score.eval.valBPB, 8)), val_loss \($0.score.eval.valLoss.map { Fmt.fixed($0, 8) } ?? "absent")", at: $0.score.eval.location) }
+        if sample.official, let seeds = context.officialScoresOfCompletedSeeds {
+            evidence = seeds.map { s in
+                Evidence("seed \(s.seed.map(String.init) ?? "?"): official val_bpb \(Fmt.fixed(s.valBPB, 8)), val_loss \(Fmt.fixed(s.valLoss, 8)) (Referee's evaluation of its artifact)")
+            }
+        }
         // Values whose squares overflow make every statistic meaningless: say which one.
         let all = [("this record", losses + bpbs), (against.path, against.valLosses + against.valBPBs)]
         for (side, values) in all {

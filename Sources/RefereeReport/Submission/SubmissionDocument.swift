@@ -130,15 +130,19 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         seedNumbers = Dictionary(results.seeds.compactMap { s in s.seed.map { (s.key, $0) } }, uniquingKeysWith: { a, _ in a })
         seedCount = results.seeds.count
         if let comparison {
-            let newBPBs = results.seeds.compactMap(\.valBPB)
-            let test = ImprovementTest(newLosses: results.valLosses, newBPBs: newBPBs, oldLosses: comparison.valLosses,
+            // The same sample as rule stats.significance: the official scores when every seed has one.
+            let officialSeeds = officialBySeed.flatMap { bpb in audit.officialValLosses.map { (bpb, $0) } }
+            let seedKeys = officialSeeds.map { Array($0.0.keys).sorted() } ?? []
+            let newBPBs = officialSeeds.map { o in seedKeys.compactMap { o.0[$0] } } ?? results.seeds.compactMap(\.valBPB)
+            let newLosses = officialSeeds.map { o in seedKeys.compactMap { o.1[$0] } } ?? results.valLosses
+            let test = ImprovementTest(newLosses: newLosses, newBPBs: newBPBs, oldLosses: comparison.valLosses,
                                        oldBPBs: comparison.valBPBs, marginNats: comparison.marginNats)
             let p = test?.welch.pValue
-                ?? Statistics.improvementPValue(new: results.valLosses, old: comparison.valLosses, margin: comparison.marginNats)
+                ?? Statistics.improvementPValue(new: newLosses, old: comparison.valLosses, margin: comparison.marginNats)
             let oldMean = Statistics.mean(comparison.valLosses)
-            let delta: Double? = { if let o = oldMean, let n = results.meanValLoss { return o - n }; return nil }()
+            let delta: Double? = { if let o = oldMean, let n = Statistics.mean(newLosses) { return o - n }; return nil }()
             let oldBPB = Statistics.mean(comparison.valBPBs)
-            let deltaBPB: Double? = { if let o = oldBPB, let n = results.meanBPB { return o - n }; return nil }()
+            let deltaBPB: Double? = { if let o = oldBPB, let n = Statistics.mean(newBPBs) { return o - n }; return nil }()
             let warning = test?.tokenizerWarning
             against = Against(record: comparison.record, valLoss: oldMean.map { Fixed.round($0, 8) },
                               deltaNats: warning == nil ? delta.map { Fixed.round($0, 8) } : nil, marginNats: comparison.marginNats,
