@@ -44,8 +44,9 @@ package struct BundleVerifier: Sendable {
             let payload = try checkSignature(envelope, key: key, keyID: keyID)
             let statement = try Self.parseStatement(envelope, payload: payload)
             report.statement = statement
-            try SubjectCheck(record: record, subjects: statement.subject).run()
-            try AuditComparison(signed: statement.predicate.audit).run(audit, on: record)
+            // One read of the folder: the digests checked and the bytes re-audited are the same.
+            let snapshot = try SubjectCheck(record: record, subjects: statement.subject).run()
+            try AuditComparison(signed: statement.predicate.audit).run(audit, on: snapshot)
         } catch {
             report.failure = error
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import RefereeCrypto
 
 /// Checks a statement's subjects against the record folder: safe paths, nothing resolving
@@ -7,27 +8,41 @@ struct SubjectCheck {
     var record: URL
     var subjects: [Subject]
 
-    func run() throws(VerificationFailure) {
-        let rootPath = record.path
-        let rootReal = RecordFiles.realPath(rootPath) ?? rootPath
+    /// Checks the subjects against a fresh read of the folder and returns that read (the
+    /// snapshot the audit then runs on): every file read once, its digest compared here and
+    /// its bytes audited, so that what is audited is what was checked.
+    @discardableResult
+    func run() throws(VerificationFailure) -> RecordSnapshot {
         try checkPaths()
-        // Listed first (its error is reported where it was before): a subject the walk reached
-        // as a regular file through real directories resolves to itself inside the folder, so
-        // `realpath` (an lstat per path component) is needed only for the others.
-        let scanned: Result<[RecordEntry], BundleError>
+        // Read first (its error is reported where it was before).
+        let scanned: Result<RecordSnapshot, BundleError>
         do {
-            scanned = .success(try RecordFiles.scan(record))
+            scanned = .success(try RecordSnapshotReader.read(record))
         } catch {
             scanned = .failure(error)
         }
-        var regular: Set<String> = []
-        if case .success(let entries) = scanned {
-            for entry in entries where entry.kind == .regular { regular.insert(entry.path) }
-        }
+        return try run(scanned)
+    }
+
+    private func run(_ scanned: Result<RecordSnapshot, BundleError>) throws(VerificationFailure) -> RecordSnapshot {
+        let rootPath = record.path
+        let rootReal = RecordFiles.realPath(rootPath) ?? rootPath
+        // A subject the walk reached as a regular file through real directories resolves to
+        // itself inside the folder, so `realpath` (an lstat per path component) is needed only
+        // for the others.
+        let snapshot = try? scanned.get()
+        // With a non-ASCII name about, the regular files are matched as before, as `String`s
+        // (canonical equivalence: the NFD twin of a subject counts as reached, and its
+        // digest check then fails on the subject's own spelling); else by bytes, no hashing.
+        let nonASCII = snapshot.map { $0.files.contains { !$0.path.utf8.allSatisfy { $0 < 0x80 } } } ?? false
+        let regular: Set<String>? = nonASCII ? Set(snapshot!.files.lazy.filter { !$0.excluded && $0.kind == .regular }.map(\.path)) : nil
         var missing: [Subject] = []
         var present: [Subject] = []
         for subject in subjects {
-            if regular.contains(subject.name) {
+            let reached = if let regular { regular.contains(subject.name) } else if let file = snapshot?.file(subject.name) {
+                !file.excluded && file.kind == .regular
+            } else { false }
+            if reached {
                 present.append(subject)
                 continue
             }
@@ -40,21 +55,23 @@ struct SubjectCheck {
             }
             present.append(subject)
         }
-        let entries: [RecordEntry]
+        let read: RecordSnapshot
         switch scanned {
-        case .success(let listed):
-            entries = listed
+        case .success(let snapshot):
+            read = snapshot
         case .failure(let error):
             throw .subjectMissing(path: "(record folder unreadable: \(error.description))")
         }
-        // Names compare as bytes: Swift `String` equality is canonical equivalence, under which
-        // an unsigned NFD `café.txt` beside the signed NFC one would count as listed.
-        let names = Set(subjects.map { Array($0.name.utf8) })
-        let extras = entries.filter { !names.contains(Array($0.path.utf8)) }
+        // Names compare as bytes (``RecordSnapshot/file(_:)``): Swift `String` equality is
+        // canonical equivalence, under which an unsigned NFD `café.txt` beside the signed NFC
+        // one would count as listed.
+        var listed = [Bool](repeating: false, count: read.files.count)
+        for subject in subjects {
+            if let index = read.index(of: subject.name) { listed[index] = true }
+        }
+        let extras = read.files.indices.lazy.filter { !listed[$0] && !read.files[$0].excluded }.map { read.files[$0] }
         if let gone = missing.first {
-            let renamedTo = extras.first { entry in
-                entry.kind == .regular && (try? SHA256.hex(filePath: RecordFiles.join(rootPath, entry.path))) == gone.sha256
-            }
+            let renamedTo = extras.first { file in file.kind == .regular && file.sha256 == gone.sha256 }
             if let renamedTo { throw .subjectRenamed(from: gone.name, to: renamedTo.path) }
             throw .subjectMissing(path: gone.name)
         }
@@ -62,10 +79,19 @@ struct SubjectCheck {
         for subject in present {
             let signed = subject.sha256 ?? ""
             let found: String
-            do {
-                found = try hasher.hex(subject.name)
-            } catch {
-                throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(error.description))")
+            if let file = read.file(subject.name), file.isFile, !file.excluded {
+                // Hashed in the snapshot (a regular file, or a symlink to one inside).
+                guard let digest = file.sha256 else {
+                    throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(file.readError ?? "cannot read"))")
+                }
+                found = digest
+            } else {
+                // Reached through a symlinked folder: not read by the walk, hashed here.
+                do {
+                    found = try hasher.hex(subject.name)
+                } catch {
+                    throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(error.description))")
+                }
             }
             if found != signed { throw .digestMismatch(path: subject.name, signed: signed, found: found) }
         }
@@ -74,6 +100,7 @@ struct SubjectCheck {
         if let extra = extras.first {
             throw .unlistedFile(path: extra.path.unicodeScalars.allSatisfy(\.isASCII) ? extra.path : SubjectPath.escaped(extra.path))
         }
+        return read
     }
 
     private func checkPaths() throws(VerificationFailure) {

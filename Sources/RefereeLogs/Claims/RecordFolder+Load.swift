@@ -28,22 +28,54 @@ extension RecordFolder {
             throw LogError.notEvidence(path: url.path, reason: "is a file, expected a record folder")
         }
         let all = try listFiles(root)
+        return classify(root: root, files: all, isLog: { looksLikeLog(root.appendingPathComponent($0)) },
+                        submissionBytes: { try? EvidenceFile.readAll(root.appendingPathComponent($0)) })
+    }
+
+    /// The folder of a ``RecordSnapshot``, classified as ``load(_:)`` classifies the folder on
+    /// disk, without reading it again: the files are the snapshot's (refused entries throw as
+    /// ``load(_:)`` throws for them), a `.txt` file is a log when the snapshot found it looks
+    /// like one, and the track comes from the parent folder or the snapshot's submission.json.
+    package static func load(snapshot: RecordSnapshot) throws(LogError) -> RecordFolder {
+        let root = snapshot.root.standardizedFileURL
+        var all: [String] = []
+        all.reserveCapacity(snapshot.files.count)
+        var seen: [String: String] = [:]
+        for file in snapshot.files {
+            if case .refused(let problem) = file.kind {
+                throw LogError.notEvidence(path: root.path + "/" + file.path, reason: problem)
+            }
+            all.append(file.path)
+        }
+        // As ``listFiles(_:)``; two all-ASCII names are never equivalent.
+        let ascii = snapshot.files.allSatisfy { $0.path.utf8.allSatisfy { $0 < 0x80 } }
+        for file in snapshot.files where !ascii {
+            if let other = seen.updateValue(file.path, forKey: file.path), Array(other.utf8) != Array(file.path.utf8) {
+                throw LogError.notEvidence(path: root.path + "/" + file.path,
+                    reason: "its name is Unicode-equivalent to \(other.debugDescription) (differs only by normalisation, NFC/NFD); rename or remove one")
+            }
+        }
+        return classify(root: root, files: all, isLog: { snapshot.file($0)?.looksLikeLog ?? false },
+                        submissionBytes: { snapshot.file($0)?.bytes })
+    }
+
+    /// Sorts `files` (relative, sorted by bytes) into logs, scripts, tokenizers and
+    /// submissions. `isLog` decides a `.txt` file; `submissionBytes` gives the bytes of the
+    /// submission file (nil when unreadable) for the track when the parent folder does not say.
+    private static func classify(root: URL, files all: [String], isLog: (String) -> Bool,
+                                 submissionBytes: (String) -> Data?) -> RecordFolder {
         var logs: [String] = []
         var scripts: [String] = []
         var tokenizers: [String] = []
         var submissions: [String] = []
-        for rel in all where !runnerOutputFolders.contains(where: { rel.hasPrefix($0 + "/") }) {
-            let name = (rel as NSString).lastPathComponent
-            let ext = (name as NSString).pathExtension.lowercased()
-            let lower = name.lowercased()
-            if ext == "log" || (ext == "txt" && !lower.hasPrefix("readme") && looksLikeLog(root.appendingPathComponent(rel))) {
-                logs.append(rel)
-            } else if ext == "py" {
-                scripts.append(rel)
-            } else if ext == "model" {
-                tokenizers.append(rel)
-            } else if ext == "json", lower.hasPrefix("submission"), !rel.contains("/") {
-                submissions.append(rel)
+        for rel in all where !isRunnerOutput(rel) {
+            switch auditRole(rel) {
+            case .log: logs.append(rel)
+            case .logCandidate: if isLog(rel) { logs.append(rel) }
+            case .script: scripts.append(rel)
+            case .tokenizer: tokenizers.append(rel)
+            case .submission: submissions.append(rel)
+            case nil: break
             }
         }
         let submission = submissions.first { $0 == "submission.json" } ?? submissions.first
@@ -51,11 +83,44 @@ extension RecordFolder {
         let parent = root.deletingLastPathComponent().lastPathComponent
         if trackFolders.contains(parent) {
             track = parent
-        } else if let submission, let claims = try? SubmissionClaims.load(root.appendingPathComponent(submission)) {
+        } else if let submission, let data = submissionBytes(submission),
+                  let claims = try? SubmissionClaims.parse(data, path: root.appendingPathComponent(submission).path) {
             track = claims.track.map(normalizedTrack)
         }
         return RecordFolder(root: root, track: track, logFiles: logs, submissionFile: submission,
                             scripts: scripts, tokenizers: tokenizers, allFiles: all)
+    }
+
+    /// What the audit takes a file for, by its path alone (nil: nothing it reads).
+    package enum AuditRole: Sendable {
+        /// `*.log`.
+        case log
+        /// `*.txt` other than README: a log when its start reads like one (``looksLikeLog(_:)``).
+        case logCandidate
+        /// `*.py`.
+        case script
+        /// `*.model`.
+        case tokenizer
+        /// A top-level `submission*.json`.
+        case submission
+    }
+
+    /// True for a path under one of ``runnerOutputFolders``: never a log, script or tokenizer.
+    package static func isRunnerOutput(_ rel: String) -> Bool {
+        runnerOutputFolders.contains(where: { rel.hasPrefix($0 + "/") })
+    }
+
+    /// The role of `rel` (a path relative to the record, not under a runner output folder).
+    package static func auditRole(_ rel: String) -> AuditRole? {
+        let name = (rel as NSString).lastPathComponent
+        let ext = (name as NSString).pathExtension.lowercased()
+        let lower = name.lowercased()
+        if ext == "log" { return .log }
+        if ext == "txt" && !lower.hasPrefix("readme") { return .logCandidate }
+        if ext == "py" { return .script }
+        if ext == "model" { return .tokenizer }
+        if ext == "json", lower.hasPrefix("submission"), !rel.contains("/") { return .submission }
+        return nil
     }
 
     /// Maps submission.json track spellings (`10min_16mb`, `non-record-unlimited-compute-16mb`) to
@@ -117,18 +182,23 @@ extension RecordFolder {
     }
 
     /// True when the first MiB of the file carries a training-log key.
-    static func looksLikeLog(_ url: URL) -> Bool {
+    package static func looksLikeLog(_ url: URL) -> Bool {
         guard let h = try? EvidenceFile.openHandle(url) else { return false }
         defer { try? h.close() }
         guard let data = try? h.read(upToCount: 1 << 20) else { return false }
+        return data.withUnsafeBytes { looksLikeLog(start: UnsafeRawBufferPointer(rebasing: $0.prefix(1 << 20))) }
+    }
+
+    /// ``looksLikeLog(_:)`` on the file's bytes: `bytes` is the file's start (only its first
+    /// MiB is searched).
+    package static func looksLikeLog(start raw: UnsafeRawBufferPointer) -> Bool {
         let needles = ["val_bpb", "train_loss", "val_loss", "step:", "train_time"]
         // A byte search of the raw bytes finds exactly what `String(decoding:).contains` (a
         // literal search, Foundation's default) finds for these ASCII needles, whatever else the
         // file holds: UTF-8 never encodes a non-ASCII character with a byte below 0x80, and the
         // U+FFFD repair of invalid bytes leaves every ASCII byte in place. No 1 MiB String.
-        return data.withUnsafeBytes { raw -> Bool in
-            let scanner = LineScanner(borrowing: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
-            return needles.contains { scanner.contains($0) }
-        }
+        let raw = UnsafeRawBufferPointer(rebasing: raw.prefix(1 << 20))
+        let scanner = LineScanner(borrowing: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
+        return needles.contains { scanner.contains($0) }
     }
 }
