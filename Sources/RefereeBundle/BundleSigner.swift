@@ -63,7 +63,7 @@ package struct BundleSigner: Sendable {
     package func envelope(for statement: InTotoStatement) throws(BundleError) -> DSSEEnvelope {
         let payload: Data
         do {
-            payload = try CanonicalJSON.encode(statement, pretty: false)
+            payload = try StatementJSON.encode(statement)
         } catch {
             throw BundleError.io(path: "<statement>", reason: "cannot encode: \(error)")
         }

@@ -126,16 +126,22 @@ package struct BundleVerifier: Sendable {
 
     static func parseStatement(_ envelope: DSSEEnvelope, payload: Data) throws(VerificationFailure) -> InTotoStatement {
         guard envelope.payloadType == BundleLayout.payloadType else { throw .wrongPayloadType(envelope.payloadType) }
-        if let problem = StrictJSON.check(payload) {
-            throw .payloadNotStatement(reason: "payload \(problem.description)")
-        }
         let statement: InTotoStatement
-        do {
-            statement = try JSONDecoder().decode(InTotoStatement.self, from: payload)
-        } catch let error as DecodingError {
-            throw .payloadNotStatement(reason: describe(error))
-        } catch {
-            throw .payloadNotStatement(reason: error.localizedDescription)
+        if let canonical = StatementJSON.decodeCanonical(payload) {
+            // The shape `sign` writes: the subjects read directly, the predicate checked and
+            // decoded as below (the same value as the general path, tested).
+            statement = canonical
+        } else {
+            if let problem = StrictJSON.check(payload) {
+                throw .payloadNotStatement(reason: "payload \(problem.description)")
+            }
+            do {
+                statement = try JSONDecoder().decode(InTotoStatement.self, from: payload)
+            } catch let error as DecodingError {
+                throw .payloadNotStatement(reason: describe(error))
+            } catch {
+                throw .payloadNotStatement(reason: error.localizedDescription)
+            }
         }
         guard statement.type == BundleLayout.statementType else {
             throw .payloadNotStatement(reason: "_type is '\(statement.type)', expected '\(BundleLayout.statementType)'")

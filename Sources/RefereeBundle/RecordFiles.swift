@@ -232,6 +232,30 @@ package enum SubjectPath {
         return nil
     }
 
+    /// ``problem(_:)`` of an all-ASCII `name`, on its bytes (no `String` splitting or
+    /// hashing): the same answer, the same first problem.
+    package static func asciiProblem(_ name: String) -> String? {
+        var name = name
+        return name.withUTF8 { bytes -> String? in
+            if bytes.isEmpty { return "empty path" }
+            if bytes[0] == UInt8(ascii: "/") { return "absolute path" }
+            if bytes.contains(UInt8(ascii: "\\")) { return "contains a backslash (paths are /-separated)" }
+            if bytes.contains(0) { return "contains a NUL byte" }
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+                let length = end - start
+                if length == 2, bytes[start] == UInt8(ascii: "."), bytes[start + 1] == UInt8(ascii: ".") { return "contains '..'" }
+                if length == 0 || (length == 1 && bytes[start] == UInt8(ascii: ".")) {
+                    return "contains an empty or '.' component (not normalised)"
+                }
+                start = end + 1
+            }
+            return nil
+        } ?? (!name.contains("/") && BundleLayout.excludedTopLevelFiles.contains(name) ? "names the bundle or its public key, which are never subjects" : nil)
+    }
+
     /// `name` with every non-ASCII scalar written `\u{…}`, so two Unicode-equivalent names
     /// read differently in a message.
     package static func escaped(_ name: String) -> String {

@@ -11,9 +11,14 @@ package enum RecordSnapshotReader {
     /// The snapshot of `root`. Throws only when the folder cannot be listed; a file that cannot
     /// be read is in the snapshot with its ``RecordSnapshot/File/readError`` (signing refuses
     /// it, verification reports it as that subject's failure).
-    package static func read(_ root: URL) throws(BundleError) -> RecordSnapshot {
+    ///
+    /// `keptFileLimit` and `keptTotalLimit` (defaults: ``RecordSnapshot/keptFileLimit``,
+    /// ``RecordSnapshot/keptTotalLimit``) bound the bytes kept; tests lower them to exercise
+    /// the re-read of inputs too large to keep.
+    package static func read(_ root: URL, keptFileLimit: Int = RecordSnapshot.keptFileLimit,
+                             keptTotalLimit: Int = RecordSnapshot.keptTotalLimit) throws(BundleError) -> RecordSnapshot {
         let listing = try RecordFiles.listing(root)
-        var reader = FileReader(rootPath: root.path)
+        var reader = FileReader(rootPath: root.path, keptFileLimit: keptFileLimit, keptTotalLimit: keptTotalLimit)
         var files: [RecordSnapshot.File] = []
         files.reserveCapacity(listing.entries.count + listing.excluded.count)
         for entry in listing.entries {
@@ -43,9 +48,13 @@ private struct FileReader {
     private var parent: Substring?
     private var directory: FileDirectory?
     private var keptTotal = 0
+    let keptFileLimit: Int
+    let keptTotalLimit: Int
 
-    init(rootPath: String) {
+    init(rootPath: String, keptFileLimit: Int, keptTotalLimit: Int) {
         self.rootPath = rootPath
+        self.keptFileLimit = keptFileLimit
+        self.keptTotalLimit = keptTotalLimit
     }
 
     mutating func read(_ relative: String, kind: RecordSnapshot.File.Kind) -> RecordSnapshot.File {
@@ -86,7 +95,7 @@ private struct FileReader {
         case .bytesUpTo(let limit): wanted = size <= limit
         }
         do {
-            if wanted, size <= RecordSnapshot.keptFileLimit, keptTotal + size <= RecordSnapshot.keptTotalLimit,
+            if wanted, size <= keptFileLimit, keptTotal + size <= keptTotalLimit,
                let bytes = try readWhole(fd, size: size, path: full) {
                 file.size = UInt64(bytes.count)
                 file.sha256 = SHA256.hex(bytes)

@@ -104,18 +104,27 @@ struct SubjectCheck {
     }
 
     private func checkPaths() throws(VerificationFailure) {
-        var seen: Set<[UInt8]> = []
+        // Two all-ASCII names are never canonically equivalent, and names in strictly
+        // increasing byte order (as signed) are never listed twice: the sets below are built
+        // only when a name is not ASCII / the order breaks, with the same first failure.
+        let allASCII = subjects.allSatisfy { $0.name.utf8.allSatisfy { $0 < 0x80 } }
+        var seen: Set<[UInt8]>? = nil
         var equivalent: [String: String] = [:]
-        for subject in subjects {
-            if let problem = SubjectPath.problem(subject.name) {
+        for (index, subject) in subjects.enumerated() {
+            if let problem = allASCII ? SubjectPath.asciiProblem(subject.name) : SubjectPath.problem(subject.name) {
                 throw .unsafeSubjectPath(path: subject.name, reason: problem)
             }
-            guard seen.insert(Array(subject.name.utf8)).inserted else {
-                throw .unsafeSubjectPath(path: subject.name, reason: "listed twice")
+            if seen == nil, index > 0, RecordSnapshot.compare(subjects[index - 1].name, subject.name) >= 0 {
+                seen = Set(subjects[..<index].map { Array($0.name.utf8) })
+            }
+            if seen != nil {
+                guard seen!.insert(Array(subject.name.utf8)).inserted else {
+                    throw .unsafeSubjectPath(path: subject.name, reason: "listed twice")
+                }
             }
             // `String` keys merge canonically equivalent spellings (NFC/NFD): two such subjects
             // name what many file systems and tools take for one file.
-            if let other = equivalent.updateValue(subject.name, forKey: subject.name) {
+            if !allASCII, let other = equivalent.updateValue(subject.name, forKey: subject.name) {
                 throw .unsafeSubjectPath(path: subject.name, reason: "Unicode-equivalent to another subject (\(SubjectPath.escaped(other))): names must differ by more than normalisation")
             }
             guard let digest = subject.sha256, digest.utf8.count == 64,

@@ -3,7 +3,9 @@
 # each timed against an independent reference in the same run, A B A B …, medians of CPU
 # seconds (user + sys, /usr/bin/time) and the median of the per-pair ratios.
 #
-#   bench/perf/trace-bundle.sh [runs=5] [workdir=/tmp/referee-bench-perf]
+#   bench/perf/trace-bundle.sh [--bundle-only] [runs=5] [workdir=/tmp/referee-bench-perf]
+#
+# --bundle-only: only the sign / verify rows (no trace build, no trace rows).
 #
 # Trace analysis: bench/trace/TraceBench.swift (TraceAnalyzer.analyse, swiftc -O -wmo) on
 # `bench/gen-trace.py 400000 4` (400,004 hash-chained lines) against bench/trace/check_trace.py
@@ -15,6 +17,8 @@
 # everything but re-running the audit). Needs python3, openssl, cc, swiftc.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+BUNDLE_ONLY=0
+if [ "${1:-}" = "--bundle-only" ]; then BUNDLE_ONLY=1; shift; fi
 RUNS=${1:-5}
 WORK=${2:-/tmp/referee-bench-perf}
 SAMPLES=${SAMPLES:-/work/shared/samples/parameter-golf-records}
@@ -24,8 +28,10 @@ export REFEREE_RULES_DIR="$PWD/Rules"
 echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 swift build -c release --product referee >/dev/null
 BIN=$(swift build -c release --show-bin-path)/referee
-bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
-cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
+if [ "$BUNDLE_ONLY" = 0 ]; then
+    bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
+    cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
+fi
 # BundleBench against the release objects (the package name is the checkout folder's).
 REL=$(swift build -c release --show-bin-path)
 objs=$(ls "$REL"/RefereeCore.build/*.o "$REL"/RefereeCrypto.build/*.o "$REL"/RefereeAudit.build/*.o "$REL"/RefereeLogs.build/*.o \
@@ -59,6 +65,7 @@ print(f"{sys.argv[1]}: referee {ma:.3f} s CPU (peak {max(x[1] for x in a)/1024:.
 PY
 }
 
+if [ "$BUNDLE_ONLY" = 0 ]; then
 echo "== trace analysis, 4 ranks, 400,004 lines"
 TR="$WORK/trace400k/traces/seed1"
 [ -d "$TR" ] || python3 bench/gen-trace.py 400000 4 "$TR" >/dev/null
@@ -73,6 +80,7 @@ echo "same summary: $summary"
 pair "trace analysis vs plain Python" "$WORK/tracebench $TR" "python3 bench/trace/check_trace.py $TR"
 echo "analysis alone (CPU of TraceAnalyzer.analyse inside the process), then the hash chain's floor:"
 for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done
+fi
 
 echo "== sign / verify of a record of 10,000 small files"
 REC="$WORK/rec10k/track_10min_16mb/rec"

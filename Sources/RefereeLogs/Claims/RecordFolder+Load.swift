@@ -92,7 +92,7 @@ extension RecordFolder {
     }
 
     /// What the audit takes a file for, by its path alone (nil: nothing it reads).
-    package enum AuditRole: Sendable {
+    package enum AuditRole: Hashable, Sendable {
         /// `*.log`.
         case log
         /// `*.txt` other than README: a log when its start reads like one (``looksLikeLog(_:)``).
@@ -107,11 +107,68 @@ extension RecordFolder {
 
     /// True for a path under one of ``runnerOutputFolders``: never a log, script or tokenizer.
     package static func isRunnerOutput(_ rel: String) -> Bool {
-        runnerOutputFolders.contains(where: { rel.hasPrefix($0 + "/") })
+        // On the bytes: the folder names are ASCII with no canonically equivalent spelling, so
+        // `hasPrefix` differs from a byte comparison only when a combining mark follows the
+        // `/` (one Character with it): that rare case goes through `String`.
+        var rel = rel
+        let decided: Bool? = rel.withUTF8 { bytes in
+            for folder in runnerOutputFolders {
+                let n = folder.utf8.count
+                guard bytes.count > n, bytes[n] == UInt8(ascii: "/"), zip(bytes, folder.utf8).allSatisfy({ $0 == $1 }) else { continue }
+                return bytes.count > n + 1 && bytes[n + 1] >= 0x80 ? nil : true
+            }
+            return false
+        }
+        return decided ?? runnerOutputFolders.contains(where: { rel.hasPrefix($0 + "/") })
     }
 
     /// The role of `rel` (a path relative to the record, not under a runner output folder).
+    ///
+    /// Decided on the bytes, without Foundation: the extension is what `NSString`'s
+    /// `pathExtension` of the last component gives (the bytes after its last `.`, none when
+    /// that `.` starts the name), compared case-insensitively; README is a prefix of the
+    /// lower-cased name (`String` semantics, also when a combining mark follows it).
     package static func auditRole(_ rel: String) -> AuditRole? {
+        var rel = rel
+        let (ext, readme): (UInt64, Bool?) = rel.withUTF8 { bytes in
+            var nameStart = bytes.count
+            while nameStart > 0, bytes[nameStart - 1] != UInt8(ascii: "/") { nameStart -= 1 }
+            var dot = bytes.count
+            while dot > nameStart, bytes[dot - 1] != UInt8(ascii: ".") { dot -= 1 }
+            // No `.`, a leading `.` (a hidden name) or a trailing `.`: no extension.
+            guard dot > nameStart + 1, dot < bytes.count, bytes.count - dot <= 5 else { return (0, nil) }
+            var ext: UInt64 = 1  // a leading 1 keeps the length: "\0log" is not "log"
+            for i in dot..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x80 else { return (0, nil) }
+                ext = ext << 8 | UInt64((0x41...0x5A).contains(b) ? b | 0x20 : b)
+            }
+            // "readme" as a prefix of ASCII characters (the first seven bytes ASCII: no
+            // combining mark joins the sixth): decided here; otherwise through `String`.
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart...])
+            var readme: Bool? = nil
+            if name.prefix(7).allSatisfy({ $0 < 0x80 }) {
+                readme = name.count >= 6 && zip(name.prefix(6), "readme".utf8).allSatisfy { a, b in ((0x41...0x5A).contains(a) ? a | 0x20 : a) == b }
+            }
+            return (ext, readme)
+        }
+        switch ext {
+        case 0x016C6F67: return .log                                   // log
+        case 0x01747874:                                               // txt
+            let isReadme = readme ?? ((rel as NSString).lastPathComponent.lowercased().hasPrefix("readme"))
+            return isReadme ? nil : .logCandidate
+        case 0x017079: return .script                                  // py
+        case 0x016D6F64656C: return .tokenizer                         // model
+        case 0x016A736F6E:                                             // json
+            let name = (rel as NSString).lastPathComponent
+            return name.lowercased().hasPrefix("submission") && !rel.contains("/") ? .submission : nil
+        default: return nil
+        }
+    }
+
+    /// ``auditRole(_:)`` through Foundation's path functions, as the folder was classified
+    /// before: the tests check that both agree.
+    package static func auditRoleThroughFoundation(_ rel: String) -> AuditRole? {
         let name = (rel as NSString).lastPathComponent
         let ext = (name as NSString).pathExtension.lowercased()
         let lower = name.lowercased()
