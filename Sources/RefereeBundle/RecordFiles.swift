@@ -253,7 +253,7 @@ package enum SubjectPath {
                 start = end + 1
             }
             return nil
-        } ?? (!name.contains("/") && BundleLayout.excludedTopLevelFiles.contains(name) ? "names the bundle or its public key, which are never subjects" : nil)
+        } ?? (!name.utf8.contains(UInt8(ascii: "/")) && BundleLayout.excludedTopLevelFiles.contains(name) ? "names the bundle or its public key, which are never subjects" : nil)
     }
 
     /// `name` with every non-ASCII scalar written `\u{…}`, so two Unicode-equivalent names

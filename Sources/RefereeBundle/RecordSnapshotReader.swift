@@ -48,6 +48,9 @@ private struct FileReader {
     private var parent: Substring?
     private var directory: FileDirectory?
     private var keptTotal = 0
+    /// One SHA-256 context for every whole-file digest (no context and no digest lookup per
+    /// file); nil if it cannot start, then each file uses ``SHA256/hex(_:)``.
+    private let hasher = try? SHA256LineHasher()
     let keptFileLimit: Int
     let keptTotalLimit: Int
 
@@ -98,7 +101,7 @@ private struct FileReader {
             if wanted, size <= keptFileLimit, keptTotal + size <= keptTotalLimit,
                let bytes = try readWhole(fd, size: size, path: full) {
                 file.size = UInt64(bytes.count)
-                file.sha256 = SHA256.hex(bytes)
+                file.sha256 = hasher.map { h in bytes.withUnsafeBytes { h.digest($0).hex } } ?? SHA256.hex(bytes)
                 if case .bytesIfLog = need {
                     file.looksLikeLog = bytes.withUnsafeBytes { RecordFolder.looksLikeLog(start: $0) }
                     if file.looksLikeLog { file.bytes = bytes }

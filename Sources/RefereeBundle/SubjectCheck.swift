@@ -31,6 +31,27 @@ struct SubjectCheck {
         // itself inside the folder, so `realpath` (an lstat per path component) is needed only
         // for the others.
         let snapshot = try? scanned.get()
+        // Each subject's index in the snapshot (bytes equal), nil when none: one merge when the
+        // subjects are in byte order (as signed), else a binary search each.
+        var located = [Int?](repeating: nil, count: subjects.count)
+        if let snapshot {
+            var cursor = 0
+            var sorted = true
+            for (k, subject) in subjects.enumerated() {
+                if sorted, k > 0, RecordSnapshot.compare(subjects[k - 1].name, subject.name) >= 0 { sorted = false }
+                guard sorted else {
+                    located[k] = snapshot.index(of: subject.name)
+                    continue
+                }
+                var order = 1
+                while cursor < snapshot.files.count {
+                    order = RecordSnapshot.compare(snapshot.files[cursor].path, subject.name)
+                    if order >= 0 { break }
+                    cursor += 1
+                }
+                if cursor < snapshot.files.count, order == 0 { located[k] = cursor }
+            }
+        }
         // With a non-ASCII name about, the regular files are matched as before, as `String`s
         // (canonical equivalence: the NFD twin of a subject counts as reached, and its
         // digest check then fails on the subject's own spelling); else by bytes, no hashing.
@@ -38,12 +59,14 @@ struct SubjectCheck {
         let regular: Set<String>? = nonASCII ? Set(snapshot!.files.lazy.filter { !$0.excluded && $0.kind == .regular }.map(\.path)) : nil
         var missing: [Subject] = []
         var present: [Subject] = []
-        for subject in subjects {
-            let reached = if let regular { regular.contains(subject.name) } else if let file = snapshot?.file(subject.name) {
-                !file.excluded && file.kind == .regular
+        var presentIndex: [Int?] = []
+        for (k, subject) in subjects.enumerated() {
+            let reached = if let regular { regular.contains(subject.name) } else if let index = located[k] {
+                !snapshot!.files[index].excluded && snapshot!.files[index].kind == .regular
             } else { false }
             if reached {
                 present.append(subject)
+                presentIndex.append(located[k])
                 continue
             }
             guard let resolution = SubjectPath.resolve(subject.name, rootPath: rootPath, rootReal: rootReal) else {
@@ -54,6 +77,7 @@ struct SubjectCheck {
                 throw .subjectOutsideFolder(path: subject.name, resolved: resolution.resolved)
             }
             present.append(subject)
+            presentIndex.append(located[k])
         }
         let read: RecordSnapshot
         switch scanned {
@@ -66,9 +90,7 @@ struct SubjectCheck {
         // canonical equivalence, under which an unsigned NFD `café.txt` beside the signed NFC
         // one would count as listed.
         var listed = [Bool](repeating: false, count: read.files.count)
-        for subject in subjects {
-            if let index = read.index(of: subject.name) { listed[index] = true }
-        }
+        for index in located { if let index { listed[index] = true } }
         let extras = read.files.indices.lazy.filter { !listed[$0] && !read.files[$0].excluded }.map { read.files[$0] }
         if let gone = missing.first {
             let renamedTo = extras.first { file in file.kind == .regular && file.sha256 == gone.sha256 }
@@ -76,10 +98,10 @@ struct SubjectCheck {
             throw .subjectMissing(path: gone.name)
         }
         var hasher = RecordHasher(rootPath: rootPath)
-        for subject in present {
+        for (subject, index) in zip(present, presentIndex) {
             let signed = subject.sha256 ?? ""
             let found: String
-            if let file = read.file(subject.name), file.isFile, !file.excluded {
+            if let index, case let file = read.files[index], file.isFile, !file.excluded {
                 // Hashed in the snapshot (a regular file, or a symlink to one inside).
                 guard let digest = file.sha256 else {
                     throw .digestMismatch(path: subject.name, signed: signed, found: "unreadable (\(file.readError ?? "cannot read"))")

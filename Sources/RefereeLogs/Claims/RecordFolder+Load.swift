@@ -28,7 +28,7 @@ extension RecordFolder {
             throw LogError.notEvidence(path: url.path, reason: "is a file, expected a record folder")
         }
         let all = try listFiles(root)
-        return classify(root: root, files: all, isLog: { looksLikeLog(root.appendingPathComponent($0)) },
+        return classify(root: root, files: all, isLog: { _, rel in looksLikeLog(root.appendingPathComponent(rel)) },
                         submissionBytes: { try? EvidenceFile.readAll(root.appendingPathComponent($0)) })
     }
 
@@ -55,23 +55,23 @@ extension RecordFolder {
                     reason: "its name is Unicode-equivalent to \(other.debugDescription) (differs only by normalisation, NFC/NFD); rename or remove one")
             }
         }
-        return classify(root: root, files: all, isLog: { snapshot.file($0)?.looksLikeLog ?? false },
+        return classify(root: root, files: all, isLog: { index, _ in snapshot.files[index].looksLikeLog },
                         submissionBytes: { snapshot.file($0)?.bytes })
     }
 
     /// Sorts `files` (relative, sorted by bytes) into logs, scripts, tokenizers and
-    /// submissions. `isLog` decides a `.txt` file; `submissionBytes` gives the bytes of the
+    /// submissions. `isLog` decides a `.txt` file (given its index in `files` and its path); `submissionBytes` gives the bytes of the
     /// submission file (nil when unreadable) for the track when the parent folder does not say.
-    private static func classify(root: URL, files all: [String], isLog: (String) -> Bool,
+    private static func classify(root: URL, files all: [String], isLog: (Int, String) -> Bool,
                                  submissionBytes: (String) -> Data?) -> RecordFolder {
         var logs: [String] = []
         var scripts: [String] = []
         var tokenizers: [String] = []
         var submissions: [String] = []
-        for rel in all where !isRunnerOutput(rel) {
+        for (index, rel) in all.enumerated() where !isRunnerOutput(rel) {
             switch auditRole(rel) {
             case .log: logs.append(rel)
-            case .logCandidate: if isLog(rel) { logs.append(rel) }
+            case .logCandidate: if isLog(index, rel) { logs.append(rel) }
             case .script: scripts.append(rel)
             case .tokenizer: tokenizers.append(rel)
             case .submission: submissions.append(rel)
