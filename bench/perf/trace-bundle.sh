@@ -6,6 +6,8 @@
 #   bench/perf/trace-bundle.sh [--bundle-only] [runs=5] [workdir=/tmp/referee-bench-perf]
 #
 # --bundle-only: only the sign / verify rows (no trace build, no trace rows).
+# BEFORE_BIN=/path/to/referee: also time that binary's sign / verify in the same run (e.g. a
+# release build of main before a change), each against the same reference.
 #
 # Trace analysis: bench/trace/TraceBench.swift (TraceAnalyzer.analyse, swiftc -O -wmo) on
 # `bench/gen-trace.py 400000 4` (400,004 hash-chained lines) against bench/trace/check_trace.py
@@ -98,7 +100,14 @@ OPENSSL="cd $REC && find . -type f -print0 | xargs -0 openssl dgst -sha256"
 pair "sign 10k files" "rm -f $REC/referee.bundle.json $REC/referee.pub.pem; $BIN sign $REC --key $WORK/key" "$OPENSSL"
 "$BIN" verify "$REC" --key "$WORK/key.pub" >/dev/null || { echo "verify failed" >&2; exit 1; }
 pair "verify 10k files" "$BIN verify $REC --key $WORK/key.pub" "$OPENSSL"
-pair "audit alone (what verify re-runs), same record" "$BIN audit --format json $REC" "$OPENSSL"
+if [ -n "${BEFORE_BIN:-}" ]; then
+    pair "sign 10k files, BEFORE_BIN" "rm -f $REC/referee.bundle.json $REC/referee.pub.pem; $BEFORE_BIN sign $REC --key $WORK/key" "$OPENSSL"
+    "$BEFORE_BIN" verify "$REC" --key "$WORK/key.pub" >/dev/null || { echo "verify (BEFORE_BIN) failed" >&2; exit 1; }
+    pair "verify 10k files, BEFORE_BIN" "$BEFORE_BIN verify $REC --key $WORK/key.pub" "$OPENSSL"
+fi
+# `referee audit` walks and reads the folder itself; sign and verify audit the snapshot they
+# hashed instead (docs/bundle.md), so this row is no longer a part of them.
+pair "referee audit of the folder, same record" "$BIN audit --format json $REC" "$OPENSSL"
 echo "sign / verify without the audit (BundleBench, fixed audit; CPU seconds in the process):"
 for i in $(seq "$RUNS"); do "$WORK/bundle-bench" signverify "$REC" | tr '\n' ' '; echo; done
 rm -f "$REC/referee.bundle.json" "$REC/referee.pub.pem"
