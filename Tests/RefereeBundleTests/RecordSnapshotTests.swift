@@ -103,7 +103,12 @@ import Testing
     @Test func inputTooLargeToKeepIsRefusedWhenItChangedAfterTheHash() throws {
         let fixture = try RecordFixture.make()
         defer { fixture.remove() }
+        try FileManager.default.removeItem(at: fixture.url("run.json"))
+        try FileManager.default.removeItem(at: fixture.url("environment.json"))
         let rules = try RuleSet.builtin(track: "track_10min_16mb")
+        // Audits when nothing changed.
+        let before = try RecordSnapshotReader.read(fixture.record, keptFileLimit: 0, keptTotalLimit: 0)
+        #expect(try Auditor(rules: rules).audit(snapshot: before, displayPath: "").runs.compactMap(\.score) == [1.22436570])
         let snapshot = try RecordSnapshotReader.read(fixture.record, keptFileLimit: 0, keptTotalLimit: 0)
         #expect(snapshot.file("train_seed42.log")?.bytes == nil)
         try Data("step:20000/20000 val_loss:1.0000 val_bpb:0.9000\n".utf8).write(to: fixture.url("train_seed42.log"))
