@@ -42,10 +42,32 @@ package enum RecordFiles {
         guard let rootReal = realPath(root.path) else { throw BundleError.notARecordFolder(path: root.path) }
         var listing = Listing()
         try walk(rootPath: root.path, rootReal: rootReal, relative: "", into: &listing)
-        listing.entries.sort { bytesPrecede($0.path, $1.path) }
+        listing.entries = sortedByPath(listing.entries)
         listing.folders.sort { bytesPrecede($0, $1) }
         listing.excluded.sort { bytesPrecede($0, $1) }
         return listing
+    }
+
+    /// `entries` sorted by path bytes (as ``bytesPrecede(_:_:)``), comparing contiguous copies of
+    /// the paths' bytes (a `String` per comparison costs more than the comparison).
+    static func sortedByPath(_ entries: [RecordEntry]) -> [RecordEntry] {
+        let keys = entries.map { ContiguousArray($0.path.utf8) }
+        var order = Array(entries.indices)
+        keys.withUnsafeBufferPointer { keys in
+            order.sort { i, j in
+                keys[i].withUnsafeBufferPointer { x in
+                    keys[j].withUnsafeBufferPointer { y in
+                        let n = Swift.min(x.count, y.count)
+                        if n > 0 {
+                            let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+                            if c != 0 { return c < 0 }
+                        }
+                        return x.count < y.count
+                    }
+                }
+            }
+        }
+        return order.map { entries[$0] }
     }
 
     /// True when the UTF-8 bytes of `a` sort before those of `b` (`memcmp` on contiguous
