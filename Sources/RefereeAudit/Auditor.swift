@@ -22,6 +22,12 @@ package struct Auditor: Sendable {
         return audit(context)
     }
 
+    /// Audits the record folder read into `snapshot` (sign and verify): the evidence is the
+    /// snapshot's bytes, the ones hashed (``EvidenceLoader/context(snapshot:displayPath:)``).
+    package func audit(snapshot: RecordSnapshot, displayPath: String? = nil) throws(AuditError) -> RecordAudit {
+        audit(try EvidenceLoader().context(snapshot: snapshot, displayPath: displayPath))
+    }
+
     /// Runs every rule of the rule set on an already-built context. A rule with no registered
     /// check is `unverifiable`.
     package func audit(_ context: AuditContext) -> RecordAudit {

@@ -72,6 +72,109 @@ package struct EvidenceLoader: Sendable {
         return context
     }
 
+    /// ``context(for:displayPath:)`` of a record folder read once into `snapshot` (sign and
+    /// verify): the same evidence, read from the bytes hashed into the snapshot, never from
+    /// the folder again. Logs, submission.json, scripts, run.json, environment.json, the
+    /// journal, probes.json, evaluations and traces come from the snapshot's kept bytes; their
+    /// digests are the snapshot's. An input too large to keep is read again and refused when
+    /// its SHA-256 differs from the snapshot's (see ``RecordSnapshot``).
+    package func context(snapshot: RecordSnapshot, displayPath: String? = nil) throws(AuditError) -> AuditContext {
+        let url = snapshot.root
+        let shown = displayPath ?? url.path
+        let folder: RecordFolder
+        do {
+            folder = try RecordFolder.load(snapshot: snapshot)
+        } catch {
+            throw AuditError.badEvidence(path: shown, reason: error.description)
+        }
+        func join(_ relative: String) -> String { (shown as NSString).appendingPathComponent(relative) }
+        var logs: [LogFile] = []
+        var digests: [String: String] = [:]
+        var scans: [String: LogScan] = [:]
+        for relative in folder.logFiles {
+            let (log, scan) = try readLog(relative, in: snapshot, shown: join(relative))
+            logs.append(log)
+            digests[log.path] = try snapshotDigest(relative, in: snapshot, shown: log.path).hex
+            scans[log.path] = scan
+        }
+        var claims: SubmissionClaims? = nil
+        if let relative = folder.submissionFile {
+            let file = folder.root.appendingPathComponent(relative)
+            func bytes() throws(LogError) -> Data {
+                do {
+                    return try snapshot.contents(of: relative) ?? Data()
+                } catch {
+                    if case .io(_, let reason) = error { throw LogError.unreadable(path: file.path, reason: reason) }
+                    throw LogError.unreadable(path: file.path, reason: error.description)
+                }
+            }
+            do {
+                var loaded = try SubmissionClaims.parse(try bytes(), path: file.path)
+                loaded.path = join(relative)
+                claims = loaded
+            } catch {
+                throw AuditError.badEvidence(path: join(relative), reason: Self.reason(error.description, path: join(relative)))
+            }
+        }
+        var scripts: [CommittedFile] = []
+        for relative in folder.scripts {
+            let digest = try snapshotDigest(relative, in: snapshot, shown: join(relative))
+            guard digest.byteCount <= UInt64(CommittedFile.maxKeptBytes) else {
+                scripts.append(CommittedFile(path: join(relative), bytes: [], sha256: digest.hex, byteCount: Int(digest.byteCount)))
+                continue
+            }
+            let data: Data
+            do {
+                data = try snapshot.contents(of: relative, limit: CommittedFile.maxKeptBytes) ?? Data()
+            } catch {
+                throw AuditError.badEvidence(path: join(relative), reason: Self.reason(error.description, path: folder.root.appendingPathComponent(relative).path))
+            }
+            scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: digest.hex))
+        }
+        var context = AuditContext(
+            path: shown, folder: folder, logs: logs, claims: claims, logDigests: digests,
+            traces: TraceDiscovery.traces(in: snapshot), probes: TraceDiscovery.probes(in: snapshot),
+            against: nil, scripts: scripts,
+            measured: try MeasuredRecord.load(snapshot: snapshot, shown: join), logScans: scans
+        )
+        context.journal = try RunJournal.load(snapshot: snapshot, shown: join)
+        context.evaluations = TraceDiscovery.evaluations(in: snapshot)
+        context.probeBlocks = ProbeBlocks.load(snapshot: snapshot)
+        return context
+    }
+
+    /// A log of the snapshot and its ``LogScan``, read in one pass over the bytes hashed.
+    private func readLog(_ relative: String, in snapshot: RecordSnapshot, shown: String) throws(AuditError) -> (LogFile, LogScan) {
+        var scan = LogScan.Builder()
+        let url = snapshot.url(of: relative)
+        guard let file = snapshot.file(relative) else {
+            throw AuditError.badEvidence(path: shown, reason: "no such file")
+        }
+        do {
+            if let bytes = file.bytes {
+                let log = try LogReader().read(bytes: bytes, displayPath: shown, eachLine: { scan.feed($0) })
+                return (log, scan.result)
+            }
+            if let problem = file.readError { throw LogError.unreadable(path: shown, reason: problem) }
+            // Too large to keep: read again, hashed as it is read, checked against the snapshot.
+            let hasher = try SHA256Hasher()
+            let log = try LogReader().read(url, displayPath: shown, observer: { try? hasher.update($0) }, eachLine: { scan.feed($0) })
+            try RecordSnapshot.requireSame(Hex.encode(try hasher.finalize()), file, path: shown)
+            return (log, scan.result)
+        } catch {
+            throw AuditError.badEvidence(path: shown, reason: Self.reason(String(describing: error), path: shown))
+        }
+    }
+
+    /// The snapshot's digest and size of `relative`.
+    private func snapshotDigest(_ relative: String, in snapshot: RecordSnapshot, shown: String) throws(AuditError) -> FileHash {
+        guard let file = snapshot.file(relative), let hex = file.sha256 else {
+            let why = snapshot.file(relative)?.readError ?? "not in the record's snapshot"
+            throw AuditError.badEvidence(path: shown, reason: "cannot read (\(Self.reason(why, path: snapshot.url(of: relative).path)))")
+        }
+        return FileHash(hex: hex, byteCount: file.size)
+    }
+
     /// The per-seed scores of an earlier record: Referee's official scores when it has one for
     /// every seed (a record `referee run` made), else the distinct runs' logged scores.
     package func againstRecord(_ url: URL) throws(AuditError) -> AgainstRecord {

@@ -1,15 +1,16 @@
 import Foundation
 import RefereeAudit
+import RefereeCore
 
 /// Re-runs the audit and compares it with the signed verdicts: rules digest, each rule's
 /// `id` + `status`, then the overall verdict. Messages, evidence and scores are not compared.
 struct AuditComparison {
     var signed: SignedAudit
 
-    func run(_ audit: AuditProvider, on record: URL) throws(VerificationFailure) {
+    func run(_ audit: AuditProvider, on snapshot: RecordSnapshot) throws(VerificationFailure) {
         let now: RecordAudit
         do {
-            now = try audit(record)
+            now = try audit(snapshot)
         } catch {
             throw .auditUnavailable(reason: String(describing: error))
         }

@@ -20,42 +20,40 @@ package struct BundleSigner: Sendable {
     }
 
     /// Builds the statement of `record` (every file hashed, the audit run, provenance read)
-    /// without writing anything.
+    /// without writing anything. The folder is read once (``RecordSnapshotReader``): the
+    /// audit and the provenance are computed from the bytes hashed into the subjects.
     package func statement(for record: URL) throws(BundleError) -> InTotoStatement {
         try requireDirectory(record)
+        let snapshot = try RecordSnapshotReader.read(record)
+        return try statement(for: snapshot)
+    }
+
+    /// The statement of a record's snapshot (see ``statement(for:)-(URL)``).
+    package func statement(for snapshot: RecordSnapshot) throws(BundleError) -> InTotoStatement {
+        let record = snapshot.root
         var subjects: [Subject] = []
-        let rootPath = record.path
-        let entries = try RecordFiles.scan(record)
-        if let (a, b) = RecordFiles.equivalentPair(entries) {
+        subjects.reserveCapacity(snapshot.files.count)
+        if let (a, b) = RecordFiles.equivalentPair(snapshot.files.lazy.filter { !$0.excluded }.map(\.path)) {
             throw BundleError.unsignableFile(path: b, reason: "its name is Unicode-equivalent to \(SubjectPath.escaped(a)) (as \(SubjectPath.escaped(b))): two names that differ only by normalisation (NFC/NFD) are one file to many tools; rename or remove one")
         }
-        var hasher = RecordHasher(rootPath: rootPath)
-        for entry in entries {
-            switch entry.kind {
-            case .regular, .symlinkInside:
-                break
-            case .symlinkUnsafe(let resolved):
-                throw BundleError.unsignableFile(path: entry.path, reason: "symlink resolving outside the record folder or to a non-file (\(resolved)); copy the file in instead")
-            case .special:
-                throw BundleError.unsignableFile(path: entry.path, reason: "not a regular file (FIFO, socket or device)")
+        for file in snapshot.files where !file.excluded {
+            if case .refused(let problem) = file.kind {
+                throw BundleError.unsignableFile(path: file.path, reason: problem)
             }
-            let digest: String
-            do {
-                digest = try hasher.hex(entry.path)
-            } catch {
-                throw BundleError.io(path: entry.path, reason: error.description)
+            guard let digest = file.sha256 else {
+                throw BundleError.io(path: file.path, reason: file.readError ?? "cannot read")
             }
-            subjects.append(Subject(name: entry.path, sha256: digest))
+            subjects.append(Subject(name: file.path, sha256: digest))
         }
         let recordAudit: RecordAudit
         do {
-            recordAudit = try audit(record)
+            recordAudit = try audit(snapshot)
         } catch {
             throw BundleError.auditFailed(path: record.path, reason: String(describing: error))
         }
         let provenance = Provenance(
-            run: try Self.readProvenance(record.appendingPathComponent(BundleLayout.runFileName)),
-            environment: try Self.readProvenance(record.appendingPathComponent(BundleLayout.environmentFileName))
+            run: try Self.readProvenance(BundleLayout.runFileName, in: snapshot),
+            environment: try Self.readProvenance(BundleLayout.environmentFileName, in: snapshot)
         )
         return InTotoStatement(subject: subjects, predicate: RecordPredicate(tool: tool, provenance: provenance, audit: SignedAudit(recordAudit)))
     }
@@ -65,7 +63,7 @@ package struct BundleSigner: Sendable {
     package func envelope(for statement: InTotoStatement) throws(BundleError) -> DSSEEnvelope {
         let payload: Data
         do {
-            payload = try CanonicalJSON.encode(statement, pretty: false)
+            payload = try StatementJSON.encode(statement)
         } catch {
             throw BundleError.io(path: "<statement>", reason: "cannot encode: \(error)")
         }
@@ -119,15 +117,20 @@ package struct BundleSigner: Sendable {
         return statement
     }
 
-    /// Reads an optional provenance file: nil when absent, its JSON object otherwise.
-    static func readProvenance(_ url: URL) throws(BundleError) -> JSONValue? {
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    /// Reads an optional provenance file of the snapshot (the bytes hashed): nil when absent,
+    /// its JSON object otherwise.
+    static func readProvenance(_ name: String, in snapshot: RecordSnapshot) throws(BundleError) -> JSONValue? {
+        let url = snapshot.url(of: name)
+        guard snapshot.file(name) != nil || snapshot.isFolder(name) else { return nil }
         let value: JSONValue
         let data: Data
         do {
-            data = try EvidenceFile.readAll(url)
+            guard let read = try snapshot.contents(of: name) else {
+                throw CoreError.io(path: url.path, reason: "is a folder, not a regular file")
+            }
+            data = read
         } catch {
-            throw BundleError.badProvenance(path: url.path, reason: error.description)
+            throw BundleError.badProvenance(path: url.path, reason: String(describing: error))
         }
         if let problem = StrictJSON.check(data) {
             throw BundleError.badProvenance(path: url.path, reason: problem.description)

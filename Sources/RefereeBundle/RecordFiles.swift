@@ -26,10 +26,48 @@ package struct RecordEntry: Hashable, Sendable {
 /// left out; everything else, hidden files included, is listed, sorted by path bytes.
 package enum RecordFiles {
     package static func scan(_ root: URL) throws(BundleError) -> [RecordEntry] {
-        guard let rootReal = realPath(root.path) else { throw BundleError.notARecordFolder(path: root.path) }
+        try listing(root).entries
+    }
+
+    /// What one walk of a record folder finds: its entries (as ``scan(_:)``), its folders and
+    /// the top-level files that are never subjects (``BundleLayout/excludedTopLevelFiles``
+    /// present), each sorted by path bytes.
+    struct Listing {
         var entries: [RecordEntry] = []
-        try walk(rootPath: root.path, rootReal: rootReal, relative: "", into: &entries)
-        return entries.sorted { bytesPrecede($0.path, $1.path) }
+        var folders: [String] = []
+        var excluded: [String] = []
+    }
+
+    static func listing(_ root: URL) throws(BundleError) -> Listing {
+        guard let rootReal = realPath(root.path) else { throw BundleError.notARecordFolder(path: root.path) }
+        var listing = Listing()
+        try walk(rootPath: root.path, rootReal: rootReal, relative: "", into: &listing)
+        listing.entries = sortedByPath(listing.entries)
+        listing.folders.sort { bytesPrecede($0, $1) }
+        listing.excluded.sort { bytesPrecede($0, $1) }
+        return listing
+    }
+
+    /// `entries` sorted by path bytes (as ``bytesPrecede(_:_:)``), comparing contiguous copies of
+    /// the paths' bytes (a `String` per comparison costs more than the comparison).
+    static func sortedByPath(_ entries: [RecordEntry]) -> [RecordEntry] {
+        let keys = entries.map { ContiguousArray($0.path.utf8) }
+        var order = Array(entries.indices)
+        keys.withUnsafeBufferPointer { keys in
+            order.sort { i, j in
+                keys[i].withUnsafeBufferPointer { x in
+                    keys[j].withUnsafeBufferPointer { y in
+                        let n = Swift.min(x.count, y.count)
+                        if n > 0 {
+                            let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+                            if c != 0 { return c < 0 }
+                        }
+                        return x.count < y.count
+                    }
+                }
+            }
+        }
+        return order.map { entries[$0] }
     }
 
     /// True when the UTF-8 bytes of `a` sort before those of `b` (`memcmp` on contiguous
@@ -53,10 +91,18 @@ package enum RecordFiles {
     /// Unicode (`café` NFC and NFD): nil when there are none. Such a pair cannot be signed:
     /// tools that normalise names (macOS, Swift `String`) take them for one file.
     package static func equivalentPair(_ entries: [RecordEntry]) -> (String, String)? {
+        equivalentPair(entries.lazy.map(\.path))
+    }
+
+    /// ``equivalentPair(_:)`` of paths. Two all-ASCII names are never canonically equivalent,
+    /// so when every name is ASCII nothing is compared (no `String` hashing, which normalises);
+    /// otherwise every name is (`K` U+212A is equivalent to the ASCII `K`).
+    package static func equivalentPair<S: Sequence<String>>(_ paths: S) -> (String, String)? {
+        guard paths.contains(where: { !$0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
         var seen: [String: String] = [:]
-        for entry in entries {
-            if let other = seen.updateValue(entry.path, forKey: entry.path), Array(other.utf8) != Array(entry.path.utf8) {
-                return (other, entry.path)
+        for path in paths {
+            if let other = seen.updateValue(path, forKey: path), Array(other.utf8) != Array(path.utf8) {
+                return (other, path)
             }
         }
         return nil
@@ -73,7 +119,7 @@ package enum RecordFiles {
     /// costs no `lstat` (10,000 files: 10,000 system calls fewer); an entry whose type the file
     /// system does not report (`DT_UNKNOWN`), and a name that is not valid UTF-8 (its repaired
     /// `String` names no file, so its `lstat` fails as before), go through `lstat`.
-    private static func walk(rootPath: String, rootReal: String, relative: String, into entries: inout [RecordEntry]) throws(BundleError) {
+    private static func walk(rootPath: String, rootReal: String, relative: String, into listing: inout Listing) throws(BundleError) {
         let dir = relative.isEmpty ? rootPath : rootPath + "/" + relative
         guard let stream = opendir(dir) else {
             throw BundleError.io(path: dir, reason: "cannot list directory (\(String(cString: strerror(errno))))")
@@ -96,7 +142,10 @@ package enum RecordFiles {
                 return (String(cString: p), entry.pointee.d_type, false)
             }
             if name == "." || name == ".." { continue }
-            if relative.isEmpty, BundleLayout.excludedTopLevelFiles.contains(name) { continue }
+            if relative.isEmpty, BundleLayout.excludedTopLevelFiles.contains(name) {
+                if Int32(type) != Int32(DT_DIR) { listing.excluded.append(name) }
+                continue
+            }
             let path = relative.isEmpty ? name : relative + "/" + name
             var kind = Int32(type)
             if kind == DT_UNKNOWN || !valid {
@@ -115,18 +164,19 @@ package enum RecordFiles {
             switch kind {
             case Int32(DT_DIR):
                 subdirectories.append(path)
+                listing.folders.append(path)
             case Int32(DT_REG):
-                entries.append(RecordEntry(path: path, kind: .regular))
+                listing.entries.append(RecordEntry(path: path, kind: .regular))
             case Int32(DT_LNK):
-                entries.append(RecordEntry(path: path, kind: classifySymlink(rootPath + "/" + path, rootReal: rootReal)))
+                listing.entries.append(RecordEntry(path: path, kind: classifySymlink(rootPath + "/" + path, rootReal: rootReal)))
             default:
-                entries.append(RecordEntry(path: path, kind: .special))
+                listing.entries.append(RecordEntry(path: path, kind: .special))
             }
         }
         closedir(stream)
         open = false
         for path in subdirectories {
-            try walk(rootPath: rootPath, rootReal: rootReal, relative: path, into: &entries)
+            try walk(rootPath: rootPath, rootReal: rootReal, relative: path, into: &listing)
         }
     }
 
@@ -202,6 +252,30 @@ package enum SubjectPath {
         }
         if BundleLayout.excludedTopLevelFiles.contains(name) { return "names the bundle or its public key, which are never subjects" }
         return nil
+    }
+
+    /// ``problem(_:)`` of an all-ASCII `name`, on its bytes (no `String` splitting or
+    /// hashing): the same answer, the same first problem.
+    package static func asciiProblem(_ name: String) -> String? {
+        var name = name
+        return name.withUTF8 { bytes -> String? in
+            if bytes.isEmpty { return "empty path" }
+            if bytes[0] == UInt8(ascii: "/") { return "absolute path" }
+            if bytes.contains(UInt8(ascii: "\\")) { return "contains a backslash (paths are /-separated)" }
+            if bytes.contains(0) { return "contains a NUL byte" }
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+                let length = end - start
+                if length == 2, bytes[start] == UInt8(ascii: "."), bytes[start + 1] == UInt8(ascii: ".") { return "contains '..'" }
+                if length == 0 || (length == 1 && bytes[start] == UInt8(ascii: ".")) {
+                    return "contains an empty or '.' component (not normalised)"
+                }
+                start = end + 1
+            }
+            return nil
+        } ?? (!name.utf8.contains(UInt8(ascii: "/")) && BundleLayout.excludedTopLevelFiles.contains(name) ? "names the bundle or its public key, which are never subjects" : nil)
     }
 
     /// `name` with every non-ASCII scalar written `\u{…}`, so two Unicode-equivalent names

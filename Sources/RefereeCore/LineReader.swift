@@ -53,7 +53,15 @@ package struct LineReader: Sequence, IteratorProtocol {
     package static let defaultMaxLineBytes = 64 * 1024
     @usableFromInline static let chunkSize = 1 << 20
 
-    @usableFromInline internal let handle: FileHandle
+    /// The open file, nil when reading bytes already in memory (``init(bytes:maxLineBytes:)``).
+    @usableFromInline internal let handle: FileHandle?
+    /// The bytes read from memory instead of a file, and how many were taken.
+    @usableFromInline internal let memory: Data?
+    @usableFromInline internal var memoryTaken = 0
+    /// Sees every byte read, once, in file order, as it enters the buffer (e.g. to hash the
+    /// bytes that are parsed, so that what was read can be checked against a digest taken
+    /// before: ``RecordSnapshot``).
+    package var observer: ((UnsafeRawBufferPointer) -> Void)?
     @usableFromInline internal let maxLineBytes: Int
     /// Read buffer; its unread bytes are `buffer[start..<end]`.
     @usableFromInline internal var buffer: [UInt8]
@@ -76,8 +84,19 @@ package struct LineReader: Sequence, IteratorProtocol {
     /// ``EvidenceFile``), without ever blocking.
     package init(url: URL, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws(CoreError) {
         handle = try EvidenceFile.openHandle(url)
+        memory = nil
         self.maxLineBytes = Swift.max(0, maxLineBytes)
         // Uninitialised: only the bytes read are ever looked at (no 1 MiB memset per file).
+        buffer = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { _, count in count = Self.chunkSize }
+    }
+
+    /// Reads the lines of `bytes` (a file's content already in memory, e.g. a
+    /// ``RecordSnapshot`` file) exactly as ``init(url:maxLineBytes:)`` reads them from the file:
+    /// the same lines, numbers, offsets, caps and truncation.
+    package init(bytes: Data, maxLineBytes: Int = LineReader.defaultMaxLineBytes) {
+        handle = nil
+        memory = bytes
+        self.maxLineBytes = Swift.max(0, maxLineBytes)
         buffer = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { _, count in count = Self.chunkSize }
     }
 
@@ -109,10 +128,28 @@ package struct LineReader: Sequence, IteratorProtocol {
             end = 0
             scanned = 0
         }
-        let fd = handle.fileDescriptor
+        if let memory {
+            let n = Swift.min(memory.count - memoryTaken, buffer.count - end)
+            guard n > 0 else {
+                eof = true
+                return false
+            }
+            let from = memoryTaken
+            buffer.withUnsafeMutableBytes { p in
+                memory.withUnsafeBytes { m in
+                    _ = memcpy(p.baseAddress! + end, m.baseAddress! + from, n)
+                }
+            }
+            memoryTaken += n
+            observe(from: end, count: n)
+            end += n
+            return true
+        }
+        let fd = handle!.fileDescriptor
         while true {
             let n = buffer.withUnsafeMutableBytes { p in read(fd, p.baseAddress! + end, p.count - end) }
             if n > 0 {
+                observe(from: end, count: n)
                 end += n
                 return true
             }
@@ -120,6 +157,12 @@ package struct LineReader: Sequence, IteratorProtocol {
             eof = true
             return false
         }
+    }
+
+    @usableFromInline
+    func observe(from: Int, count: Int) {
+        guard let observer else { return }
+        buffer.withUnsafeBytes { p in observer(UnsafeRawBufferPointer(rebasing: p[from..<(from + count)])) }
     }
 
     /// Appends `buffer[0..<count]` to the spilled line, up to the cap.

@@ -46,6 +46,12 @@ package struct FileHash: Hashable, Sendable {
     /// Bytes hashed.
     package var byteCount: UInt64
 
+    /// A digest computed elsewhere (a ``RecordSnapshot`` file's).
+    package init(hex: String, byteCount: UInt64) {
+        self.hex = hex
+        self.byteCount = byteCount
+    }
+
     /// Streams the file at `url` through SHA-256 (see ``SHA256/hex(fileAt:)``).
     package init(fileAt url: URL) throws(CryptoError) {
         try self.init(filePath: url.path)
@@ -78,13 +84,20 @@ package struct FileHash: Hashable, Sendable {
             throw CryptoError.io(path: path, reason: error.description)
         }
         defer { close(fd) }
+        try self.init(descriptor: fd, size: Int(info.st_size), path: path)
+    }
+
+    /// Streams the rest of the open regular file `descriptor` (`size`: its size from `fstat`,
+    /// which sizes the buffer) through SHA-256; `path` names it in errors. The caller closes
+    /// the descriptor.
+    package init(descriptor fd: Int32, size: Int, path: String) throws(CryptoError) {
         #if os(Linux)
         // Read-ahead advice matters only for a file larger than one buffer.
-        if info.st_size >= off_t(SHA256.fileBufferSize) { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
+        if size >= SHA256.fileBufferSize { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
         #endif
         // A small file gets a small buffer: 4 MiB per file would cost an mmap, page faults
         // and an munmap each, most of the time of hashing thousands of small files.
-        let bufferSize = Int(min(Int64(SHA256.fileBufferSize), max(Int64(info.st_size) + 1, 64 << 10)))
+        let bufferSize = Int(min(Int64(SHA256.fileBufferSize), max(Int64(size) + 1, 64 << 10)))
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
         defer { buffer.deallocate() }
         let hasher = try SHA256Hasher()

@@ -69,14 +69,20 @@ package struct SHA256Digest: Hashable, Sendable {
 
     /// 64 lowercase hex digits.
     package var hex: String {
-        var out = ""
-        out.reserveCapacity(64)
-        for w in [w0, w1, w2, w3] {
-            var s = String(w, radix: 16)
-            if s.count < 16 { s = String(repeating: "0", count: 16 - s.count) + s }
-            out += s
+        let (a, b, c, d) = (w0, w1, w2, w3)
+        return String(unsafeUninitializedCapacity: 64) { out in
+            func put(_ w: UInt64, at start: Int) {
+                for k in 0..<16 {
+                    let nibble = UInt8(truncatingIfNeeded: w >> (60 - 4 * UInt64(k))) & 0x0F
+                    out[start + k] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                }
+            }
+            put(a, at: 0)
+            put(b, at: 16)
+            put(c, at: 32)
+            put(d, at: 48)
+            return 64
         }
-        return out
     }
 }
 

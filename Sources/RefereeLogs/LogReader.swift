@@ -56,6 +56,11 @@ package struct LogReader: Sendable {
     }
 
     private func read(_ url: URL, displayPath: String?, eachRun: (RunLog) -> Void, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
+        try read(url, displayPath: displayPath, observer: nil, eachRun: eachRun, eachLine: eachLine)
+    }
+
+    private func read(_ url: URL, displayPath: String?, observer: ((UnsafeRawBufferPointer) -> Void)?,
+                      eachRun: (RunLog) -> Void, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
         let path = displayPath ?? url.path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -70,19 +75,63 @@ package struct LogReader: Sendable {
         } catch {
             throw LogError.unreadable(path: path, reason: error.description)
         }
+        reader.observer = observer
+        var file = parse(&reader, path: path, eachRun: eachRun, eachLine: eachLine)
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
+        file.byteCount = size ?? 0
+        return file
+    }
+
+    /// ``read(_:displayPath:eachLine:)`` of a log whose bytes are already in memory (a
+    /// ``RecordSnapshot`` file): the same runs, notes and counts as reading the file that held
+    /// them, and the same ceiling on kept runs.
+    package func read(bytes: Data, displayPath path: String, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
+        try keeping(path: path) { eachRun throws(LogError) in
+            var reader = LineReader(bytes: bytes, maxLineBytes: maxLineBytes)
+            var file = parse(&reader, path: path, eachRun: eachRun, eachLine: eachLine)
+            file.byteCount = UInt64(bytes.count)
+            return file
+        }
+    }
+
+    /// ``read(_:displayPath:eachLine:)`` that also lends every byte read, once and in order,
+    /// to `observer` (to hash what is parsed: a snapshot's log too large to keep is read again
+    /// and its digest checked).
+    package func read(_ url: URL, displayPath: String, observer: @escaping (UnsafeRawBufferPointer) -> Void,
+                      eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
+        try keeping(path: displayPath) { eachRun throws(LogError) in
+            try read(url, displayPath: displayPath, observer: observer, eachRun: eachRun, eachLine: eachLine)
+        }
+    }
+
+    /// Runs `body` with a run sink that keeps at most ``maxKeptRuns`` runs (see
+    /// ``read(_:displayPath:eachLine:)``).
+    private func keeping(path: String, _ body: ((RunLog) -> Void) throws(LogError) -> LogFile) throws(LogError) -> LogFile {
+        var runs: [RunLog] = []
+        var overflow: RunLog?
+        var file = try body { run in
+            if runs.count < Self.maxKeptRuns { runs.append(run) } else if overflow == nil { overflow = run }
+        }
+        if let overflow {
+            throw LogError.notEvidence(path: path, reason: "holds more than \(Self.maxKeptRuns) runs (run \(Self.maxKeptRuns + 1) starts at line \(overflow.firstLine)); expected a training log of a few runs (Referee keeps every run of a log for the audit and refuses logs past this ceiling, so that memory stays bounded)")
+        }
+        file.runs = runs
+        return file
+    }
+
+    /// Parses every line of `reader`; the `LogFile` has no runs (they went to `eachRun`) and
+    /// a `byteCount` of 0 (the caller knows the size).
+    private func parse(_ reader: inout LineReader, path: String, eachRun: (RunLog) -> Void, eachLine: (RawLine) -> Void) -> LogFile {
         var parser = LogParser(path: path, maxLineBytes: maxLineBytes)
         var lineCount = 0
-        var byteCount: UInt64 = 0
         reader.forEachLine { line in
             eachLine(line)
             parser.feed(line)
             lineCount = line.number
             if !parser.runs.isEmpty { parser.takeRuns().forEach(eachRun) }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
-        byteCount = size ?? 0
         parser.finish(lastLine: lineCount)
         parser.takeRuns().forEach(eachRun)
-        return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: [], notes: parser.fileNotes)
+        return LogFile(path: path, byteCount: 0, lineCount: lineCount, runs: [], notes: parser.fileNotes)
     }
 }

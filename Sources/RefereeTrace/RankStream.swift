@@ -23,10 +23,10 @@ struct RankStream {
     /// path left to ``TraceLineParser``).
     private(set) var full: TraceEvent?
 
-    init(rank: Int, url: URL, displayPath: String) throws(CoreError) {
+    init(rank: Int, reader: LineReader, displayPath: String) throws(CoreError) {
         self.rank = rank
         self.file = displayPath
-        self.reader = try LineReader(url: url)
+        self.reader = reader
         do {
             hasher = try SHA256LineHasher()
         } catch {

@@ -11,22 +11,32 @@ package enum TraceAnalyzer {
     /// folder that cannot be listed throws.
     package static func analyse(directory: URL, seed: Int? = nil, displayRoot: URL? = nil) throws(TraceError) -> TraceFacts {
         let display = displayPath(directory, root: displayRoot)
-        var facts = TraceFacts(directory: display, seed: seed)
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
             throw TraceError.unreadable(path: directory.path, reason: "cannot list the trace folder (\(error.localizedDescription))")
         }
+        return analyse(display: display, seed: seed, names: names) { name throws(CoreError) in
+            try LineReader(url: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// ``analyse(directory:seed:displayRoot:)`` of a folder whose files are listed as `names`
+    /// (display path `display`); `open` gives the line reader of a rank file by name (from
+    /// the disk, or from bytes already read: a ``RecordSnapshot``). A file `open` cannot read
+    /// becomes a finding, as on disk.
+    package static func analyse(display: String, seed: Int?, names: [String],
+                                open: (String) throws(CoreError) -> LineReader) -> TraceFacts {
+        var facts = TraceFacts(directory: display, seed: seed)
         var streams: [RankStream] = []
         // Each stream's next event (read ahead so the streams merge by time), and its time.
         var heads: [StreamEvent?] = []
         var times: [Double] = []
         for (rank, name) in rankFiles(names) {
-            let url = directory.appendingPathComponent(name)
             let path = display.isEmpty ? name : "\(display)/\(name)"
             do {
-                var stream = try RankStream(rank: rank, url: url, displayPath: path)
+                var stream = try RankStream(rank: rank, reader: try open(name), displayPath: path)
                 let head = stream.next(into: &facts)
                 streams.append(stream)
                 heads.append(head)

@@ -1,5 +1,6 @@
 import Foundation
 import RefereeCore
+import RefereeCrypto
 
 /// Finds the trace and probe evidence a record folder holds.
 ///
@@ -71,6 +72,60 @@ package enum TraceDiscovery {
             var report = ProbeReport(directory: directory)
             report.problems.append("\(ProbeReport.fileName): not a probe report (\(error))")
             return report
+        }
+    }
+
+    // MARK: From a snapshot (sign and verify: the bytes that were hashed)
+
+    /// ``traces(in:)`` of a record's ``RecordSnapshot``: the same facts, read from the bytes
+    /// hashed into the snapshot. A rank file too large to keep is read again from disk and
+    /// hashed as it is read; when that digest differs from the snapshot's, the facts carry a
+    /// malformed finding saying so.
+    package static func traces(in snapshot: RecordSnapshot) -> [TraceFacts] {
+        guard snapshot.isFolder("traces") else { return [] }
+        let seeds = snapshot.subfolders(of: "traces").compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("seed"), let seed = Int(name.dropFirst(4)) else { return nil }
+            return (seed, name)
+        }.sorted { $0.0 < $1.0 }
+        return seeds.map { seed, name in
+            let folder = "traces/" + name
+            let names = snapshot.children(of: folder).map { String($0.path.dropFirst(folder.count + 1)) }
+                + snapshot.subfolders(of: folder)
+            var checks: [(String, () -> String?)] = []
+            var facts = TraceAnalyzer.analyse(display: folder, seed: seed, names: names) { file throws(CoreError) in
+                let (reader, check) = try snapshot.lineReader(of: folder + "/" + file)
+                checks.append((folder + "/" + file, check))
+                return reader
+            }
+            for (path, check) in checks {
+                if let problem = check() { facts.malformed.append(TraceFinding(SourceLocation(file: path, line: 0), problem)) }
+            }
+            return facts
+        }
+    }
+
+    /// ``probes(in:)`` of a record's snapshot.
+    package static func probes(in snapshot: RecordSnapshot) -> ProbeReport? {
+        guard snapshot.file(ProbeReport.fileName) != nil || snapshot.isFolder(ProbeReport.fileName) else { return nil }
+        do {
+            guard let data = try snapshot.contents(of: ProbeReport.fileName) else {
+                throw CoreError.io(path: snapshot.url(of: ProbeReport.fileName).path, reason: "is a folder, not a regular file")
+            }
+            return probes(from: data, directory: snapshot.root.path)
+        } catch {
+            var report = ProbeReport(directory: snapshot.root.path)
+            report.problems.append("\(ProbeReport.fileName): not a probe report (\(error))")
+            return report
+        }
+    }
+
+    /// ``evaluations(in:)`` of a record's snapshot.
+    package static func evaluations(in snapshot: RecordSnapshot) -> [ProbeReport] {
+        let names = snapshot.children(of: "evaluations").map { String($0.path.dropFirst("evaluations/".count)) }
+            .filter { $0.hasPrefix("seed") && $0.hasSuffix(".json") }.sorted()
+        return names.compactMap { name in
+            guard let data = try? snapshot.contents(of: "evaluations/" + name) else { return nil }
+            return probes(from: data, directory: snapshot.root.path)
         }
     }
 }

@@ -85,7 +85,7 @@ enum GateBundle {
     static func status(of url: URL, rules: RuleSet, keys: [Ed25519PublicKey], trustRecordKey: Bool) -> BundleStatus {
         let file = url.appendingPathComponent(BundleLayout.bundleFileName)
         guard FileManager.default.fileExists(atPath: file.path) else { return .absent }
-        let verifier = BundleVerifier(trustedKeys: keys, audit: { record in try RulesOptions.audit(record, rules: rules) })
+        let verifier = BundleVerifier(trustedKeys: keys, audit: { snapshot in try RulesOptions.audit(snapshot, rules: rules) })
         do {
             let report = try verifier.verify(url)
             if let failure = report.failure {

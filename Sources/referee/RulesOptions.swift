@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RefereeAudit
 import RefereeBundle
+import RefereeCore
 import RefereeLogs
 
 /// `--track ID | --rules FILE`, shared by every command that audits: which rule set applies to a
@@ -47,20 +48,21 @@ struct RulesOptions: ParsableArguments {
     /// The audit a bundle signs and verification re-runs, with paths relative to the record.
     /// Rules are loaded when the audit runs, so a verify whose rules cannot load still checks
     /// the signature and files, then reports precisely that the audit could not run.
+    /// The audit runs on the snapshot that sign / verify hashed: the folder is not read again,
+    /// and its evidence gives the track as well.
     func auditProvider(for record: URL) -> AuditProvider {
         let options = self
-        return { url in
-            // The folder is read once: its evidence gives the track as well.
-            let context = try EvidenceLoader().context(for: url, displayPath: "")
-            let same = url.standardizedFileURL.path == record.standardizedFileURL.path
+        return { snapshot in
+            let context = try EvidenceLoader().context(snapshot: snapshot, displayPath: "")
             var cache: [String: RuleSet] = [:]
-            let rules = same ? try options.ruleSet(for: record, folder: context.folder, cache: &cache) : try options.ruleSet(for: record)
+            let rules = try options.ruleSet(for: snapshot.root, folder: context.folder, cache: &cache)
             return Auditor(rules: rules).audit(context)
         }
     }
 
-    /// The record audit behind every bundle (`referee run` signs with the same one).
-    static func audit(_ url: URL, rules: RuleSet) throws -> RecordAudit {
-        try Auditor(rules: rules).audit(path: url, displayPath: "")
+    /// The record audit behind every bundle (`referee run` signs with the same one), on the
+    /// snapshot that was hashed.
+    static func audit(_ snapshot: RecordSnapshot, rules: RuleSet) throws -> RecordAudit {
+        try Auditor(rules: rules).audit(snapshot: snapshot, displayPath: "")
     }
 }

@@ -30,6 +30,38 @@ import Testing
         #expect(!lines[1].truncated)
     }
 
+    /// Reading bytes already in memory (a record snapshot's) gives exactly the lines, numbers,
+    /// offsets and truncation of reading the file, and the observer sees every byte once.
+    @Test(arguments: [
+        Array("a\r\nbb\n\nccc".utf8),
+        Array("one\ntwo\n".utf8),
+        [],
+        [UInt8](repeating: 0x41, count: 3_000_000) + [0x0D, 0x0A] + Array("next\r\n".utf8) + [UInt8](repeating: 0x42, count: 1_500_000),
+        [UInt8](repeating: 0x0A, count: (1 << 20) + 3),
+        [0x61, 0xFF, 0xFE, 0x0A, 0x62, 0x00, 0x0D],
+    ])
+    func bytesInMemoryReadAsTheFile(bytes: [UInt8]) throws {
+        let url = try temp(bytes)
+        for cap in [1000, LineReader.defaultMaxLineBytes] {
+            var fromFile = try LineReader(url: url, maxLineBytes: cap)
+            var seen: [UInt8] = []
+            fromFile.observer = { seen.append(contentsOf: $0) }
+            let fileLines = Array(IteratorSequence(fromFile))
+            var fromMemory = LineReader(bytes: Data(bytes), maxLineBytes: cap)
+            var seenInMemory: [UInt8] = []
+            fromMemory.observer = { seenInMemory.append(contentsOf: $0) }
+            var memoryLines: [Line] = []
+            while let line = fromMemory.next() { memoryLines.append(line) }
+            #expect(fileLines.map(\.text) == memoryLines.map(\.text))
+            #expect(fileLines.map(\.number) == memoryLines.map(\.number))
+            #expect(fileLines.map(\.offset) == memoryLines.map(\.offset))
+            #expect(fileLines.map(\.truncated) == memoryLines.map(\.truncated))
+            #expect(fileLines.map(\.invalidUTF8) == memoryLines.map(\.invalidUTF8))
+            #expect(seenInMemory == bytes)
+            #expect(seen == bytes)
+        }
+    }
+
     @Test func flagsInvalidUTF8() throws {
         let url = try temp([0x61, 0xFF, 0xFE, 0x0A, 0x62])
         let lines = Array(try LineReader(url: url))

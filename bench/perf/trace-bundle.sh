@@ -3,6 +3,7 @@
 # each timed against an independent reference in the same run, A B A B …, medians of CPU
 # seconds (user + sys, /usr/bin/time) and the median of the per-pair ratios.
 #
+<<<<<<< HEAD
 #   bench/perf/trace-bundle.sh [runs=5] [workdir=/tmp/referee-bench-perf]
 #   ONLY=trace bench/perf/trace-bundle.sh …   the trace rows alone (no release build of the CLI)
 #   CALLGRIND=1 …                             also instructions per line of the analysis
@@ -10,6 +11,13 @@
 #   BASE=DIR …                                also the same harness built from the checkout DIR
 #                                             (e.g. `git archive <commit> | tar -x -C DIR`),
 #                                             paired against this one: before / after in one run
+=======
+#   bench/perf/trace-bundle.sh [--bundle-only] [runs=5] [workdir=/tmp/referee-bench-perf]
+#
+# --bundle-only: only the sign / verify rows (no trace build, no trace rows).
+# BEFORE_BIN=/path/to/referee: also time that binary's sign / verify in the same run (e.g. a
+# release build of main before a change), each against the same reference.
+>>>>>>> bundleperf
 #
 # Trace analysis: bench/trace/TraceBench.swift (TraceAnalyzer.analyse, swiftc -O -wmo) on
 # `bench/gen-trace.py 400000 4` (400,004 hash-chained lines) against bench/trace/check_trace.py
@@ -21,12 +29,15 @@
 # everything but re-running the audit). Needs python3, openssl, cc, swiftc.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+BUNDLE_ONLY=0
+if [ "${1:-}" = "--bundle-only" ]; then BUNDLE_ONLY=1; shift; fi
 RUNS=${1:-5}
 WORK=${2:-/tmp/referee-bench-perf}
 SAMPLES=${SAMPLES:-/work/shared/samples/parameter-golf-records}
 mkdir -p "$WORK"
 export REFEREE_RULES_DIR="$PWD/Rules"
 
+<<<<<<< HEAD
 ONLY=${ONLY:-}
 echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
@@ -34,6 +45,15 @@ cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
 if [ "$ONLY" != trace ]; then
 swift build -c release --product referee >/dev/null
 BIN=$(swift build -c release --show-bin-path)/referee
+=======
+echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
+swift build -c release --product referee >/dev/null
+BIN=$(swift build -c release --show-bin-path)/referee
+if [ "$BUNDLE_ONLY" = 0 ]; then
+    bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
+    cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
+fi
+>>>>>>> bundleperf
 # BundleBench against the release objects (the package name is the checkout folder's).
 REL=$(swift build -c release --show-bin-path)
 objs=$(ls "$REL"/RefereeCore.build/*.o "$REL"/RefereeCrypto.build/*.o "$REL"/RefereeAudit.build/*.o "$REL"/RefereeLogs.build/*.o \
@@ -68,6 +88,7 @@ print(f"{sys.argv[1]}: referee {ma:.3f} s CPU (peak {max(x[1] for x in a)/1024:.
 PY
 }
 
+if [ "$BUNDLE_ONLY" = 0 ]; then
 echo "== trace analysis, 4 ranks, 400,004 lines"
 TR="$WORK/trace400k/traces/seed1"
 [ -d "$TR" ] || python3 bench/gen-trace.py 400000 4 "$TR" >/dev/null
@@ -90,6 +111,7 @@ if [ -n "${BASE:-}" ]; then
     for i in $(seq "$RUNS"); do "$WORK/tracebench-base" "$TR" 2>&1 >/dev/null; done
 fi
 echo "analysis alone (CPU of TraceAnalyzer.analyse inside the process), then the hash chain's floor:"
+<<<<<<< HEAD
 for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done | tee "$WORK/alone.t"
 python3 - "$WORK/alone.t" <<'PY'
 import re, statistics, sys
@@ -117,6 +139,10 @@ PY
     done
 fi
 [ "$ONLY" = trace ] && exit 0
+=======
+for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done
+fi
+>>>>>>> bundleperf
 
 echo "== sign / verify of a record of 10,000 small files"
 REC="$WORK/rec10k/track_10min_16mb/rec"
@@ -134,7 +160,14 @@ OPENSSL="cd $REC && find . -type f -print0 | xargs -0 openssl dgst -sha256"
 pair "sign 10k files" "rm -f $REC/referee.bundle.json $REC/referee.pub.pem; $BIN sign $REC --key $WORK/key" "$OPENSSL"
 "$BIN" verify "$REC" --key "$WORK/key.pub" >/dev/null || { echo "verify failed" >&2; exit 1; }
 pair "verify 10k files" "$BIN verify $REC --key $WORK/key.pub" "$OPENSSL"
-pair "audit alone (what verify re-runs), same record" "$BIN audit --format json $REC" "$OPENSSL"
+if [ -n "${BEFORE_BIN:-}" ]; then
+    pair "sign 10k files, BEFORE_BIN" "rm -f $REC/referee.bundle.json $REC/referee.pub.pem; $BEFORE_BIN sign $REC --key $WORK/key" "$OPENSSL"
+    "$BEFORE_BIN" verify "$REC" --key "$WORK/key.pub" >/dev/null || { echo "verify (BEFORE_BIN) failed" >&2; exit 1; }
+    pair "verify 10k files, BEFORE_BIN" "$BEFORE_BIN verify $REC --key $WORK/key.pub" "$OPENSSL"
+fi
+# `referee audit` walks and reads the folder itself; sign and verify audit the snapshot they
+# hashed instead (docs/bundle.md), so this row is no longer a part of them.
+pair "referee audit of the folder, same record" "$BIN audit --format json $REC" "$OPENSSL"
 echo "sign / verify without the audit (BundleBench, fixed audit; CPU seconds in the process):"
 for i in $(seq "$RUNS"); do "$WORK/bundle-bench" signverify "$REC" | tr '\n' ' '; echo; done
 rm -f "$REC/referee.bundle.json" "$REC/referee.pub.pem"

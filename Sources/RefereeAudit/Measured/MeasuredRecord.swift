@@ -1,5 +1,6 @@
 import Foundation
 import RefereeCore
+import RefereeCrypto
 
 /// What Referee measured while it ran a record (`run.json`, schema `referee.run/v1`, and
 /// `environment.json`), read leniently: every field is optional, so records written by older
@@ -313,18 +314,37 @@ extension MeasuredRecord {
     package static func load(folder: URL, shown: (String) -> String) throws(AuditError) -> MeasuredRecord? {
         let runURL = folder.appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runURL.path) else { return nil }
+        let envURL = folder.appendingPathComponent("environment.json")
+        return try load(run: { try Data(contentsOf: runURL) },
+                        environment: FileManager.default.fileExists(atPath: envURL.path) ? { try Data(contentsOf: envURL) } : nil,
+                        shown: shown)
+    }
+
+    /// ``load(folder:shown:)`` from the bytes of a record's snapshot (the bytes hashed).
+    package static func load(snapshot: RecordSnapshot, shown: (String) -> String) throws(AuditError) -> MeasuredRecord? {
+        guard snapshot.file("run.json") != nil || snapshot.isFolder("run.json") else { return nil }
+        let hasEnvironment = snapshot.file("environment.json") != nil || snapshot.isFolder("environment.json")
+        func bytes(_ name: String) throws -> Data {
+            guard let data = try snapshot.contents(of: name) else {
+                throw CoreError.io(path: snapshot.url(of: name).path, reason: "is a folder, not a regular file")
+            }
+            return data
+        }
+        return try load(run: { try bytes("run.json") }, environment: hasEnvironment ? { try bytes("environment.json") } : nil, shown: shown)
+    }
+
+    private static func load(run: () throws -> Data, environment: (() throws -> Data)?, shown: (String) -> String) throws(AuditError) -> MeasuredRecord? {
         var record: MeasuredRecord
         do {
-            record = try JSONDecoder().decode(MeasuredRecord.self, from: Data(contentsOf: runURL))
+            record = try JSONDecoder().decode(MeasuredRecord.self, from: run())
         } catch {
             throw AuditError.badEvidence(path: shown("run.json"), reason: "not a referee.run/v1 document (\(describe(error)))")
         }
         record.path = shown("run.json")
-        let envURL = folder.appendingPathComponent("environment.json")
-        if FileManager.default.fileExists(atPath: envURL.path) {
+        if let environment {
             struct Env: Decodable { var gpus: [String]? }
             do {
-                let env = try JSONDecoder().decode(Env.self, from: Data(contentsOf: envURL))
+                let env = try JSONDecoder().decode(Env.self, from: environment())
                 record.gpus = env.gpus
                 record.environmentPath = shown("environment.json")
             } catch {

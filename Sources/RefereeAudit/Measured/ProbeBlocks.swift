@@ -1,5 +1,6 @@
 import Foundation
 import RefereeCore
+import RefereeCrypto
 
 /// The block lists of probes.json v2 that rule `data.heldout-gap` reads (`official.blocks`,
 /// `heldout.blocks`; docs/protocol.md), decoded on their own so that the rule depends on nothing
@@ -35,6 +36,19 @@ package struct ProbeBlocks: Decodable, Hashable, Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
             return decode(try EvidenceFile.readAll(url))
+        } catch {
+            return ProbeBlocks(problem: "probes.json: cannot read (\(error))")
+        }
+    }
+
+    /// ``load(recordRoot:)`` from the bytes of a record's snapshot (the bytes hashed).
+    package static func load(snapshot: RecordSnapshot) -> ProbeBlocks? {
+        guard snapshot.file("probes.json") != nil || snapshot.isFolder("probes.json") else { return nil }
+        do {
+            guard let data = try snapshot.contents(of: "probes.json") else {
+                throw CoreError.io(path: snapshot.url(of: "probes.json").path, reason: "is a folder, not a regular file")
+            }
+            return decode(data)
         } catch {
             return ProbeBlocks(problem: "probes.json: cannot read (\(error))")
         }

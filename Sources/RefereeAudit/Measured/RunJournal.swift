@@ -1,4 +1,6 @@
 import Foundation
+import RefereeCore
+import RefereeCrypto
 
 /// `journal.jsonl`, the append-only log of `referee run`'s own steps (docs/runner.md): which
 /// events it reached. A run whose Referee process was killed has a journal that never reaches
@@ -25,6 +27,19 @@ package struct RunJournal: Hashable, Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw AuditError.badEvidence(path: shown(fileName), reason: "cannot read the journal")
         }
+        return try parse(data, shown: shown)
+    }
+
+    /// ``load(folder:shown:)`` from the bytes of a record's snapshot (the bytes hashed).
+    package static func load(snapshot: RecordSnapshot, shown: (String) -> String) throws(AuditError) -> RunJournal? {
+        guard snapshot.file(fileName) != nil || snapshot.isFolder(fileName) else { return nil }
+        guard let data = try? snapshot.contents(of: fileName) else {
+            throw AuditError.badEvidence(path: shown(fileName), reason: "cannot read the journal")
+        }
+        return try parse(data, shown: shown)
+    }
+
+    private static func parse(_ data: Data, shown: (String) -> String) throws(AuditError) -> RunJournal {
         var journal = RunJournal(path: shown(fileName), events: [], startedSeeds: [])
         for (index, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],

@@ -58,11 +58,11 @@ extension PostRunPipeline {
     /// run.json is written before it).
     package static func standard(_ settings: PostRunSettings) -> PostRunPipeline {
         let rules = settings.rules
-        let audit: AuditProvider = { url in try Auditor(rules: rules).audit(path: url, displayPath: "") }
+        let audit: AuditProvider = { snapshot in try Auditor(rules: rules).audit(snapshot: snapshot, displayPath: "") }
         return PostRunPipeline(steps: [
             Step(name: "evaluate") { context in try evaluate(context, settings) },
             Step(name: "audit") { context in
-                let result = try audit(context.record)
+                let result = try Auditor(rules: rules).audit(path: context.record, displayPath: "")
                 return (status(result.verdict), summary(result))
             },
             Step(name: "report") { context in
