@@ -3,21 +3,16 @@
 # each timed against an independent reference in the same run, A B A B …, medians of CPU
 # seconds (user + sys, /usr/bin/time) and the median of the per-pair ratios.
 #
-<<<<<<< HEAD
-#   bench/perf/trace-bundle.sh [runs=5] [workdir=/tmp/referee-bench-perf]
+#   bench/perf/trace-bundle.sh [--bundle-only] [runs=5] [workdir=/tmp/referee-bench-perf]
 #   ONLY=trace bench/perf/trace-bundle.sh …   the trace rows alone (no release build of the CLI)
 #   CALLGRIND=1 …                             also instructions per line of the analysis
 #                                             (valgrind callgrind, 100,004 lines; repeatable)
 #   BASE=DIR …                                also the same harness built from the checkout DIR
 #                                             (e.g. `git archive <commit> | tar -x -C DIR`),
 #                                             paired against this one: before / after in one run
-=======
-#   bench/perf/trace-bundle.sh [--bundle-only] [runs=5] [workdir=/tmp/referee-bench-perf]
-#
-# --bundle-only: only the sign / verify rows (no trace build, no trace rows).
-# BEFORE_BIN=/path/to/referee: also time that binary's sign / verify in the same run (e.g. a
-# release build of main before a change), each against the same reference.
->>>>>>> bundleperf
+#   --bundle-only                             the sign / verify rows alone (no trace build, no trace rows)
+#   BEFORE_BIN=/path/to/referee …             also that binary's sign / verify in the same run (e.g. a
+#                                             release build of main before a change), each against the same reference
 #
 # Trace analysis: bench/trace/TraceBench.swift (TraceAnalyzer.analyse, swiftc -O -wmo) on
 # `bench/gen-trace.py 400000 4` (400,004 hash-chained lines) against bench/trace/check_trace.py
@@ -37,23 +32,15 @@ SAMPLES=${SAMPLES:-/work/shared/samples/parameter-golf-records}
 mkdir -p "$WORK"
 export REFEREE_RULES_DIR="$PWD/Rules"
 
-<<<<<<< HEAD
 ONLY=${ONLY:-}
 echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
-bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
-cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
-if [ "$ONLY" != trace ]; then
-swift build -c release --product referee >/dev/null
-BIN=$(swift build -c release --show-bin-path)/referee
-=======
-echo "== machine: $(date -u +'%Y-%m-%d %H:%M UTC'), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
-swift build -c release --product referee >/dev/null
-BIN=$(swift build -c release --show-bin-path)/referee
 if [ "$BUNDLE_ONLY" = 0 ]; then
     bench/trace/build-tracebench.sh . "$WORK/tracebench" >/dev/null
     cc -O2 bench/trace/hash_lines.c -lcrypto -o "$WORK/hash_lines"
 fi
->>>>>>> bundleperf
+if [ "$ONLY" != trace ]; then
+swift build -c release --product referee >/dev/null
+BIN=$(swift build -c release --show-bin-path)/referee
 # BundleBench against the release objects (the package name is the checkout folder's).
 REL=$(swift build -c release --show-bin-path)
 objs=$(ls "$REL"/RefereeCore.build/*.o "$REL"/RefereeCrypto.build/*.o "$REL"/RefereeAudit.build/*.o "$REL"/RefereeLogs.build/*.o \
@@ -111,7 +98,6 @@ if [ -n "${BASE:-}" ]; then
     for i in $(seq "$RUNS"); do "$WORK/tracebench-base" "$TR" 2>&1 >/dev/null; done
 fi
 echo "analysis alone (CPU of TraceAnalyzer.analyse inside the process), then the hash chain's floor:"
-<<<<<<< HEAD
 for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done | tee "$WORK/alone.t"
 python3 - "$WORK/alone.t" <<'PY'
 import re, statistics, sys
@@ -139,10 +125,7 @@ PY
     done
 fi
 [ "$ONLY" = trace ] && exit 0
-=======
-for i in $(seq "$RUNS"); do "$WORK/tracebench" "$TR" 2>&1 >/dev/null; "$WORK/hash_lines" "$TR"/rank*.jsonl; done
 fi
->>>>>>> bundleperf
 
 echo "== sign / verify of a record of 10,000 small files"
 REC="$WORK/rec10k/track_10min_16mb/rec"
