@@ -79,8 +79,10 @@ package struct LogReader: Sendable {
             lineCount = line.number
             if !parser.runs.isEmpty { parser.takeRuns().forEach(eachRun) }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
-        byteCount = size ?? 0
+        // The size FileManager's `attributesOfItem` reports (it uses `lstat`; 0 when that
+        // fails), without the attribute dictionary it builds.
+        var info = stat()
+        byteCount = lstat(url.path, &info) == 0 ? UInt64(truncatingIfNeeded: info.st_size) : 0
         parser.finish(lastLine: lineCount)
         parser.takeRuns().forEach(eachRun)
         return LogFile(path: path, byteCount: byteCount, lineCount: lineCount, runs: [], notes: parser.fileNotes)
