@@ -350,7 +350,22 @@ struct LogParser {
         } else {
             return false
         }
-        let keys = s.stepKeys(from: counter.end)
+        // The common training line (a train time, no validation keys): its losses are read only
+        // when the step curve keeps the point (``RunBuilder/stepDeferringLosses``).
+        let timed = s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self)
+        if let time = timed.trainTimeMs ?? timed.tMs, timed.valLoss == nil, timed.valBPB == nil {
+            ensureRun(at: line)
+            switch builder.stepDeferringLosses(step: counter.step, total: counter.total, trainTimeMs: time, line: line,
+                                               bytes: s.bytes, keysFrom: counter.end) {
+            case .deferred: return true
+            case .kept:
+                let keys = s.allStepKeys(from: counter.end)
+                builder.setOpenLosses(keys.trainLoss ?? keys.loss)
+                return true
+            case .merge: break
+            }
+        }
+        let keys = s.allStepKeys(from: counter.end)
         let trainLoss = keys.trainLoss ?? keys.loss
         let trainTime = keys.trainTimeMs ?? keys.tMs
         guard trainLoss != nil || keys.valLoss != nil || keys.valBPB != nil || trainTime != nil else { return false }

@@ -135,6 +135,8 @@ import Testing
             var bytes = (0..<Int(r.next() % 70)).map { _ in UInt8(0x20 + r.next() % 0x5F) }
             if !bytes.isEmpty, r.next() % 3 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = 0 }
             if !bytes.isEmpty, r.next() % 3 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = 0xC3 }
+            if !bytes.isEmpty, r.next() % 5 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = UInt8(0x80 + r.next() % 0x80) }
+            if !bytes.isEmpty, r.next() % 4 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = UInt8(r.next() % 2) }
             let got = bytes.withUnsafeBufferPointer { LogParser.asciiAndNUL($0) }
             #expect(got.ascii == bytes.allSatisfy { $0 < 0x80 })
             #expect(got.nul == bytes.contains(0))
