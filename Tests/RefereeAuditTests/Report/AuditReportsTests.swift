@@ -74,7 +74,7 @@ private func sampleAudit() -> RecordAudit {
     func jsonStreamEqualsRenderOnHostileValues(variant: Int) {
         var text = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) }.joined()
         text += "\u{2028}\u{2029}é\u{FFFD}😀\u{85}/\\\""
-        let numbers: [Double] = [1, 0.1, 1e-5, 1e-7, 1e16, 1e17, 1.2345678901234568e20, -0.0, 5e-324, 1.7976931348623157e308,
+        let numbers: [Double] = [1, 0.1, 1e-5, 1e-7, 1e16, 1e17, 1.2345678901234568e20, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
                                  100, 2.5e15, 12345.678, -3.25, 1.0610758733333334]
         var audit = sampleAudit()
         audit.path = text
