@@ -490,10 +490,14 @@ struct LineScanner {
                 r.trainLoss = numberAfterSeparator(q)?.value
             }
         } else if w == 0x656D_6974_5F6E_6961 {  // "ain_time"
-            if r.found & StepKeys.trainTimeBit == 0, q >= 10, p[q &- 10] == 0x74, p[q &- 9] == 0x72, keyStartOK(q, count: 10),
-               let v = numberAfterSeparator(q) {
-                r.found |= StepKeys.trainTimeBit
-                r.trainTimeMs = Self.milliseconds(v, unitAt: v.end, in: bytes)
+            if r.found & StepKeys.trainTimeBit == 0, q >= 10, p[q &- 10] == 0x74, p[q &- 9] == 0x72, keyStartOK(q, count: 10) {
+                if let ms = wholeMilliseconds(after: q) {
+                    r.found |= StepKeys.trainTimeBit
+                    r.trainTimeMs = ms
+                } else if let v = numberAfterSeparator(q) {
+                    r.found |= StepKeys.trainTimeBit
+                    r.trainTimeMs = Self.milliseconds(v, unitAt: v.end, in: bytes)
+                }
             }
         } else if w == 0x7373_6F6C_5F6C_6176 {  // "val_loss"
             if r.valLoss == nil, keyStartOK(q, count: 8) { r.valLoss = numberAfterSeparator(q)?.value }
@@ -545,6 +549,34 @@ struct LineScanner {
             j += 1
         }
         return true
+    }
+
+    /// The usual train time, `D{1,14}ms` right after the separator at `q` (sixteen bytes
+    /// readable there): its value, which is what ``numberAfterSeparator(_:)`` and
+    /// ``milliseconds(_:unitAt:in:)`` give for that text (an integer of at most 15 digits reads
+    /// as `Double(mantissa)` and `ms` keeps it); nil for any other text, which they then read.
+    @inline(__always)
+    private func wholeMilliseconds(after q: Int) -> Double? {
+        let start = q &+ 1
+        guard start &+ 16 <= bytes.count else { return nil }
+        let p = bytes.baseAddress!
+        let raw = UnsafeRawPointer(p)
+        let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        let k = Self.nonDigitBytes(x).trailingZeroBitCount &>> 3
+        guard k > 0 else { return nil }
+        var value = Self.eightDigits((x &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* k))
+        var end = start &+ k
+        if k == 8 {
+            let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+            let k2 = Self.nonDigitBytes(y).trailingZeroBitCount &>> 3
+            guard k2 < 7 else { return nil }
+            if k2 > 0 {
+                value = value &* Self.integerPowerOfTen(k2) &+ Self.eightDigits((y &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* k2))
+                end &+= k2
+            }
+        }
+        guard p[end] == 0x6D, p[end &+ 1] == 0x73 else { return nil }
+        return Double(value)
     }
 
     /// The number after the separator at `q` (spaces allowed before it).
