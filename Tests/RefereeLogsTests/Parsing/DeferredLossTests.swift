@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test("each kept point has its printed losses", arguments: [3, 41_999, 50_003])
+    @Test("each kept point has its printed losses", arguments: [3, 41_999, 42_001, 42_002, 50_003, 50_005, 50_006, 50_007])
     func keptPointsCarryTheirLosses(steps: Int) throws {
         var lines = ["seed:1"]
         for step in 1...steps {
