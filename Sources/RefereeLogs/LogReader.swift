@@ -77,8 +77,10 @@ package struct LogReader: Sendable {
         }
         reader.observer = observer
         var file = parse(&reader, path: path, eachRun: eachRun, eachLine: eachLine)
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
-        file.byteCount = size ?? 0
+        // The size FileManager's `attributesOfItem` reports (it uses `lstat`; 0 when that
+        // fails), without the attribute dictionary it builds.
+        var info = stat()
+        file.byteCount = lstat(url.path, &info) == 0 ? UInt64(truncatingIfNeeded: info.st_size) : 0
         return file
     }
 

@@ -25,22 +25,18 @@ package enum AuditJSONReport {
 
         /// The bytes that add `audit` to the document.
         package mutating func record(_ audit: RecordAudit) -> Data {
-            let encoded = (try? CanonicalJSON.encoder().encode(Record(audit))) ?? Data("{}".utf8)
-            var out = [UInt8](count == 0 ? "{\n  \"records\" : [\n".utf8 : ",\n".utf8)
-            out.reserveCapacity(encoded.count + encoded.count / 4 + 32)
-            // Nest the pretty-printed record two levels deep (JSON strings hold no raw newline);
-            // blank lines (inside empty arrays) stay blank, as the encoder writes them.
-            let indent: [UInt8] = Array("    ".utf8)
-            var lineStart = true
-            encoded.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                for byte in bytes {
-                    if lineStart, byte != 0x0A { out.append(contentsOf: indent) }
-                    out.append(byte)
-                    lineStart = byte == 0x0A
-                }
+            var writer = AuditJSONWriter()
+            writer.raw(count == 0 ? "{\n  \"records\" : [\n" : ",\n")
+            // The record nested two levels deep, as `render` indents it; a number JSON cannot
+            // hold makes `JSONEncoder` throw, and its record becomes `{}` as before.
+            writer.indent(2)
+            if AuditJSONWriter.encodable(audit) {
+                writer.record(audit, depth: 2)
+            } else {
+                writer.raw("{}")
             }
             count += 1
-            return Data(out)
+            return Data(writer.out)
         }
 
         /// The bytes that close the document.

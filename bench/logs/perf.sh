@@ -58,7 +58,9 @@ PY
 one() {  # one NAME command: CPU seconds, peak RSS, exit status of one run
     local name=$1; shift
     /usr/bin/time -o "$WORK/one.t" -f "%U %S %M %x" "$@" >/dev/null 2>&1 || true
-    read -r u s m x <"$WORK/one.t" || true
+    # /usr/bin/time writes "Command exited with non-zero status N" first when the exit is not 0
+    # (an audit that fails a rule exits 1): the figures are on the last line.
+    read -r u s m x < <(tail -n1 "$WORK/one.t") || true
     python3 -c "import sys; u,s,m,x=sys.argv[2:6]; print(f'{sys.argv[1]}: {float(u)+float(s):.2f} s CPU, peak {int(m)/1024:.1f} MB, exit {x}')" "$name" "$u" "$s" "$m" "$x"
 }
 

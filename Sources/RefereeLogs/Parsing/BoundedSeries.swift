@@ -18,6 +18,10 @@ struct BoundedSeries<Element> {
     /// countdown so that the hot path divides nothing.
     private var countdown = 0
 
+    /// Whether the next ``append(_:)`` keeps its entry (else it only becomes the tail, which
+    /// any later append replaces or clears).
+    var nextAppendKeeps: Bool { countdown == 0 }
+
     mutating func append(_ e: Element) {
         if countdown == 0 {
             kept.append(e)

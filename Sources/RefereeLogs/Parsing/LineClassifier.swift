@@ -139,6 +139,7 @@ enum LineClassifier {
     static func gpuRow(_ s: LineScanner) -> (index: Int, model: String)? {
         guard s.bytes.first == 0x7C else { return nil }  // |
         guard firstCellEndsWithOnOff(s.bytes) else { return nil }
+        if s.bytes.allSatisfy({ $0 < 0x80 }) { return asciiGPURow(s.bytes) }
         let text = s.text
         let cells = text.split(separator: "|", omittingEmptySubsequences: true)
         guard let cell = cells.first else { return nil }
@@ -147,6 +148,40 @@ enum LineClassifier {
         let name = words[1..<(words.count - 1)].joined(separator: " ")
         guard name.contains("NVIDIA") || name.contains("Tesla") || name.contains("GeForce") || name.contains("H100") || name.contains("A100") else { return nil }
         return (index, name)
+    }
+
+    /// ``gpuRow(_:)`` on the bytes of an ASCII line, where every `Character` is one byte and
+    /// every test of the text path is a byte test: the first non-empty `|` cell split on spaces,
+    /// an `Int` first word, `On`/`Off` last, the words between joined by single spaces and
+    /// naming a known GPU family.
+    private static func asciiGPURow(_ b: UnsafeBufferPointer<UInt8>) -> (index: Int, model: String)? {
+        var i = 0
+        while i < b.count, b[i] == 0x7C { i += 1 }
+        let start = i
+        while i < b.count, b[i] != 0x7C { i += 1 }
+        guard i > start else { return nil }
+        var words: [Range<Int>] = []
+        var j = start
+        while j < i {
+            while j < i, b[j] == 0x20 { j += 1 }
+            let w = j
+            while j < i, b[j] != 0x20 { j += 1 }
+            if j > w { words.append(w..<j) }
+        }
+        guard words.count >= 3, let index = Int(String(decoding: UnsafeBufferPointer(rebasing: b[words[0]]), as: UTF8.self)) else { return nil }
+        let last = UnsafeBufferPointer(rebasing: b[words[words.count - 1]])
+        guard last.elementsEqual("On".utf8) || last.elementsEqual("Off".utf8) else { return nil }
+        var name: [UInt8] = []
+        for (k, w) in words[1..<(words.count - 1)].enumerated() {
+            if k > 0 { name.append(0x20) }
+            name.append(contentsOf: b[w])
+        }
+        let known = ["NVIDIA", "Tesla", "GeForce", "H100", "A100"].contains { needle in
+            let n = Array(needle.utf8)
+            return name.count >= n.count && (0...(name.count - n.count)).contains { name[$0..<($0 + n.count)].elementsEqual(n) }
+        }
+        guard known else { return nil }
+        return (index, String(decoding: name, as: UTF8.self))
     }
 
     /// A necessary condition of ``gpuRow(_:)``, on bytes: the first non-empty `|` cell's last

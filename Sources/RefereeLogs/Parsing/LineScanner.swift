@@ -394,10 +394,30 @@ struct LineScanner {
         static let tBit: UInt8 = 2
     }
 
+    /// Which keys ``stepKeys(from:_:)`` reads: a type, so that each mode is compiled on its own
+    /// with the choice folded away.
+    protocol StepKeyMode {
+        /// True to leave `train_loss` and `loss` nil (their numbers not read).
+        static var skipLosses: Bool { get }
+    }
+
+    /// Every key.
+    enum AllKeys: StepKeyMode { static var skipLosses: Bool { false } }
+
+    /// Every key but the losses (`train_loss`, `loss`), read as with ``AllKeys``.
+    enum KeysButLosses: StepKeyMode { static var skipLosses: Bool { true } }
+
     /// Separators before `from` are not looked at: the caller knows no key ends there (a step
     /// counter, `step:N/M`, holds none of these keys).
     @inline(__always)
     func stepKeys(from: Int = 0) -> StepKeys {
+        stepKeys(from: from, AllKeys.self)
+    }
+
+    /// ``stepKeys(from:)`` reading the keys `Mode` names.
+    @inline(__always)
+    func stepKeys<Mode: StepKeyMode>(from: Int, _ mode: Mode.Type) -> StepKeys {
+        let skipLosses = Mode.skipLosses
         var r = StepKeys()
         let n = bytes.count
         guard let base = bytes.baseAddress else { return r }
@@ -411,15 +431,22 @@ struct LineScanner {
             while mask != 0 {
                 let q = i &+ mask.trailingZeroBitCount &>> 3
                 mask &= mask &- 1
-                if q > 0, base[q] == 0x3A || base[q] == 0x3D { separator(q, into: &r) }
+                if q > 0, base[q] == 0x3A || base[q] == 0x3D { separator(q, into: &r, skipLosses: skipLosses) }
             }
             i += 8
         }
         while i < n {
-            if i > 0, base[i] == 0x3A || base[i] == 0x3D { separator(i, into: &r) }
+            if i > 0, base[i] == 0x3A || base[i] == 0x3D { separator(i, into: &r, skipLosses: skipLosses) }
             i += 1
         }
         return r
+    }
+
+    /// ``stepKeys(from:skipLosses:)`` reading every key, as one call: for the less frequent
+    /// callers, so that the hot one keeps the scan inlined.
+    @inline(never)
+    func allStepKeys(from: Int) -> StepKeys {
+        stepKeys(from: from)
     }
 
     /// High bit set in each byte of `x` that is zero (and possibly in bytes above a zero byte).
@@ -450,23 +477,27 @@ struct LineScanner {
     }
 
     @inline(__always)
-    private func separator(_ q: Int, into r: inout StepKeys) {
+    private func separator(_ q: Int, into r: inout StepKeys, skipLosses: Bool) {
         // The eight bytes before the separator are compared with each key's end at once (a
         // `switch` on the last byte compiled to a jump table, this loop's costliest branch).
         guard let w = word(endingAt: q) else {
-            shortSeparator(q, into: &r)
+            shortSeparator(q, into: &r, skipLosses: skipLosses)
             return
         }
         let p = bytes.baseAddress!
         if w == 0x7373_6F6C_5F6E_6961 {  // "ain_loss"
-            if r.trainLoss == nil, q >= 10, p[q &- 10] == 0x74, p[q &- 9] == 0x72, keyStartOK(q, count: 10) {
+            if !skipLosses, r.trainLoss == nil, q >= 10, p[q &- 10] == 0x74, p[q &- 9] == 0x72, keyStartOK(q, count: 10) {
                 r.trainLoss = numberAfterSeparator(q)?.value
             }
         } else if w == 0x656D_6974_5F6E_6961 {  // "ain_time"
-            if r.found & StepKeys.trainTimeBit == 0, q >= 10, p[q &- 10] == 0x74, p[q &- 9] == 0x72, keyStartOK(q, count: 10),
-               let v = numberAfterSeparator(q) {
-                r.found |= StepKeys.trainTimeBit
-                r.trainTimeMs = Self.milliseconds(v, unitAt: v.end, in: bytes)
+            if r.found & StepKeys.trainTimeBit == 0, q >= 10, p[q &- 10] == 0x74, p[q &- 9] == 0x72, keyStartOK(q, count: 10) {
+                if let ms = wholeMilliseconds(after: q) {
+                    r.found |= StepKeys.trainTimeBit
+                    r.trainTimeMs = ms
+                } else if let v = numberAfterSeparator(q) {
+                    r.found |= StepKeys.trainTimeBit
+                    r.trainTimeMs = Self.milliseconds(v, unitAt: v.end, in: bytes)
+                }
             }
         } else if w == 0x7373_6F6C_5F6C_6176 {  // "val_loss"
             if r.valLoss == nil, keyStartOK(q, count: 8) { r.valLoss = numberAfterSeparator(q)?.value }
@@ -476,7 +507,7 @@ struct LineScanner {
                 r.valBPBDecimals = v.decimals
             }
         } else if w &>> 32 == 0x7373_6F6C {  // "loss"
-            if r.loss == nil, Self.isKeyBoundary(UInt8(truncatingIfNeeded: w &>> 24)) { r.loss = numberAfterSeparator(q)?.value }
+            if !skipLosses, r.loss == nil, Self.isKeyBoundary(UInt8(truncatingIfNeeded: w &>> 24)) { r.loss = numberAfterSeparator(q)?.value }
         } else if w &>> 56 == 0x74 {  // "t"
             if r.found & StepKeys.tBit == 0, Self.isKeyBoundary(UInt8(truncatingIfNeeded: w &>> 48)), let v = numberAfterSeparator(q) {
                 r.found |= StepKeys.tBit
@@ -487,9 +518,9 @@ struct LineScanner {
 
     /// ``separator(_:into:)`` for a separator within the line's first eight bytes (only `loss`,
     /// `val_bpb` and `t` fit there).
-    private func shortSeparator(_ q: Int, into r: inout StepKeys) {
+    private func shortSeparator(_ q: Int, into r: inout StepKeys, skipLosses: Bool) {
         if r.loss == nil, key("loss", endsAt: q) {
-            r.loss = numberAfterSeparator(q)?.value
+            if !skipLosses { r.loss = numberAfterSeparator(q)?.value }
         } else if r.valBPB == nil, key("val_bpb", endsAt: q), let v = numberAfterSeparator(q) {
             r.valBPB = v.value
             r.valBPBDecimals = v.decimals
@@ -518,6 +549,34 @@ struct LineScanner {
             j += 1
         }
         return true
+    }
+
+    /// The usual train time, `D{1,14}ms` right after the separator at `q` (sixteen bytes
+    /// readable there): its value, which is what ``numberAfterSeparator(_:)`` and
+    /// ``milliseconds(_:unitAt:in:)`` give for that text (an integer of at most 15 digits reads
+    /// as `Double(mantissa)` and `ms` keeps it); nil for any other text, which they then read.
+    @inline(__always)
+    private func wholeMilliseconds(after q: Int) -> Double? {
+        let start = q &+ 1
+        guard start &+ 16 <= bytes.count else { return nil }
+        let p = bytes.baseAddress!
+        let raw = UnsafeRawPointer(p)
+        let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        let k = Self.nonDigitBytes(x).trailingZeroBitCount &>> 3
+        guard k > 0 else { return nil }
+        var value = Self.eightDigits((x &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* k))
+        var end = start &+ k
+        if k == 8 {
+            let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+            let k2 = Self.nonDigitBytes(y).trailingZeroBitCount &>> 3
+            guard k2 < 7 else { return nil }
+            if k2 > 0 {
+                value = value &* Self.integerPowerOfTen(k2) &+ Self.eightDigits((y &- 0x3030_3030_3030_3030) &<< UInt64(64 &- 8 &* k2))
+                end &+= k2
+            }
+        }
+        guard p[end] == 0x6D, p[end &+ 1] == 0x73 else { return nil }
+        return Double(value)
     }
 
     /// The number after the separator at `q` (spaces allowed before it).

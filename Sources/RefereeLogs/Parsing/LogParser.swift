@@ -24,6 +24,9 @@ struct LogParser {
     private var builder = RunBuilder.closed
     private var hasRun = false
     private var candidate: [HeldLine] = []
+    /// The held lines' bytes, each followed by a newline (`HeldLine` holds its range): one
+    /// buffer for the whole block instead of a `String` per line.
+    private var heldBytes: [UInt8] = []
     private var candidateBytes = 0
     private var pendingTimestamp: Double?
     private var noteCounts: [String: Int] = [:]
@@ -31,7 +34,9 @@ struct LogParser {
     struct HeldLine {
         var number: Int
         var timestamp: Double?
-        var message: String
+        /// The message's bytes in `heldBytes` (valid UTF-8: repaired lines are held repaired).
+        var start: Int
+        var end: Int
         var truncated: Bool
     }
 
@@ -180,18 +185,47 @@ struct LogParser {
     }
 
     private mutating func hold(number: Int, truncated: Bool, timestamp: Double?, scanner: LineScanner) {
-        let message = String(decoding: scanner.bytes, as: UTF8.self)
-        candidate.append(HeldLine(number: number, timestamp: timestamp, message: message, truncated: truncated))
+        let start = heldBytes.count
+        heldBytes.append(contentsOf: scanner.bytes)
+        candidate.append(HeldLine(number: number, timestamp: timestamp, start: start, end: heldBytes.count, truncated: truncated))
+        heldBytes.append(0x0A)
         candidateBytes += scanner.bytes.count + 1
+    }
+
+    /// Reads `lines` (held lines whose bytes are in `bytes`) as ordinary log lines.
+    private mutating func replay(_ lines: ArraySlice<HeldLine>, bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { all in
+            for h in lines {
+                process(number: h.number, timestamp: h.timestamp, scanner: LineScanner(borrowing: UnsafeBufferPointer(rebasing: all[h.start..<h.end])))
+            }
+        }
     }
 
     private mutating func replayCandidate() {
         let held = candidate
+        let bytes = heldBytes
         candidate = []
+        heldBytes = []
         candidateBytes = 0
-        for h in held {
-            process(number: h.number, timestamp: h.timestamp, scanner: LineScanner(h.message[...]))
+        replay(held[...], bytes: bytes)
+    }
+
+    /// Whether a held line starts with `prefix` (ASCII), as `String.hasPrefix` answers: on
+    /// bytes, except when a non-ASCII byte follows the prefix (a combining mark would join the
+    /// prefix's last character), where the line's `String` decides.
+    private func held(_ h: HeldLine, hasPrefix prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard h.end - h.start >= n else { return false }
+        return heldBytes.withUnsafeBufferPointer { all in
+            guard memcmp(all.baseAddress! + h.start, prefix.utf8Start, n) == 0 else { return false }
+            guard h.end - h.start > n, all[h.start + n] >= 0x80 else { return true }
+            return String(decoding: UnsafeBufferPointer(rebasing: all[h.start..<h.end]), as: UTF8.self).hasPrefix(prefix.description)
         }
+    }
+
+    /// ``LineClassifier/isFileStart(_:)`` on a held line's bytes.
+    private func isFileStart(_ h: HeldLine) -> Bool {
+        held(h, hasPrefix: "\"\"\"") || held(h, hasPrefix: "'''") || held(h, hasPrefix: "#!") || held(h, hasPrefix: "from __future__")
     }
 
     private mutating func confirmSource() {
@@ -199,23 +233,25 @@ struct LogParser {
         // start was cut off, or run output (a traceback) before the next script's source. When a
         // line that can only open a file (`"""…`, `#!`, `from __future__`) follows, the block
         // starts there and the lines before it are ordinary log lines.
-        if let head = candidate.first?.message, head.hasPrefix(" ") || head.hasPrefix("\t"),
-           let k = candidate.firstIndex(where: { LineClassifier.isFileStart($0.message) }), k > 0 {
+        if let head = candidate.first, held(head, hasPrefix: " ") || held(head, hasPrefix: "\t"),
+           let k = candidate.firstIndex(where: { isFileStart($0) }), k > 0 {
             let before = candidate[..<k]
             candidate = Array(candidate[k...])
-            for h in before { process(number: h.number, timestamp: h.timestamp, scanner: LineScanner(h.message[...])) }
+            replay(before, bytes: heldBytes)
         }
-        guard let first = candidate.first?.number, let last = candidate.last?.number else { return }
-        let text = candidate.map(\.message).joined(separator: "\n")
+        guard let first = candidate.first, let last = candidate.last else { return }
+        // The held lines joined by newlines: their bytes from the first to the last.
+        let text = String(decoding: heldBytes[first.start..<last.end], as: UTF8.self)
         let incomplete = candidate.contains { $0.truncated }
         candidate = []
+        heldBytes = []
         candidateBytes = 0
         if hasRun, builder.isSubstantive {
-            append(builder.finished(lastLine: first - 1))
+            append(builder.finished(lastLine: first.number - 1))
             closeRun()
         }
-        ensureRun(at: first)
-        builder.embeddedSource(text, lines: first...last, incomplete: incomplete)
+        ensureRun(at: first.number)
+        builder.embeddedSource(text, lines: first.number...last.number, incomplete: incomplete)
     }
 
     /// Makes sure a run is open (starting at `line`, or line 1 for the file's first run).
@@ -314,7 +350,22 @@ struct LogParser {
         } else {
             return false
         }
-        let keys = s.stepKeys(from: counter.end)
+        // The common training line (a train time, no validation keys): its losses are read only
+        // when the step curve keeps the point (``RunBuilder/stepDeferringLosses``).
+        let timed = s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self)
+        if let time = timed.trainTimeMs ?? timed.tMs, timed.valLoss == nil, timed.valBPB == nil {
+            ensureRun(at: line)
+            switch builder.stepDeferringLosses(step: counter.step, total: counter.total, trainTimeMs: time, line: line,
+                                               bytes: s.bytes, keysFrom: counter.end) {
+            case .deferred: return true
+            case .kept:
+                let keys = s.allStepKeys(from: counter.end)
+                builder.setOpenLosses(keys.trainLoss ?? keys.loss)
+                return true
+            case .merge: break
+            }
+        }
+        let keys = s.allStepKeys(from: counter.end)
         let trainLoss = keys.trainLoss ?? keys.loss
         let trainTime = keys.trainTimeMs ?? keys.tMs
         guard trainLoss != nil || keys.valLoss != nil || keys.valBPB != nil || trainTime != nil else { return false }

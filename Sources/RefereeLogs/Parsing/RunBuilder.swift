@@ -1,3 +1,4 @@
+import Foundation
 import RefereeCore
 
 /// Accumulates the facts of one run while its lines stream past, then finishes it (GPU summary,
@@ -83,9 +84,76 @@ struct RunBuilder {
     private var trainingEvals = BoundedSeries<EvalLine>(cap: RunBuilder.maxTrainingEvals)
     private var otherEvals = RecentSeries<EvalLine>(cap: RunBuilder.maxOtherEvals)
 
+    /// The line of the open point when its losses are not read yet (``stepDeferringLosses``),
+    /// and where its keys start (the end of its step counter): read when the point turns out
+    /// to be needed, exactly as the line itself would have been read.
+    private var deferredLine: [UInt8] = []
+    private var deferredCount = 0
+    private var deferredKeysFrom = 0
+    private var openIsDeferred = false
+
+    /// What ``stepDeferringLosses(step:total:trainTimeMs:line:keys:)`` did with a step line.
+    enum DeferredStep {
+        /// Nothing: the line merges with the open point; the caller adds it with ``step(_:)``.
+        case merge
+        /// The point is open and will be kept: the caller sets its losses (``setOpenLosses``).
+        case kept
+        /// The point is open and its losses are read only if it is the run's last point.
+        case deferred
+    }
+
+    /// ``step(_:)`` for a step line with a train time and no validation keys, before its losses
+    /// are read. A point that does not merge is appended to the curve when the next point opens,
+    /// and the curve's countdown, which only appends change, already says whether that append will
+    /// keep it: a dropped point is never part of the result (a later append or the run's end
+    /// replaces it as the curve's tail) unless it is still open when the run ends. So the losses of
+    /// a point the curve will drop are read only then, from a copy of its line (`keys`: the
+    /// line's bytes, whose keys start at `keysFrom`). Results equal ``step(_:)``'s (tested).
+    mutating func stepDeferringLosses(step: Int, total: Int, trainTimeMs: Double, line: Int, bytes: UnsafeBufferPointer<UInt8>, keysFrom: Int) -> DeferredStep {
+        if openStep?.step == step, let open = openStep?.line, open >= line - 3 { return .merge }
+        markSubstantive(line)
+        // A deferred open point was due to be dropped by this append: its losses are never read.
+        if let open = openStep { steps.append(open) }
+        openStep = StepPoint(step: step, totalSteps: total, trainLoss: nil, valLoss: nil, valBPB: nil, trainTimeMs: trainTimeMs, line: line)
+        run.trainTimeMs = trainTimeMs
+        trainTimeLine = line
+        if steps.nextAppendKeeps {
+            openIsDeferred = false
+            return .kept
+        }
+        // Copied over the previous deferred line (the buffer only grows, to the longest line).
+        if deferredLine.count < bytes.count { deferredLine = [UInt8](repeating: 0, count: Swift.max(bytes.count, 256)) }
+        if let source = bytes.baseAddress {
+            deferredLine.withUnsafeMutableBufferPointer { _ = memcpy($0.baseAddress!, source, bytes.count) }
+        }
+        deferredCount = bytes.count
+        deferredKeysFrom = keysFrom
+        openIsDeferred = true
+        return .deferred
+    }
+
+    /// Sets the losses of the point ``stepDeferringLosses`` opened with `.kept`.
+    mutating func setOpenLosses(_ trainLoss: Double?) {
+        openStep?.trainLoss = trainLoss
+    }
+
+    /// The open point with its losses read (from its saved line when they were deferred).
+    private func materialisedOpenStep() -> StepPoint? {
+        guard openIsDeferred, var open = openStep else { return openStep }
+        let keys = deferredLine.withUnsafeBufferPointer {
+            LineScanner(borrowing: UnsafeBufferPointer(rebasing: $0[0..<deferredCount])).allStepKeys(from: deferredKeysFrom)
+        }
+        open.trainLoss = keys.trainLoss ?? keys.loss
+        return open
+    }
+
     /// Adds a step point; a train line and a val line of the same step are merged into one point.
     mutating func step(_ point: StepPoint) {
         markSubstantive(point.line)
+        if openIsDeferred {
+            openStep = materialisedOpenStep()
+            openIsDeferred = false
+        }
         if openStep?.step == point.step, let line = openStep?.line, line >= point.line - 3 {
             // Merged in place (no copy of the open point per line).
             openStep!.trainLoss = openStep!.trainLoss ?? point.trainLoss
@@ -171,7 +239,7 @@ struct RunBuilder {
         run.lastLine = max(lastLine, run.firstLine)
         if let l = trainTimeLine { run.trainTimeLocation = loc(l) }
         var stepSeries = steps
-        if let open = openStep { stepSeries.append(open) }
+        if let open = materialisedOpenStep() { stepSeries.append(open) }
         run.steps = stepSeries.elements
         if stepSeries.thinned {
             run.notes.append("\(run.file): the step curve has more than \(Self.maxSteps) points; it was thinned (first and last points kept)")

@@ -66,6 +66,59 @@ private func sampleAudit() -> RecordAudit {
         #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: AuditJSONReport.render(audits), as: UTF8.self))
     }
 
+    /// The direct writer behind `Stream` against `JSONEncoder` (`render`): every control byte,
+    /// quotes, backslashes, slashes and non-ASCII text in every string field; numbers with and
+    /// without fractions, exponents, negative zero; absent and present optional scores; a
+    /// non-finite number (the encoder throws, the record becomes `{}`).
+    @Test("the streamed JSON equals JSONEncoder's on hostile strings and numbers", arguments: [0, 1, 2, 3])
+    func jsonStreamEqualsRenderOnHostileValues(variant: Int) {
+        var text = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) }.joined()
+        text += "\u{2028}\u{2029}é\u{FFFD}😀\u{85}/\\\""
+        let numbers: [Double] = [1, 0.1, 1e-5, 1e-7, 1e16, 1e17, 1.2345678901234568e20, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+                                 100, 2.5e15, 12345.678, -3.25, 1.0610758733333334]
+        var audit = sampleAudit()
+        audit.path = text
+        audit.track = "t/\(variant)\n"
+        audit.rulesVersion = text
+        audit.rulesDigest = ""
+        audit.score = variant == 0 ? nil : numbers[variant]
+        audit.measuredScore = variant == 1 ? nil : numbers[variant + 3]
+        audit.officialScore = variant == 2 ? nil : numbers[variant + 6]
+        for i in audit.runs.indices {
+            audit.runs[i].file = text
+            audit.runs[i].scoreLabel = variant == 1 ? nil : text
+            audit.runs[i].gpu = "\u{0}\t\(i)"
+            audit.runs[i].duplicateOf = variant == 2 ? text : nil
+            audit.runs[i].score = numbers[(i + variant) % numbers.count]
+            audit.runs[i].valLoss = numbers[(i + variant + 4) % numbers.count]
+            audit.runs[i].trainTimeMs = numbers[(i + 7) % numbers.count]
+            audit.runs[i].evalTimeMs = numbers[(i + 9) % numbers.count]
+            audit.runs[i].seed = variant == 0 ? nil : Int.min + i
+            audit.runs[i].codeBytes = Int.max - i
+        }
+        for i in audit.results.indices {
+            audit.results[i].message = text
+            audit.results[i].evidence.append(Evidence(text, at: SourceLocation(file: text, line: i - 1)))
+            audit.results[i].evidence.append(Evidence("", at: nil))
+        }
+        if variant == 1 { audit.runs = [] }
+        if variant == 2 { audit.results = [] }
+        var stream = AuditJSONReport.Stream()
+        var streamed = Data()
+        for a in [audit, sampleAudit(), audit] { streamed.append(stream.record(a)) }
+        streamed.append(stream.end())
+        let rendered = AuditJSONReport.render([audit, sampleAudit(), audit])
+        #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: rendered, as: UTF8.self))
+        // A number JSON cannot hold: `JSONEncoder` throws, and the stream writes that record as
+        // `{}` (as it did when it encoded each record with `JSONEncoder`).
+        var bad = audit
+        if bad.runs.isEmpty { bad.score = [.nan, .infinity, -.infinity][variant % 3] } else { bad.runs[0].trainTimeMs = .nan }
+        var badStream = AuditJSONReport.Stream()
+        var badData = badStream.record(bad)
+        badData.append(badStream.end())
+        #expect(String(decoding: badData, as: UTF8.self) == "{\n  \"records\" : [\n    {}\n  ],\n  \"schema\" : \"referee.audit/v1\"\n}\n")
+    }
+
     @Test func junitIsWellFormedWithFailuresAndSkips() throws {
         var audit = sampleAudit()
         audit.path = "rec <&> \"quoted\"\u{01}"

@@ -105,7 +105,9 @@ import Testing
                     "val_loss_ema", "my_t", "lr"]
         let seps = [":", "=", ": ", ":  ", " "]
         let before = [" ", " ", " ", "(", ",", "[", "\t", "_", ""]
-        let values = ["2.0375", "54173292ms", "1.5s", "0.8m", "12min", "-3", "1e-3", ".5", "5.", "abc", "123456789012345678", "43.52ms", "7"]
+        let values = ["2.0375", "54173292ms", "1.5s", "0.8m", "12min", "-3", "1e-3", ".5", "5.", "abc", "123456789012345678", "43.52ms", "7",
+                      "7ms", "1234567ms", "12345678ms", "12345678901234ms", "123456789012345ms", "1234567890123456ms", "00042ms", "42msx",
+                      "-42ms", "42m", "42mS", "42 ms", "42e3ms"]
         for _ in 0..<20_000 {
             var text = r.pick(["step:12/100", "step:1259844/100000000", "13780/20000", "step:3/9"])
             for _ in 0..<Int(r.next() % 7) {
@@ -120,6 +122,12 @@ import Testing
             if keysFound.valBPB != nil { #expect(keysFound.valBPBDecimals == line.number(after: "val_bpb")?.decimals, "\(text)") }
             #expect(keysFound.trainTimeMs?.bitPattern == line.milliseconds(after: "train_time")?.bitPattern, "\(text)")
             #expect(keysFound.tMs?.bitPattern == line.milliseconds(after: "t")?.bitPattern, "\(text)")
+            // The scan that leaves the losses unread reads every other key the same way.
+            let butLosses = line.stepKeys(from: 0, LineScanner.KeysButLosses.self)
+            #expect(butLosses.trainLoss == nil && butLosses.loss == nil, "\(text)")
+            #expect(butLosses.trainTimeMs?.bitPattern == keysFound.trainTimeMs?.bitPattern && butLosses.tMs?.bitPattern == keysFound.tMs?.bitPattern
+                    && butLosses.valLoss?.bitPattern == keysFound.valLoss?.bitPattern && butLosses.valBPB?.bitPattern == keysFound.valBPB?.bitPattern
+                    && butLosses.valBPBDecimals == keysFound.valBPBDecimals, "\(text)")
             if let c = line.stepCounter(at: text.hasPrefix("step:") ? 5 : 0) {
                 let fromCounter = line.stepKeys(from: c.end)
                 #expect(fromCounter.trainLoss?.bitPattern == keysFound.trainLoss?.bitPattern && fromCounter.tMs?.bitPattern == keysFound.tMs?.bitPattern
@@ -135,6 +143,8 @@ import Testing
             var bytes = (0..<Int(r.next() % 70)).map { _ in UInt8(0x20 + r.next() % 0x5F) }
             if !bytes.isEmpty, r.next() % 3 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = 0 }
             if !bytes.isEmpty, r.next() % 3 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = 0xC3 }
+            if !bytes.isEmpty, r.next() % 5 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = UInt8(0x80 + r.next() % 0x80) }
+            if !bytes.isEmpty, r.next() % 4 == 0 { bytes[Int(r.next() % UInt64(bytes.count))] = UInt8(r.next() % 2) }
             let got = bytes.withUnsafeBufferPointer { LogParser.asciiAndNUL($0) }
             #expect(got.ascii == bytes.allSatisfy { $0 < 0x80 })
             #expect(got.nul == bytes.contains(0))
