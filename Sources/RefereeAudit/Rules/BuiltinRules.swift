@@ -14,7 +14,7 @@ extension RuleSet {
 # A rule with no registered check, or whose evidence is absent, is reported `unverifiable`.
 
 track = "track_10min_16mb"
-version = "2026.04.4"
+version = "2026.04.5"
 
 # --- Custody of the evidence (runner v0.2) ---------------------------------------------------
 
@@ -121,7 +121,7 @@ source = "openai/parameter-golf README, FAQ (artifact = code + compressed model)
 
 [[rule]]
 id = "stats.significance"
-statement = "The runs beat the earlier record by at least 0.005 nats, one-sided Welch t-test at p < 0.01."
+statement = "The seeds beat the earlier record by at least 0.005 nats, one-sided Welch t-test at p < 0.01, on Referee's official scores of each side where it has them for every seed, else on the logged scores."
 severity = "error"
 thresholds = { min_improvement_nats = 0.005, max_p_value = 0.01 }
 source = "openai/parameter-golf README, Submission Process (new records: >= 0.005 nats, p < 0.01)"
@@ -279,7 +279,7 @@ source = ["Issue #1017 (C2)", "PR #886", "issue #1872", "PR #1905"]
 # reported as warnings (non-record submissions are studies, not leaderboard entries).
 
 track = "track_non_record_16mb"
-version = "2026.04.4"
+version = "2026.04.5"
 
 # --- Custody of the evidence (runner v0.2) ---------------------------------------------------
 
@@ -361,7 +361,7 @@ source = "openai/parameter-golf README, FAQ (artifact = code + compressed model)
 
 [[rule]]
 id = "stats.significance"
-statement = "The runs beat the earlier record by at least 0.005 nats, one-sided Welch t-test at p < 0.01."
+statement = "The seeds beat the earlier record by at least 0.005 nats, one-sided Welch t-test at p < 0.01, on Referee's official scores of each side where it has them for every seed, else on the logged scores."
 severity = "warning"
 thresholds = { min_improvement_nats = 0.005, max_p_value = 0.01 }
 source = "openai/parameter-golf README, Submission Process (new records: >= 0.005 nats, p < 0.01)"
