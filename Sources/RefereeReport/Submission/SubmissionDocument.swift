@@ -13,7 +13,10 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         package var valBPB: Double?
         /// Referee's official val_bpb of this seed's artifact (protocol v2), when it has one.
         package var valBPBOfficial: Double? = nil
+        /// The seed's logged val_loss (in decoy mode: on the decoy).
         package var valLoss: Double?
+        /// Referee's official val_loss (mean NLL per target, nats) of this seed's artifact.
+        package var valLossOfficial: Double? = nil
         package var bytesTotal: Int?
         package var bytesCode: Int?
         package var trainTimeMs: Double?
@@ -22,7 +25,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         package var log: String
 
         enum CodingKeys: String, CodingKey {
-            case valBPB = "val_bpb", valBPBOfficial = "val_bpb_official", valLoss = "val_loss", bytesTotal = "bytes_total", bytesCode = "bytes_code"
+            case valBPB = "val_bpb", valBPBOfficial = "val_bpb_official", valLoss = "val_loss", valLossOfficial = "val_loss_official", bytesTotal = "bytes_total", bytesCode = "bytes_code"
             case trainTimeMs = "train_time_ms", evalTimeMs = "eval_time_ms", log
         }
     }
@@ -59,6 +62,8 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     package var blurb: String
     package var date: String
     package var track: String
+    /// Mean val_loss (nats per token): Referee's official one when ``valBPB`` is official and
+    /// run.json names the seeds (``valLossOfficial``), else the logged mean.
     package var valLoss: Double?
     /// The score: Referee's official val_bpb when every seed has one (``valBPBOfficial``), else
     /// the mean of the logged scores.
@@ -70,6 +75,9 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     /// Referee's official val_bpb (mean over the seeds of its own evaluation of each artifact,
     /// rule score.official); absent when a seed lacks one.
     package var valBPBOfficial: Double?
+    /// Referee's official val_loss, the mean over the seeds of its own evaluation's NLL per
+    /// target; absent unless every seed has one and run.json names them.
+    package var valLossOfficial: Double? = nil
     package var bytesTotal: Int?
     package var bytesCode: Int?
     package var hardware: String?
@@ -88,7 +96,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case author, githubID = "github_id", name, blurb, date, track
         case valLoss = "val_loss", valBPB = "val_bpb", valLossStd = "val_loss_std", valBPBStd = "val_bpb_std"
-        case valBPBOfficial = "val_bpb_official"
+        case valBPBOfficial = "val_bpb_official", valLossOfficial = "val_loss_official"
         case bytesTotal = "bytes_total", bytesCode = "bytes_code", hardware, seeds, seedCount = "seed_count"
         case pValue = "p_value", against, verdict, rulesVersion = "rules_version", rulesDigest = "rules_digest"
         case generatedBy = "generated_by"
@@ -106,11 +114,13 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
             : metadata.blurb
         date = metadata.date
         track = audit.track
-        valLoss = results.meanValLoss.map { Fixed.round($0, 8) }
+        let officialLosses = officialBySeed == nil ? nil : audit.officialValLosses
+        valLossOfficial = officialLosses.flatMap { Statistics.mean(Array($0.values).sorted()) }.map { Fixed.round($0, 8) }
+        valLoss = valLossOfficial ?? results.meanValLoss.map { Fixed.round($0, 8) }
         // The score that counts is Referee's own evaluation when it exists (rule score.official);
         // the logged scores stay in seed_results (in decoy mode they are the decoy's).
         valBPB = (audit.officialScore ?? results.meanBPB).map { Fixed.round($0, 8) }
-        valLossStd = results.stdValLoss.map { Fixed.round($0, 8) }
+        valLossStd = (officialLosses.map { Statistics.sampleStd(Array($0.values).sorted()) } ?? results.stdValLoss).map { Fixed.round($0, 8) }
         valBPBStd = (officialBySeed != nil ? officialStd : results.stdBPB).map { Fixed.round($0, 8) }
         valBPBOfficial = audit.officialScore.map { Fixed.round($0, 8) }
         bytesTotal = results.bytesTotal
@@ -122,6 +132,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
                 valBPB: s.valBPB.map { Fixed.round($0, 8) },
                 valBPBOfficial: s.seed.flatMap { officialBySeed?[String($0)] }.map { Fixed.round($0, 8) },
                 valLoss: s.valLoss.map { Fixed.round($0, 8) },
+                valLossOfficial: s.seed.flatMap { officialLosses?[String($0)] }.map { Fixed.round($0, 8) },
                 bytesTotal: s.artifactBytes, bytesCode: s.codeBytes,
                 trainTimeMs: s.trainTimeMs.map { $0.rounded() }, evalTimeMs: s.evalTimeMs.map { $0.rounded() },
                 log: SourceLocation(file: s.file, line: s.scoreLine ?? 0).description)

@@ -27,8 +27,12 @@ import RefereeAudit
         var audit = HandBuiltRecord.audit()
         audit.officialScore = (1.10 + 1.12 + 1.17) / 3
         audit.officialScores = ["7": 1.10, "42": 1.12, "1337": 1.17]
+        audit.officialValLosses = ["7": 3.0, "42": 3.1, "1337": 3.2]
         let logged = HandBuiltRecord.page().document
         let doc = HandBuiltRecord.page(audit: audit).document
+        #expect(doc.valLoss == 3.1 && doc.valLossOfficial == 3.1 && logged.valLossOfficial == nil)
+        #expect(abs(try #require(doc.valLossStd) - 0.1) < 1e-8)
+        #expect(doc.seeds["7"]?.valLossOfficial == 3.0 && doc.seeds["7"]?.valLoss == logged.seeds["7"]?.valLoss)
         #expect(doc.valBPB == 1.13 && doc.valBPBOfficial == 1.13)
         #expect(abs(try #require(doc.valBPBStd) - 0.0013.squareRoot()) < 1e-8)
         #expect(doc.valBPBStd != logged.valBPBStd)
