@@ -70,7 +70,7 @@ struct LogParser {
     /// scanned in place; others are validated, and repaired (U+FFFD) when not valid UTF-8.
     mutating func feed(_ line: RawLine) {
         let bytes = line.bytes
-        let check = Self.asciiAndNUL(bytes)
+        let check = line.plainASCII ? (ascii: true, nul: false) : Self.asciiAndNUL(bytes)
         if check.ascii {
             // The step line of a long log (clean ASCII, starting with `s`, no held source lines):
             // none of `feed`'s notes, timestamp or source tests apply to it, so it goes straight
