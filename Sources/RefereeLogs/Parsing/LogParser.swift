@@ -352,7 +352,8 @@ struct LogParser {
         }
         // The common training line (a train time, no validation keys): its losses are read only
         // when the step curve keeps the point (``RunBuilder/stepDeferringLosses``).
-        let timed = s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self)
+        var timed = LineScanner.StepKeys()
+        s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self, into: &timed)
         if let time = timed.trainTimeMs ?? timed.tMs, timed.valLoss == nil, timed.valBPB == nil {
             ensureRun(at: line)
             switch builder.stepDeferringLosses(step: counter.step, total: counter.total, trainTimeMs: time, line: line,
