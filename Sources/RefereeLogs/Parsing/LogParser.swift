@@ -355,7 +355,7 @@ struct LogParser {
         var timed = LineScanner.StepKeys()
         s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self, into: &timed)
         if let time = timed.trainTimeMs ?? timed.tMs, timed.valLoss == nil, timed.valBPB == nil {
-            ensureRun(at: line)
+            if !hasRun { ensureRun(at: line) }  // the test inlined: a call per line saved
             switch builder.stepDeferringLosses(step: counter.step, total: counter.total, trainTimeMs: time, line: line,
                                                bytes: s.bytes, keysFrom: counter.end) {
             case .deferred: return true
