@@ -23,11 +23,12 @@ package struct Line: Sendable {
 /// UTF-8.
 package struct RawLine {
     @inlinable
-    package init(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, offset: UInt64) {
+    package init(number: Int, bytes: UnsafeBufferPointer<UInt8>, truncated: Bool, offset: UInt64, plainASCII: Bool = false) {
         self.number = number
         self.bytes = bytes
         self.truncated = truncated
         self.offset = offset
+        self.plainASCII = plainASCII
     }
 
     /// 1-based line number.
@@ -38,6 +39,9 @@ package struct RawLine {
     package var truncated: Bool
     /// Byte offset of the line's first byte in the file.
     package var offset: UInt64
+    /// True when the reader already knows that every byte of `bytes` is in 0x01…0x7F (ASCII
+    /// without NUL); false when it does not know (the line may still be plain ASCII).
+    package var plainASCII: Bool
 }
 
 /// Streams a file line by line with bounded memory, whatever the file holds.
@@ -69,6 +73,10 @@ package struct LineReader: Sequence, IteratorProtocol {
     @usableFromInline internal var end = 0
     /// Bytes from `start` already searched for a newline.
     @usableFromInline internal var scanned = 0
+    /// `buffer[start..<plainEnd]` (where `plainEnd > start`) is known to hold only bytes
+    /// 0x01…0x7F: found by one pass over the buffer ahead of the lines, so that a line inside it
+    /// needs no check of its own (``RawLine/plainASCII``).
+    @usableFromInline internal var plainEnd = 0
     /// The kept start of a line longer than the buffer (rare), while it is being read.
     @usableFromInline internal var spill: [UInt8] = []
     @usableFromInline internal var spilling = false
@@ -105,6 +113,8 @@ package struct LineReader: Sequence, IteratorProtocol {
     @usableFromInline
     mutating func fill() -> Bool {
         if eof { return false }
+        // The buffer's bytes move or are replaced: what was known about them is dropped.
+        plainEnd = 0
         if start > 0 {
             let count = end - start
             if count > 0 {
@@ -202,7 +212,8 @@ package struct LineReader: Sequence, IteratorProtocol {
                 if spilling {
                     return takeSpill(from: s, to: nl, offset: offset, body)
                 }
-                return lend(from: s, to: nl, offset: offset, body)
+                if nl > plainEnd { plainEnd = plainBytesEnd(from: Swift.max(plainEnd, s)) }
+                return lend(from: s, to: nl, offset: offset, plain: nl <= plainEnd, body)
             }
             scanned = end - start
             if !fill() {
@@ -224,13 +235,39 @@ package struct LineReader: Sequence, IteratorProtocol {
                 fileOffset += UInt64(e - s)
                 start = e
                 scanned = 0
-                return lend(from: s, to: e, offset: offset, body)
+                return lend(from: s, to: e, offset: offset, plain: false, body)
             }
         }
     }
 
+    /// The index of the first byte at or after `from` that is NUL or not ASCII (`end` if none):
+    /// sixteen bytes at a time, four blocks per step.
+    @usableFromInline
+    func plainBytesEnd(from: Int) -> Int {
+        buffer.withUnsafeBytes { p in
+            let base = p.baseAddress!
+            var i = from
+            let limit = end
+            // A byte b is 0x01…0x7F exactly when neither b nor b - 1 (wrapping) has its high
+            // bit set; one high bit in the OR of a block means a NUL or non-ASCII byte in it.
+            let one = SIMD16<UInt8>(repeating: 1)
+            while i &+ 64 <= limit {
+                let a = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let b = base.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self)
+                let c = base.loadUnaligned(fromByteOffset: i &+ 32, as: SIMD16<UInt8>.self)
+                let d = base.loadUnaligned(fromByteOffset: i &+ 48, as: SIMD16<UInt8>.self)
+                let m = (a | (a &- one)) | (b | (b &- one)) | (c | (c &- one)) | (d | (d &- one))
+                let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+                if (w[0] | w[1]) & 0x8080_8080_8080_8080 != 0 { break }
+                i &+= 64
+            }
+            while i < limit, Int8(bitPattern: base.load(fromByteOffset: i, as: UInt8.self)) > 0 { i &+= 1 }
+            return i
+        }
+    }
+
     @inlinable
-    func lend<R>(from s: Int, to e: Int, offset: UInt64, _ body: (RawLine) -> R) -> R {
+    func lend<R>(from s: Int, to e: Int, offset: UInt64, plain: Bool, _ body: (RawLine) -> R) -> R {
         let number = lineNumber
         let cap = maxLineBytes
         return buffer.withUnsafeBufferPointer { p in
@@ -242,7 +279,7 @@ package struct LineReader: Sequence, IteratorProtocol {
             } else if line.last == 0x0D {
                 line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)])
             }
-            return body(RawLine(number: number, bytes: line, truncated: truncated, offset: offset))
+            return body(RawLine(number: number, bytes: line, truncated: truncated, offset: offset, plainASCII: plain))
         }
     }
 

@@ -69,6 +69,54 @@ import Testing
         #expect(!lines[1].invalidUTF8)
     }
 
+    /// `RawLine.plainASCII` (the reader's look-ahead over its buffer) is never true for a line
+    /// with a NUL or a byte ≥ 0x80, wherever that byte sits (either side of a 64-byte block, of
+    /// the 1 MiB buffer, in a spilled or cut line), and is true for the plain lines of a file
+    /// that the parser then checks no more.
+    @Test func plainASCIIOnlyForPlainLines() throws {
+        var rng = SplitMix64(seed: 15)
+        var bytes: [UInt8] = []
+        let edges = [0, 1, 15, 16, 17, 63, 64, 65, 79, 80, 127, 128, 129]
+        // Lines longer than the cap and than the 1 MiB buffer, at fixed places.
+        let long = [5_000: 70_000, 15_000: (1 << 20) - 1, 25_000: (1 << 20) + 1, 35_000: 2 << 20]
+        var count = 0
+        while count < 60_000 {
+            count += 1
+            let pick = rng.next() % 10
+            let length = long[count] ?? (pick == 0 ? edges.randomElement(using: &rng)! : Int(rng.next() % 100))
+            var line = [UInt8](repeating: 0, count: length)
+            for i in line.indices { line[i] = UInt8(0x20 + rng.next() % 0x5F) }
+            if length > 0, rng.next() % 4 == 0 {
+                // One odd byte anywhere in the line: NUL, 0x7F/0x01 (plain), 0x80, 0xFF, CR.
+                line[Int(rng.next() % UInt64(length))] = [0x00, 0x7F, 0x01, 0x80, 0xFF, 0xC3, 0x0D].randomElement(using: &rng)!
+            }
+            bytes += line
+            bytes.append(0x0A)
+        }
+        let url = try temp(bytes)
+        for cap in [100, LineReader.defaultMaxLineBytes] {
+            var reader = try LineReader(url: url, maxLineBytes: cap)
+            var lines = 0
+            var plainLines = 0
+            var plainFlagged = 0
+            var wrong = 0
+            reader.forEachLine { line in
+                lines += 1
+                let plain = line.bytes.allSatisfy { $0 != 0 && $0 < 0x80 }
+                if plain { plainLines += 1 }
+                if line.plainASCII {
+                    plainFlagged += 1
+                    if !plain { wrong += 1 }
+                }
+            }
+            #expect(lines == 60_000)
+            #expect(wrong == 0)
+            // Nearly every plain line is known plain (not those in a spilled line or at the end).
+            #expect(plainFlagged > plainLines * 9 / 10)
+            #expect(plainLines < lines)
+        }
+    }
+
     @Test func missingFileIsAnError() {
         #expect(throws: CoreError.self) { _ = try LineReader(url: URL(fileURLWithPath: "/nonexistent/x.log")) }
     }

@@ -417,10 +417,19 @@ struct LineScanner {
     /// ``stepKeys(from:)`` reading the keys `Mode` names.
     @inline(__always)
     func stepKeys<Mode: StepKeyMode>(from: Int, _ mode: Mode.Type) -> StepKeys {
-        let skipLosses = Mode.skipLosses
         var r = StepKeys()
+        stepKeys(from: from, mode, into: &r)
+        return r
+    }
+
+    /// ``stepKeys(from:_:)`` into `r` (a fresh `StepKeys()`), for the hot caller: the keys are
+    /// written where the caller reads them, not copied out of a returned struct (whose flag
+    /// byte, just written, the copy read back as part of a wider word).
+    @inline(__always)
+    func stepKeys<Mode: StepKeyMode>(from: Int, _ mode: Mode.Type, into r: inout StepKeys) {
+        let skipLosses = Mode.skipLosses
         let n = bytes.count
-        guard let base = bytes.baseAddress else { return r }
+        guard let base = bytes.baseAddress else { return }
         let raw = UnsafeRawPointer(base)
         var i = Swift.max(from, 0)
         // Eight bytes at a time: a word's bytes equal to `:` or `=` get their high bit set in
@@ -439,7 +448,6 @@ struct LineScanner {
             if i > 0, base[i] == 0x3A || base[i] == 0x3D { separator(i, into: &r, skipLosses: skipLosses) }
             i += 1
         }
-        return r
     }
 
     /// ``stepKeys(from:skipLosses:)`` reading every key, as one call: for the less frequent

@@ -70,7 +70,7 @@ struct LogParser {
     /// scanned in place; others are validated, and repaired (U+FFFD) when not valid UTF-8.
     mutating func feed(_ line: RawLine) {
         let bytes = line.bytes
-        let check = Self.asciiAndNUL(bytes)
+        let check = line.plainASCII ? (ascii: true, nul: false) : Self.asciiAndNUL(bytes)
         if check.ascii {
             // The step line of a long log (clean ASCII, starting with `s`, no held source lines):
             // none of `feed`'s notes, timestamp or source tests apply to it, so it goes straight
@@ -352,9 +352,10 @@ struct LogParser {
         }
         // The common training line (a train time, no validation keys): its losses are read only
         // when the step curve keeps the point (``RunBuilder/stepDeferringLosses``).
-        let timed = s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self)
+        var timed = LineScanner.StepKeys()
+        s.stepKeys(from: counter.end, LineScanner.KeysButLosses.self, into: &timed)
         if let time = timed.trainTimeMs ?? timed.tMs, timed.valLoss == nil, timed.valBPB == nil {
-            ensureRun(at: line)
+            if !hasRun { ensureRun(at: line) }  // the test inlined: a call per line saved
             switch builder.stepDeferringLosses(step: counter.step, total: counter.total, trainTimeMs: time, line: line,
                                                bytes: s.bytes, keysFrom: counter.end) {
             case .deferred: return true
