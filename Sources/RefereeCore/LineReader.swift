@@ -77,6 +77,9 @@ package struct LineReader: Sequence, IteratorProtocol {
     /// 0x01…0x7F: found by one pass over the buffer ahead of the lines, so that a line inside it
     /// needs no check of its own (``RawLine/plainASCII``).
     @usableFromInline internal var plainEnd = 0
+    /// Whether to run that look-ahead and mark lines ``RawLine/plainASCII`` (off by default:
+    /// a reader whose parser does not use the mark, e.g. of traces, would pay for it).
+    package var marksPlainASCII = false
     /// The kept start of a line longer than the buffer (rare), while it is being read.
     @usableFromInline internal var spill: [UInt8] = []
     @usableFromInline internal var spilling = false
@@ -212,6 +215,7 @@ package struct LineReader: Sequence, IteratorProtocol {
                 if spilling {
                     return takeSpill(from: s, to: nl, offset: offset, body)
                 }
+                guard marksPlainASCII else { return lend(from: s, to: nl, offset: offset, plain: false, body) }
                 if nl > plainEnd { plainEnd = plainBytesEnd(from: Swift.max(plainEnd, s)) }
                 return lend(from: s, to: nl, offset: offset, plain: nl <= plainEnd, body)
             }

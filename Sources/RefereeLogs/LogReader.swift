@@ -72,6 +72,7 @@ package struct LogReader: Sendable {
         var reader: LineReader
         do {
             reader = try LineReader(url: url, maxLineBytes: maxLineBytes)
+            reader.marksPlainASCII = true
         } catch {
             throw LogError.unreadable(path: path, reason: error.description)
         }
@@ -90,6 +91,7 @@ package struct LogReader: Sendable {
     package func read(bytes: Data, displayPath path: String, eachLine: (RawLine) -> Void) throws(LogError) -> LogFile {
         try keeping(path: path) { eachRun throws(LogError) in
             var reader = LineReader(bytes: bytes, maxLineBytes: maxLineBytes)
+            reader.marksPlainASCII = true
             var file = parse(&reader, path: path, eachRun: eachRun, eachLine: eachLine)
             file.byteCount = UInt64(bytes.count)
             return file

@@ -96,6 +96,7 @@ import Testing
         let url = try temp(bytes)
         for cap in [100, LineReader.defaultMaxLineBytes] {
             var reader = try LineReader(url: url, maxLineBytes: cap)
+            reader.marksPlainASCII = true
             var lines = 0
             var plainLines = 0
             var plainFlagged = 0
