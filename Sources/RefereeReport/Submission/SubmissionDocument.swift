@@ -118,7 +118,7 @@ package struct SubmissionDocument: Codable, Hashable, Sendable {
         valLossOfficial = officialLosses.flatMap { Statistics.mean(Array($0.values).sorted()) }.map { Fixed.round($0, 8) }
         valLoss = valLossOfficial ?? results.meanValLoss.map { Fixed.round($0, 8) }
         // The score that counts is Referee's own evaluation when it exists (rule score.official);
-        // the logged scores stay in seed_results (in decoy mode they are the decoy's).
+        // the logged scores stay in `seeds` (in decoy mode they are the decoy's).
         valBPB = (audit.officialScore ?? results.meanBPB).map { Fixed.round($0, 8) }
         valLossStd = (officialLosses.map { Statistics.sampleStd(Array($0.values).sorted()) } ?? results.stdValLoss).map { Fixed.round($0, 8) }
         valBPBStd = (officialBySeed != nil ? officialStd : results.stdBPB).map { Fixed.round($0, 8) }
