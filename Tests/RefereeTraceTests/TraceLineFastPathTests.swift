@@ -28,6 +28,10 @@ import RefereeCrypto
         #"{"ev":"phase","name":"x","prev":"\#(prev)","rank":0,"seq":-1,"t":2,"v":1}"#,
         #"{"ev":"phase","name":"x","prev":"\#(prev)","rank":0,"seq":3,"t":2,"v":1,"extra":{"a":1}}"#,
         #"{"ev":"Phase","name":"x","prev":"\#(prev)","rank":0,"seq":3,"t":2,"v":1}"#,
+        // Duplicated keys the fast path does not read (found by fuzzing: it skipped them)
+        #"{"end":16,"ev":"update","prev":"\#(prev)","rank":1,"seq":2,"start":1,"":0,"":11,"t":2.5,"v":1}"#,
+        #"{"end":5,"ev":"update","prev":"\#(prev)","rank":0,"seq":2,"source":"autotrace","start":1,"source":"x","t":1,"v":1}"#,
+        #"{"end":5,"ev":"update","prev":"\#(prev)","rank":0,"seq":2,"a":1,"b":2,"c":3,"d":4,"source_of_it":5,"source_of_it":6,"start":1,"t":1,"v":1}"#,
         #"{}"#, #"[]"#, #"{"v":1"#, "",
     ]
 
@@ -52,6 +56,22 @@ import RefereeCrypto
             var text = line
             #expect(text.withUTF8 { TraceLineFastPath.parse($0, at: location) } != nil, "\(line)")
         }
+    }
+
+    /// A line that repeats a key the fast path does not read is never taken by it.
+    @Test func duplicatedUnreadKeysAreLeftToParse() {
+        let location = SourceLocation(file: "rank0.jsonl", line: 1)
+        for line in Self.lines where line.contains(#""":0,"":11"#) || line.contains(#""source":"x""#) || line.contains("source_of_it") {
+            var text = line
+            #expect(text.withUTF8 { TraceLineFastPath.parse($0, at: location) } == nil, "\(line)")
+            guard case .problem = TraceLineParser.parse(line, at: location) else {
+                Issue.record("parse accepted a duplicated key: \(line)")
+                continue
+            }
+        }
+        // one unread key, once, is still the fast path's
+        var ok = #"{"end":5,"ev":"update","prev":"\#(Self.prev)","rank":0,"seq":2,"source":"autotrace","start":1,"t":1,"v":1}"#
+        #expect(ok.withUTF8 { TraceLineFastPath.parse($0, at: location) } != nil)
     }
 
     @Test func digestHexRoundTrip() throws {
