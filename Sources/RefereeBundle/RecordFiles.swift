@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 import RefereeCrypto
 
 /// One non-directory entry found under a record folder.
@@ -74,17 +75,7 @@ package enum RecordFiles {
     /// storage; what `a.utf8.lexicographicallyPrecedes(b.utf8)` says, without a generic
     /// element-by-element walk).
     package static func bytesPrecede(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = Swift.min(x.count, y.count)
-                if n > 0 {
-                    let c = memcmp(x.baseAddress!, y.baseAddress!, n)
-                    if c != 0 { return c < 0 }
-                }
-                return x.count < y.count
-            }
-        }
+        RecordSnapshot.compare(a, b) < 0
     }
 
     /// The first two paths among `entries` that differ as bytes but are canonically equivalent
