@@ -71,6 +71,12 @@ package enum RecordFiles {
         return order.map { entries[$0] }
     }
 
+    /// `relative` split at its last `/`: the folder (empty at the top) and the file name.
+    static func folderAndName(_ relative: String) -> (folder: Substring, name: Substring) {
+        guard let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", Substring(relative)) }
+        return (relative[..<slash], relative[relative.utf8.index(after: slash)...])
+    }
+
     /// True when the UTF-8 bytes of `a` sort before those of `b` (`memcmp` on contiguous
     /// storage; what `a.utf8.lexicographicallyPrecedes(b.utf8)` says, without a generic
     /// element-by-element walk).
@@ -211,14 +217,7 @@ struct RecordHasher {
     /// The SHA-256 (hex) of the file at `relative` under the folder.
     mutating func hex(_ relative: String) throws(CryptoError) -> String {
         let full = RecordFiles.join(rootPath, relative)
-        let folder: Substring, name: Substring
-        if let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            folder = relative[..<slash]
-            name = relative[relative.utf8.index(after: slash)...]
-        } else {
-            folder = ""
-            name = Substring(relative)
-        }
+        let (folder, name) = RecordFiles.folderAndName(relative)
         if parent.map({ $0 != folder }) ?? true {
             parent = String(folder)
             directory = try? FileDirectory(path: folder.isEmpty ? rootPath : RecordFiles.join(rootPath, String(folder)))

@@ -62,14 +62,7 @@ private struct FileReader {
 
     mutating func read(_ relative: String, kind: RecordSnapshot.File.Kind) -> RecordSnapshot.File {
         let full = RecordFiles.join(rootPath, relative)
-        let folder: Substring, name: Substring
-        if let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            folder = relative[..<slash]
-            name = relative[relative.utf8.index(after: slash)...]
-        } else {
-            folder = ""
-            name = Substring(relative)
-        }
+        let (folder, name) = RecordFiles.folderAndName(relative)
         if parent.map({ $0 != folder }) ?? true {
             parent = folder
             directory = try? FileDirectory(path: folder.isEmpty ? rootPath : RecordFiles.join(rootPath, String(folder)))
