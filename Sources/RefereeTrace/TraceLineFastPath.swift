@@ -190,13 +190,9 @@ enum TraceLineFastPath {
             return nil
         }
         var f = Fields()
-        // Keys the path does not read: kept (up to four) only to refuse a duplicate, as `parse`
-        // does; a line with more goes to the slow path.
-        var unknownCount = 0
-        var u0 = (0, 0), u1 = (0, 0), u2 = (0, 0), u3 = (0, 0)
-        @inline(__always) func sameKey(_ a: (Int, Int), _ s: Int, _ e: Int) -> Bool {
-            a.1 - a.0 == e - s && memcmp(base + a.0, base + s, e - s) == 0
-        }
+        // A key the path does not read (autotrace's `source`) is skipped once; a second one goes
+        // to the slow path, which refuses a duplicate as `parse` does.
+        var skippedKey = false
         skipSpace()
         guard i < n, base[i] == 0x7B else { return false }
         i += 1
@@ -235,19 +231,8 @@ enum TraceLineFastPath {
                 guard f.seen & slot == 0 else { return false }  // a duplicated known field
                 f.seen |= slot
             } else {
-                // A duplicated key the path does not read: the slow path words the finding.
-                if unknownCount > 0, sameKey(u0, ks, i) { return false }
-                if unknownCount > 1, sameKey(u1, ks, i) { return false }
-                if unknownCount > 2, sameKey(u2, ks, i) { return false }
-                if unknownCount > 3, sameKey(u3, ks, i) { return false }
-                switch unknownCount {
-                case 0: u0 = (ks, i)
-                case 1: u1 = (ks, i)
-                case 2: u2 = (ks, i)
-                case 3: u3 = (ks, i)
-                default: return false
-                }
-                unknownCount += 1
+                guard !skippedKey else { return false }
+                skippedKey = true
             }
             i += 1
             skipSpace()
