@@ -26,7 +26,7 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var rules: RulesOptions
 
-    @Option(help: "An earlier record folder to test significance against (stats.significance).")
+    @Option(help: "An earlier record folder to test significance against (stats.significance): each side's official per-seed scores when it has them, else its logged scores.")
     var against: String?
 
     @Option(help: "Output format: text, json, junit or github.")

@@ -40,7 +40,7 @@ struct SubmissionCommand: ParsableCommand {
     @Option(help: "Date YYYY-MM-DD (default: latest log timestamp, else the folder name's prefix).")
     var date: String?
 
-    @Option(help: "An earlier record folder to beat: adds its mean val_loss, the delta and the p-value.")
+    @Option(help: "An earlier record folder to beat: adds its mean val_loss, the delta and the p-value (on official per-seed scores where a record has them, as stats.significance).")
     var against: String?
 
     @Option(help: ArgumentHelp("Folder to write into (default: referee-out/<record-name>/ in the current directory).", valueName: "DIR"))
