@@ -4,7 +4,10 @@ under autotrace's hooks, on one GPU: the same artifact (a seed-fixed untrained m
 and written once to ARTIFACT; the work does not depend on the weights' quality) is loaded,
 evaluated once as a warm-up, then ROUNDS times measured (torch.cuda.synchronize around
 eval_score_first_ttt over the whole validation stream).
-    python bench/autotrace/eval_gpu.py plain|autotrace ARTIFACT [ROUNDS]
+    python bench/autotrace/eval_gpu.py plain|autotrace|interleaved ARTIFACT [ROUNDS]
+``interleaved``: one process with the hooks installed, alternating a plain round (the recorder
+switched off: every hook returns at its first line) and an autotrace round, ROUNDS of each after
+one warm-up of each; prints both medians and the per-pair ratios (no process-to-process noise).
 (PYTHONPATH=python; DATA_PATH and TOKENIZER_PATH default to data/sp1024_synth; PROFILE=1 prints the
 measured rounds' top functions by own time under cProfile, which slows every Python call).)"""
 import importlib.util
@@ -20,7 +23,7 @@ rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 os.environ.setdefault("DATA_PATH", os.path.join(ROOT, "data", "sp1024_synth", "dataset"))
 os.environ.setdefault("TOKENIZER_PATH", os.path.join(ROOT, "data", "sp1024_synth", "tokenizer", "synth_1024_bpe.model"))
 rec = None
-if mode == "autotrace":
+if mode in ("autotrace", "interleaved"):
     import tempfile
     import referee_autotrace
     os.environ["REFEREE_TRACE_DIR"] = tempfile.mkdtemp()
@@ -49,11 +52,20 @@ def sync():
 
 
 walls, cpus, loss = [], [], None
+pairs = {"plain": [], "autotrace": []}
+if mode == "interleaved":
+    from referee_autotrace import hooks
 prof = None
 if os.environ.get("PROFILE") == "1":
     import cProfile
     prof = cProfile.Profile()
-for r in range(rounds + 1):
+schedule = [mode] * (rounds + 1)
+if mode == "interleaved":
+    schedule = ["plain", "autotrace"] * (rounds + 1)
+for r, kind in enumerate(schedule):
+    if mode == "interleaved":
+        hooks.RECORDER = rec if kind == "autotrace" else None
+        r = r // 2
     model = sub.load_artifact(artifact, args, device)
     torch.manual_seed(args.seed)
     sync()
@@ -67,7 +79,18 @@ for r in range(rounds + 1):
     if r:
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
+        pairs[kind].append(walls[-1])
     loss = float(nll.mean())
+if mode == "interleaved":
+    hooks.RECORDER = rec
+    import statistics
+    ratios = [a / p for p, a in zip(pairs["plain"], pairs["autotrace"])]
+    print("interleaved eval wall seconds: plain median %.4f (%s); autotrace median %.4f (%s); "
+          "ratio of medians %.3f; per-pair ratios %s, median %.3f" % (
+              statistics.median(pairs["plain"]), " ".join("%.4f" % t for t in pairs["plain"]),
+              statistics.median(pairs["autotrace"]), " ".join("%.4f" % t for t in pairs["autotrace"]),
+              statistics.median(pairs["autotrace"]) / statistics.median(pairs["plain"]),
+              " ".join("%.3f" % x for x in ratios), statistics.median(ratios)))
 walls.sort()
 cpus.sort()
 extra = ""

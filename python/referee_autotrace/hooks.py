@@ -34,6 +34,8 @@ import traceback
 import numpy as np
 import torch
 
+from . import watch
+
 _DISABLE = torch._C.DisableTorchFunction
 
 # --------------------------------------------------------------------------- provenance
@@ -55,8 +57,22 @@ class LossCall:
         self._pos = self._seg = None
 
     def _locate(self):
-        pos, seg = self.rec.locate_targets(self._tgt, self._ignore)
-        self._pos, self._seg, self._tgt = pos, seg, None
+        self.resolve(_host_arrays([self._tgt])[0])
+
+    def resolve(self, targets):
+        """Locates the call's targets, given as a host array (see ``Recorder.resolve``)."""
+        self._pos, self._seg = self.rec.locate_targets(targets, self._ignore)
+        self._tgt = None
+
+    def materialize(self):
+        """A reduced loss's per-element values, computed now on the device (no copy): the
+        detached input may be written after this."""
+        if callable(self._nll):
+            with _DISABLE():
+                self._nll = self._nll().reshape(-1)
+
+    def set_values(self, nll, psum):
+        self._nll, self._psum = nll, psum
 
     @property
     def pos(self):
@@ -254,8 +270,11 @@ class Recorder:
         self.passes = []         # [{"t0", "events": [(t, kind, fields)], "kind"}]
         self.export_pass = None
         self.updates = []        # (t, fields)
-        self.pending = []        # validation positions that fed gradients since the last zero_grad/step
-        self.watch = None        # (params, checksums) after such a backward, until a step
+        self.pending = []        # Prov of the values that fed gradients since the last zero_grad/step
+        self.watch = None        # watch.Snapshot of the parameters after such a backward, until a step
+        self.buffers = watch.Buffers()
+        self.lazy = []           # observations whose positions and values are not read back yet
+        self.lazy_elems = 0
         self.last_located = None  # (targets, pos, seglen) of the last located loss call
         self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
                       "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
@@ -264,13 +283,15 @@ class Recorder:
 
     # -- loss calls -----------------------------------------------------------------------
 
-    def new_call(self, target, nll, psum, ignore_index=None, owned=False):
+    def new_call(self, target, nll, psum, ignore_index=None, owned=False, owned_target=False):
         """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
         (same number of elements; psum may be None for 1; nll may be a callable computing
         them, for a reduced loss). Returns a flat LossCall, resolved lazily (no host copy here)."""
         with _DISABLE():
             # device-side copies (no synchronisation): the values as they were at the call
-            tgt = target.detach().reshape(-1).clone()
+            tgt = target.detach().reshape(-1)
+            if not owned_target:
+                tgt = tgt.clone()
             if owned:  # fresh tensors of autotrace's own: nobody else can write them
                 vals, ps = nll, psum
             else:
@@ -280,10 +301,9 @@ class Recorder:
         self.stats["loss_calls"] += 1
         return LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
 
-    def locate_targets(self, target, ignore_index):
-        """Positions and segment lengths of a call's targets (device tensor -> host, located)."""
-        with _DISABLE():
-            tgt = target.cpu().numpy().astype(np.int64)
+    def locate_targets(self, targets, ignore_index):
+        """Positions and segment lengths of a call's targets (a host array)."""
+        tgt = np.asarray(targets).astype(np.int64, copy=False)
         # The same targets are often scored by several calls in a row (log_softmax+gather,
         # then the TTT loss on the same chunk): locate them once.
         last = self.last_located
@@ -433,15 +453,67 @@ class Recorder:
         self.score(self.passes[self.export_pass], prov)
 
     def score(self, pas, prov):
+        """Counted values: ``score`` events of pass ``pas``, made when their positions and values
+        are read back (``flush``); the values are fixed now."""
         if prov.table:
             return
+        for call, _ in prov.parts:
+            call.materialize()
+        self.defer(("score", time.time(), pas, prov), prov)
+
+    def defer(self, item, *provs):
+        self.lazy.append(item)
+        self.lazy_elems += sum(call.n for p in provs for call, _ in p.parts)
+        if len(self.lazy) >= LAZY_ITEMS or self.lazy_elems >= LAZY_ELEMENTS:
+            self.flush()
+
+    def resolve(self, provs, valued=()):
+        """Reads back what ``provs`` need: the targets of their loss calls not yet located (and
+        the per-element values of the calls of ``valued``), one device-to-host copy per device
+        and dtype for all of them, then locates the targets in call order."""
+        calls, vcalls = {}, {}
+        for p in provs:
+            for call, _ in p.parts:
+                calls[call.serial] = call
+        for p in valued:
+            for call, _ in p.parts:
+                calls[call.serial] = vcalls[call.serial] = call
+        ordered = [calls[k] for k in sorted(calls)]
+        todo = [c for c in ordered if c._pos is None and c._tgt is not None]
+        for c, host in zip(todo, _host_arrays([c._tgt for c in todo])):
+            c.resolve(host)
+        if vcalls:
+            ordered = [vcalls[k] for k in sorted(vcalls)]
+            todo = [c for c in ordered if isinstance(c._nll, torch.Tensor)]
+            nlls = _host_arrays([c._nll for c in todo], floating=True)
+            todo_ps = [c for c in ordered if isinstance(c._psum, torch.Tensor)]
+            psums = _host_arrays([c._psum for c in todo_ps], floating=True)
+            for c, v in zip(todo, nlls):
+                c._nll = v
+            for c, v in zip(todo_ps, psums):
+                c._psum = v
+
+    def flush(self):
+        """Turns the deferred observations into events (see ``defer``)."""
+        items, self.lazy, self.lazy_elems = self.lazy, [], 0
+        if not items:
+            return
+        scored = [it[3] for it in items if it[0] == "score"]
+        self.resolve([p for it in items if it[0] == "update" for p in it[3]], valued=scored)
+        for it in items:
+            if it[0] == "score":
+                self.score_now(it[2], it[3], it[1])
+            else:
+                pos = [self.update_positions(p) for p in it[3]]
+                self.update_now(np.concatenate(pos) if pos else np.zeros(0, np.int64), it[2], it[1])
+
+    def score_now(self, pas, prov, t):
         pos, _, nll, psum = prov.members()
         ok = pos >= 1
         self.stats["counted_unlocated"] += int((~ok).sum())
         pos, nll, psum = pos[ok], nll[ok], psum[ok]
         if not len(pos):
             return
-        t = time.time()
         breaks = np.flatnonzero(np.diff(pos) != 1) + 1
         for a, b in zip(np.concatenate([[0], breaks]), np.concatenate([breaks, [len(pos)]])):
             start, end = int(pos[a]), int(pos[b - 1]) + 1
@@ -460,47 +532,49 @@ class Recorder:
         return int(base[tgt].sum() + (space[tgt] & ~boundary[prev]).sum())
 
     def backward(self, roots):
-        """Gradients were computed from ``roots``: remember the validation positions that fed
-        them (only runs long enough to be validation text, see min_update_run)."""
+        """Gradients were computed from ``roots``: remember the values that fed them (their
+        positions are read back later; only runs long enough to be validation text count, see
+        ``update_positions``)."""
         for r in roots:
             p = _prov(r)
             if p is not None and not p.table:
                 self.stats["backward_calls"] += 1
-                pos, seg = p.reduced().positions()
-                pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
-                if len(pos):
-                    self.pending.append(pos)
+                self.pending.append(p.reduced())
+
+    def update_positions(self, prov):
+        """The validation positions ``prov`` stands for that an update read: located, in a run
+        of at least ``min_update_run`` (shorter matches may be text shared with training)."""
+        if prov.table:
+            return np.zeros(0, np.int64)
+        pos, seg = prov.positions()
+        return pos[(pos >= 1) & (seg >= self.min_update_run)]
 
     def snapshot(self):
-        """After a backward that read validation positions: remember a checksum of every
-        parameter holding a gradient, to see an update made without an optimizer step
+        """After a backward that read loss values: a snapshot of every parameter holding a
+        gradient (``watch.Buffers``), to see an update made without an optimizer step
         (``p -= lr * p.grad``, ``p.data.add_``) at the next observation."""
         if not self.pending or PARAMS is None:
             self.watch = None
             return
         with _DISABLE(), torch.no_grad():
             params = [p for p in (r() for r in list(PARAMS.values())) if p is not None and p.grad is not None]
-            if not params:
-                self.watch = None
-                return
-            self.watch = (params, _checksums(params), [p._version for p in params])
+            self.watch = self.buffers.take(params) if params else None
 
     def check_manual(self):
         """A watched parameter changed without an optimizer step: an update (kind "other")
-        that read the pending positions, placed before the observation that noticed it."""
+        that read the pending positions, placed before the observation that noticed it. Only
+        compared when the pending values hold validation positions."""
         if self.watch is None:
             return
-        params, sums, versions = self.watch
-        self.watch = None
-        # an in-place write to the parameter itself bumps its version counter (no
-        # synchronisation); one through ``.data`` does not, the checksum sees it
-        changed = [p._version for p in params] != versions
-        if not changed:
-            with _DISABLE(), torch.no_grad():
-                changed = _differ(_checksums(params), sums)
-        if changed and self.pending:
+        snap, self.watch = self.watch, None
+        if not self.pending:
+            return
+        self.resolve(self.pending)
+        if not any(len(self.update_positions(p)) for p in self.pending):
+            return
+        if snap.changed():
             self.stats["manual_updates"] += 1
-            self.update(np.concatenate(self.pending), "other")
+            self.defer(("update", time.time(), "other", self.pending), *self.pending)
             self.pending = []
 
     def zero_grad(self):
@@ -513,20 +587,18 @@ class Recorder:
         self.watch = None
         self.stats["optimizer_steps"] += 1
         if self.pending:
-            self.update(np.concatenate(self.pending), kind)
+            self.defer(("update", time.time(), kind, self.pending), *self.pending)
             self.pending = []
 
     def param_write(self, prov):
         self.stats["param_writes"] += 1
-        pos, seg = prov.positions() if not prov.table else (np.zeros(0, np.int64),) * 2
-        pos = pos[(pos >= 1) & (seg >= self.min_update_run)]
-        self.update(np.concatenate([pos] + self.pending), "other")
+        provs = ([] if prov.table else [prov.reduced()]) + list(self.pending)
+        self.defer(("update", time.time(), "other", provs), *provs)
 
-    def update(self, pos, kind):
+    def update_now(self, pos, kind, t):
         pos = np.unique(pos)
         if not len(pos):
             return
-        t = time.time()
         breaks = np.flatnonzero(np.diff(pos) != 1) + 1
         for a, b in zip(np.concatenate([[0], breaks]), np.concatenate([breaks, [len(pos)]])):
             self.updates.append((t, "update", {"kind": kind, "start": int(pos[a]), "end": int(pos[b - 1]) + 1}))
@@ -550,10 +622,13 @@ class Recorder:
         ``t`` is the time each event was OBSERVED (what cross-rank order needs)."""
         if self.finished or not self.trace_dir:
             return
-        try:
-            self.check_manual()
-        except Exception:
-            self.internal_errors += 1
+        for step in (self.check_manual, self.flush):
+            try:
+                step()
+            except Exception:
+                self.internal_errors += 1
+                sys.stderr.write("autotrace: internal error at exit:\n" + traceback.format_exc())
+        self.buffers.release()
         self.finished = True
         chosen = self.chosen_pass()
         events = list(self.updates)
@@ -584,29 +659,24 @@ class Recorder:
         write_trace(self.trace_dir, self.rank, lines)
 
 
-def _checksums(params):
-    """One fused reduction over every parameter (device tensor, no synchronisation): the
-    L1 and L2 norms of each, through ``torch._foreach_norm`` (a few multi-tensor kernels instead
-    of one reduction per parameter), in float64 where torch supports it; where it does not
-    (1.13), low-precision parameters are measured in float32 (a bf16 norm has about three
-    significant digits: one element moved by one bf16 step among thousands would not change it).
-    A change that leaves both norms of every parameter bit-identical goes unseen."""
-    with _DISABLE(), torch.no_grad():
-        ts = [p.detach() for p in params]
-        try:
-            try:  # norms accumulated and returned in float64 where torch supports it
-                norms = torch._foreach_norm(ts, 1, dtype=torch.float64) + torch._foreach_norm(ts, 2, dtype=torch.float64)
-            except (RuntimeError, TypeError):
-                wide = [t if t.dtype in (torch.float32, torch.float64) else t.float() for t in ts]
-                norms = [n.double() for n in torch._foreach_norm(wide, 1) + torch._foreach_norm(wide, 2)]
-            return torch.stack(norms).double()
-        except (AttributeError, RuntimeError, TypeError):
-            return torch.stack([t.sum(dtype=torch.float64) for t in ts])
-
-
-def _differ(a, b):
-    """Whether two results of ``_checksums`` over the same parameters differ (synchronises)."""
-    return bool((a != b).any().item())
+def _host_arrays(tensors, floating=False):
+    """NumPy copies of ``tensors`` (flattened), one device-to-host copy per device and dtype
+    (``torch.cat`` on the device first); ``floating``: as float64."""
+    out = [None] * len(tensors)
+    groups = {}
+    for i, t in enumerate(tensors):
+        groups.setdefault((t.device, t.dtype), []).append(i)
+    with _DISABLE():
+        for idx in groups.values():
+            flat = [tensors[i].reshape(-1) for i in idx]
+            host = (flat[0] if len(flat) == 1 else torch.cat(flat)).cpu()
+            if floating or host.dtype in (torch.bfloat16, torch.float16):
+                host = host.double()
+            arr = host.numpy()
+            ends = np.cumsum([t.numel() for t in flat])
+            for i, part in zip(idx, np.split(arr, ends[:-1])):
+                out[i] = part
+    return out
 
 
 def write_trace(trace_dir, rank, lines):
@@ -638,6 +708,9 @@ UNOBSERVED = ("state kept outside autograd (caches in NumPy or Python objects, b
               "REFEREE_AUTOTRACE_COMPILE=1); per-token losses stored into preallocated buffers")
 
 
+# deferred observations read back together (flush): every this many
+LAZY_ITEMS = max(1, int(os.environ.get("REFEREE_AUTOTRACE_FLUSH_EVERY", "64")))
+LAZY_ELEMENTS = 1 << 22  # ... or this many loss elements, whichever comes first
 RECORDER = None
 PARAMS = None  # {id: weakref} of every nn.Parameter created after start-up (a WeakSet of tensors
 # compares colliding entries with Tensor.__eq__, which raises on tensors of several elements)
@@ -718,7 +791,7 @@ def install(recorder):
                     kw = dict(kwargs, reduction="none")
                     with _DISABLE():
                         x = _plain(input).detach()
-                        t = target.detach().clone()
+                        t = target.detach().clone()  # also the call's own copy of its targets
 
                     version = x._version
 
@@ -731,7 +804,8 @@ def install(recorder):
                 if kind == "nll_loss":  # log-probabilities given: measure their normalisation
                     with torch.no_grad(), _DISABLE():
                         psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
-                call = rec.new_call(target, per, psum, ignore_index=ignore_index)
+                owned = reduction != "none"
+                call = rec.new_call(t if owned else target, per, psum, ignore_index=ignore_index, owned_target=owned)
                 shape = tuple(target.shape)
                 idx = np.arange(call.n).reshape(shape)
                 prov = Prov([(call, idx)], elementwise=True)

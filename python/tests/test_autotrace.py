@@ -214,8 +214,9 @@ MINI = textwrap.dedent('''
         if rank == 0:
             print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / n).item())
         dist.destroy_process_group()
-    elif mode in ("manual_honest", "manual_cheat", "inplace_honest", "inplace_cheat"):  # TTT by hand, no optimizer
-        p = torch.nn.Parameter(w.clone())
+    elif mode.split("_")[0] in ("manual", "inplace", "permute"):  # TTT by hand, no optimizer
+        # permute: values in eighths, so every norm is summed exactly in any order
+        p = torch.nn.Parameter(torch.round(w * 8) / 8 if mode.startswith("permute") else w.clone())
         s = torch.zeros((), dtype=torch.float64)
         for r in range(0, 3000, 500):
             x = torch.from_numpy(val[r:r + 500]); y = torch.from_numpy(val[r + 1:r + 501])
@@ -225,6 +226,8 @@ MINI = textwrap.dedent('''
                 with torch.no_grad():
                     if mode.startswith("inplace"):  # p -= lr * p.grad: bumps p's version counter
                         p.sub_(p.grad * 0.5)
+                    elif mode.startswith("permute"):  # keeps every norm: only a copy sees it
+                        p.data.copy_(p.data.roll(1, 0))
                     else:  # through .data: only the checksum sees it
                         p.data.add_(p.grad, alpha=-0.5)
             if mode.endswith("_cheat"):
@@ -233,6 +236,14 @@ MINI = textwrap.dedent('''
                 s += F.cross_entropy(p[x], y, reduction="sum").double()
             if mode.endswith("_honest"):
                 adapt()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
+    elif mode == "retarget":  # the targets are overwritten after the loss call, before the count
+        s = torch.zeros((), dtype=torch.float64)
+        for r in range(0, 3000, 500):
+            x = torch.from_numpy(val[r:r + 500]); y = torch.from_numpy(val[r + 1:r + 501]).clone()
+            loss = F.cross_entropy(logits(x), y, reduction="sum").double()
+            y.copy_(torch.from_numpy(val[5001:5501]))
+            s += loss
         print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
     elif mode == "pretrain":  # trains on validation tokens before evaluating them
         p = torch.nn.Parameter(w.clone()); opt = torch.optim.SGD([p], lr=0.1)
@@ -245,10 +256,10 @@ MINI = textwrap.dedent('''
 ''')
 
 
-def mini(tmp_path, mode):
+def mini(tmp_path, mode, **env):
     script = tmp_path / "mini.py"
     script.write_text(MINI)
-    out = autotrace(script, tmp_path / mode, args=[mode])
+    out = autotrace(script, tmp_path / mode, args=[mode], **env)
     evs = events(tmp_path / mode / "trace")
     return out, [e for e in evs if e["ev"] == "score"], [e for e in evs if e["ev"] == "update"], evs[0]
 
@@ -308,15 +319,40 @@ def test_two_ranks_through_torchrun(tmp_path):
     assert [e["world_size"] for e in starts] == [2, 2]
 
 
-@pytest.mark.parametrize("mode", ["manual_honest", "manual_cheat", "inplace_honest", "inplace_cheat"])
+@pytest.mark.parametrize("mode", ["manual_honest", "manual_cheat", "inplace_honest", "inplace_cheat",
+                                  "permute_honest", "permute_cheat"])
 def test_updates_without_an_optimizer_are_seen(tmp_path, mode):
     """TTT written by hand (p.data.add_(p.grad)): a parameter holding a gradient that changes
-    without an optimizer step is an update of the positions that fed the gradient."""
+    without an optimizer step is an update of the positions that fed the gradient; also a
+    write that keeps every norm of the parameter (a permutation of its elements)."""
     out, scores, updates, info = mini(tmp_path, mode)
     assert info["manual_updates"] == 6 and info["optimizer_steps"] == 0
     assert [(u["start"], u["end"], u["kind"]) for u in updates] == [(r + 1, r + 501, "other") for r in range(0, 3000, 500)]
     verdict = rules.check(str(tmp_path / mode / "trace"), out)["causal.score-before-update"]
     assert verdict is mode.endswith("_honest")
+
+
+def test_targets_written_after_the_call_are_located_as_they_were(tmp_path):
+    """Targets are read back long after the loss call (in batches): what is located is the
+    device-side copy taken at the call, not the tensor the script wrote afterwards."""
+    out, scores, _, _ = mini(tmp_path, "retarget")
+    assert [(e["start"], e["end"]) for e in scores] == [(r + 1, r + 501) for r in range(0, 3000, 500)]
+    loss = float(re.search(r"val_loss:(\S+)", out).group(1))
+    assert abs(sum(e["nll"] for e in scores) / 3000 - loss) < 1e-6
+
+
+@pytest.mark.parametrize("mode", ["gather", "manual_cheat", "twopass"])
+def test_reading_back_in_batches_changes_no_event(tmp_path, mode):
+    """Observations are read back every REFEREE_AUTOTRACE_FLUSH_EVERY of them: reading each
+    back at once (1) gives the same events as the default batches."""
+    def run(name, **env):
+        (tmp_path / name).mkdir()
+        mini(tmp_path / name, mode, **env)
+        return [{k: v for k, v in e.items() if k not in ("t", "seq", "prev", "index_seconds")}
+                for e in events(tmp_path / name / mode / "trace")]
+    one, batched = run("one", REFEREE_AUTOTRACE_FLUSH_EVERY=1), run("batched")
+    assert one == batched
+    assert [e for e in batched if e["ev"] in ("score", "update")]
 
 
 def test_locate_finds_rows_and_rejects_noise():
@@ -373,7 +409,7 @@ def test_checksums_see_a_small_write_to_low_precision_parameters():
     exe = need_torch()
     code = textwrap.dedent("""
         import torch
-        from referee_autotrace.hooks import _checksums, _differ
+        from referee_autotrace.watch import _checksums, _differ
         p = torch.nn.Parameter(torch.ones(4096, dtype=torch.bfloat16))
         q = torch.nn.Parameter(torch.ones(64, dtype=torch.float32))
         before = _checksums([p, q])
@@ -388,6 +424,38 @@ def test_checksums_see_a_small_write_to_low_precision_parameters():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["True", "True"]
+
+
+def test_parameter_snapshots_compare_bits_and_reuse_their_buffers():
+    """watch.Buffers: a copy compared bit for bit (a permutation that keeps every norm is a
+    change; an untouched NaN is not; -0.0 is not 0.0), buffers reused while the parameters are
+    the same, new ones when a parameter's shape changes, checksums above the byte limit."""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import torch
+        from referee_autotrace.watch import Buffers
+        p = torch.nn.Parameter(torch.arange(64, dtype=torch.float32))
+        q = torch.nn.Parameter(torch.tensor([float("nan"), 0.0, 1.0]))
+        b = Buffers()
+        s = b.take([p, q]); first = b.bufs
+        out = [s.changed()]                       # nothing written: False (NaN equals itself)
+        p.data.copy_(p.data.flip(0))
+        out.append(s.changed())                   # a permutation: True
+        s = b.take([p, q]); out.append(b.bufs is first)
+        q.data[1] = -0.0
+        out.append(s.changed())                   # -0.0 after 0.0: True
+        p.data = torch.zeros(8)
+        s = b.take([p, q]); out.append(b.bufs is first)
+        big = Buffers(limit=16)
+        s = big.take([p, q]); out.append(s.copies is None and s.sums is not None)
+        p.data.add_(1.0)
+        out.append(s.changed())                   # the checksum sees a plain change
+        print(*out)
+    """)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["False", "True", "True", "True", "False", "True", "True"]
 
 
 def test_usage_errors():

@@ -1,0 +1,137 @@
+"""What a parameter held after a backward, to see it change with no optimizer step.
+
+After a backward that read validation positions, autotrace takes a ``Snapshot`` of every
+parameter holding a gradient; if one of them changed by the next observation with no optimizer
+step in between, that was an update written by hand (``p.data.add_(p.grad, alpha=-lr)``).
+
+A snapshot is a device-side COPY of the parameters (one fused ``torch._foreach_copy_`` into
+buffers kept from one snapshot to the next: one launch, no synchronisation), compared bit for
+bit when it is checked, so any change is seen, including one that keeps every norm (a
+permutation of a parameter's elements). Only when the watched parameters hold more than
+``COPY_LIMIT`` bytes (``REFEREE_AUTOTRACE_COPY_BYTES``, default 4 GiB) is a checksum kept
+instead: their L1 and L2 norms in float64, which a norm-preserving change escapes.
+
+The version counters are compared first: an in-place write to the parameter itself bumps its
+counter, with no synchronisation; a write through ``.data`` or another alias does not.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+_DISABLE = torch._C.DisableTorchFunction
+COPY_LIMIT = int(os.environ.get("REFEREE_AUTOTRACE_COPY_BYTES", str(4 << 30)))
+_SAME_SIZE_INT = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
+
+
+class Snapshot:
+    """The state of some parameters at one moment (see the module docstring)."""
+
+    __slots__ = ("params", "versions", "copies", "sums")
+
+    def __init__(self, params, versions, copies=None, sums=None):
+        self.params, self.versions, self.copies, self.sums = params, versions, copies, sums
+
+    def changed(self) -> bool:
+        """Whether any parameter differs from its snapshot (synchronises unless a version
+        counter already moved)."""
+        if [p._version for p in self.params] != self.versions:
+            return True
+        with _DISABLE(), torch.no_grad():
+            if self.copies is not None:
+                return _copies_differ(self.params, self.copies)
+            return _differ(_checksums(self.params), self.sums)
+
+
+class Buffers:
+    """Device buffers for copies of one list of parameters, reused while the list stays the
+    same (the parameters are held, so their ids cannot be reused by other tensors)."""
+
+    def __init__(self, limit=None):
+        self.limit = COPY_LIMIT if limit is None else int(limit)
+        self.params = None
+        self.ids = None
+        self.layout = None
+        self.bufs = None
+
+    def take(self, params) -> Snapshot:
+        """A snapshot of ``params`` (nn.Parameters): copies where they fit, else checksums."""
+        with _DISABLE(), torch.no_grad():
+            versions = [p._version for p in params]
+            ts = [p.detach() for p in params]
+            bufs = self._buffers(params, ts)
+            if bufs is None:
+                return Snapshot(params, versions, sums=_checksums(params))
+            _copy_all(bufs, ts)
+            return Snapshot(params, versions, copies=bufs)
+
+    def _buffers(self, params, ts):
+        ids = [id(p) for p in params]
+        layout = [(t.shape, t.dtype, t.device) for t in ts]
+        if ids == self.ids and layout == self.layout:
+            return self.bufs
+        self.params, self.ids, self.layout, self.bufs = list(params), ids, layout, None
+        size = sum(t.numel() * t.element_size() for t in ts)
+        if size <= self.limit:
+            self.bufs = [torch.empty(t.shape, dtype=t.dtype, device=t.device) for t in ts]
+        return self.bufs
+
+    def release(self):
+        self.params = self.ids = self.layout = self.bufs = None
+
+
+def _copy_all(bufs, ts):
+    try:
+        torch._foreach_copy_(bufs, ts)  # one multi-tensor launch (torch >= 2.1)
+    except (AttributeError, RuntimeError, TypeError):
+        for b, t in zip(bufs, ts):
+            b.copy_(t)
+
+
+def _bits(t):
+    """``t`` flattened and reinterpreted as integers of its element size (NaN equals NaN,
+    -0.0 differs from 0.0: a bitwise comparison)."""
+    t = t.detach().reshape(-1)
+    if t.dtype.is_floating_point or t.dtype.is_complex:
+        return t.view(_SAME_SIZE_INT[t.element_size()])
+    return t
+
+
+def _copies_differ(params, copies) -> bool:
+    flags = {}  # device -> one flag per parameter, reduced there: one synchronisation a device
+    for p, c in zip(params, copies):
+        p = p.detach()
+        if p.shape != c.shape or p.dtype != c.dtype or p.device != c.device:
+            return True
+        try:
+            flag = (_bits(p) != _bits(c)).any()
+        except (KeyError, RuntimeError):
+            flag = torch.tensor(not torch.equal(p, c), device=p.device)
+        flags.setdefault(p.device, []).append(flag)
+    return any(bool(torch.stack(fl).any()) for fl in flags.values())
+
+
+def _checksums(params):
+    """One fused reduction over every parameter (device tensor, no synchronisation): the
+    L1 and L2 norms of each, through ``torch._foreach_norm``, in float64 where torch supports it;
+    where it does not (1.13), low-precision parameters are measured in float32 (a bf16 norm has
+    about three significant digits). A change that keeps both norms of every parameter
+    bit-identical goes unseen."""
+    with _DISABLE(), torch.no_grad():
+        ts = [p.detach() for p in params]
+        try:
+            try:
+                norms = torch._foreach_norm(ts, 1, dtype=torch.float64) + torch._foreach_norm(ts, 2, dtype=torch.float64)
+            except (RuntimeError, TypeError):
+                wide = [t if t.dtype in (torch.float32, torch.float64) else t.float() for t in ts]
+                norms = [n.double() for n in torch._foreach_norm(wide, 1) + torch._foreach_norm(wide, 2)]
+            return torch.stack(norms).double()
+        except (AttributeError, RuntimeError, TypeError):
+            return torch.stack([t.sum(dtype=torch.float64) for t in ts])
+
+
+def _differ(a, b) -> bool:
+    """Whether two results of ``_checksums`` over the same parameters differ (synchronises)."""
+    return bool((a != b).any().item())
