@@ -866,13 +866,14 @@ def install(recorder):
 
         def init(self, *a, **k):
             orig_init(self, *a, **k)
-            step = self.step
+            step, me = type(self).step, weakref.ref(self)  # no cycle: the optimizer (and the
+            # parameters it holds) dies with its last reference, not at the next full collection
 
             @functools.wraps(step)
             def stepped(*sa, **sk):
                 if RECORDER is not None:
                     RECORDER.optimizer_step()
-                return step(*sa, **sk)
+                return step(me(), *sa, **sk)
             self.step = stepped
         torch.optim.Optimizer.__init__ = init
 

@@ -18,6 +18,7 @@ counter, with no synchronisation; a write through ``.data`` or another alias doe
 from __future__ import annotations
 
 import os
+import weakref
 
 import torch
 
@@ -46,12 +47,13 @@ class Snapshot:
 
 
 class Buffers:
-    """Device buffers for copies of one list of parameters, reused while the list stays the
-    same (the parameters are held, so their ids cannot be reused by other tensors)."""
+    """Device buffers for copies of one list of parameters, reused while the list holds the
+    same parameter objects (held weakly: keeping them alive would keep every model the
+    submission ever watched, and watch them all)."""
 
     def __init__(self, limit=None):
         self.limit = COPY_LIMIT if limit is None else int(limit)
-        self.params = None
+        self.refs = None
         self.ids = None
         self.layout = None
         self.bufs = None
@@ -70,16 +72,16 @@ class Buffers:
     def _buffers(self, params, ts):
         ids = [id(p) for p in params]
         layout = [(t.shape, t.dtype, t.device) for t in ts]
-        if ids == self.ids and layout == self.layout:
+        if ids == self.ids and layout == self.layout and all(r() is p for r, p in zip(self.refs, params)):
             return self.bufs
-        self.params, self.ids, self.layout, self.bufs = list(params), ids, layout, None
+        self.refs, self.ids, self.layout, self.bufs = [weakref.ref(p) for p in params], ids, layout, None
         size = sum(t.numel() * t.element_size() for t in ts)
         if size <= self.limit:
             self.bufs = [torch.empty(t.shape, dtype=t.dtype, device=t.device) for t in ts]
         return self.bufs
 
     def release(self):
-        self.params = self.ids = self.layout = self.bufs = None
+        self.refs = self.ids = self.layout = self.bufs = None
 
 
 def _copy_all(bufs, ts):

@@ -458,6 +458,38 @@ def test_parameter_snapshots_compare_bits_and_reuse_their_buffers():
     assert proc.stdout.split() == ["False", "True", "True", "True", "False", "True", "True"]
 
 
+def test_autotrace_keeps_no_dropped_model_alive():
+    """A model (its parameters, its optimizer) the script drops is freed at once under the
+    hooks, as without them: parameter snapshots hold parameters weakly, and torch 1.13's
+    wrapped optimizer step makes no reference cycle. (Holding them kept every model an
+    evaluation ever built alive, and watched all of them after each backward.)"""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import gc, weakref
+        import numpy as np, torch, torch.nn.functional as F
+        from referee_autotrace import hooks
+        from referee_autotrace.stream import ValStream
+        gc.disable()
+        val = np.arange(2, 600, dtype=np.int64)
+        hooks.install(hooks.Recorder(ValStream(val), None, 0, 1))
+        dead = []
+        for r in range(3):
+            w = torch.nn.Parameter(torch.zeros(1024, 8)); head = torch.nn.Parameter(torch.zeros(8, 1024))
+            opt = torch.optim.SGD([w, head], lr=0.1)
+            y = torch.from_numpy(val[100:400])
+            loss = F.cross_entropy(w[torch.from_numpy(val[99:399])] @ head, y)
+            opt.zero_grad(); loss.backward(); opt.step()
+            ref = weakref.ref(w)
+            del w, head, opt, loss
+            dead.append(ref() is None)
+        print(*dead, len(hooks.PARAMS))
+    """)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["True", "True", "True", "0"]
+
+
 def test_usage_errors():
     exe = torch_python() or sys.executable
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
