@@ -2,7 +2,12 @@
 eval_score_first_ttt: chunks of 256 targets; log_softmax+gather scored, copied to the host,
 then cross_entropy + backward + SGD step) with a tiny model, so that autotrace's per-chunk
 Python cost dominates. Prints seconds per chunk, plain or under autotrace.
-    PYTHONPATH=python /usr/bin/python3 bench/autotrace/chunk_cpu.py plain|autotrace [CHUNKS] [profile]"""
+    PYTHONPATH=python /usr/bin/python3 bench/autotrace/chunk_cpu.py plain|autotrace|interleaved [CHUNKS] [profile]
+``interleaved``: one process, the hooks installed, rounds of CHUNKS chunks alternating plain (recorder
+off) and autotrace (ROUNDS, default 10, of each); prints the median CPU time per chunk of each and
+their difference: autotrace's own cost per chunk. CHUNK (default 256) sets the targets per chunk
+(small chunks leave mostly the per-call Python cost).
+"""
 import glob
 import os
 import sys
@@ -13,7 +18,8 @@ mode = sys.argv[1]
 chunks = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 prof = len(sys.argv) > 3
 os.environ.setdefault("DATA_PATH", os.path.join(ROOT, "data", "sp1024_synth", "dataset"))
-if mode == "autotrace":
+rec = None
+if mode in ("autotrace", "interleaved"):
     import tempfile
     import referee_autotrace
     os.environ["REFEREE_TRACE_DIR"] = tempfile.mkdtemp()
@@ -33,7 +39,7 @@ model = torch.nn.Sequential(*layers)
 def evaluate(n):
     opt = torch.optim.SGD(model.parameters(), lr=1e-3)
     toks = torch.from_numpy(val)
-    c, L = 256, 256
+    c = L = int(os.environ.get("CHUNK", "256"))
     hi = min(len(val), 1 + n * c)
     nll_all = np.empty(hi - 1)
     for s in range(1, hi, c):
@@ -55,6 +61,21 @@ def evaluate(n):
 
 
 evaluate(5)
+if mode == "interleaved":
+    import statistics
+    from referee_autotrace import hooks
+    per = {"plain": [], "autotrace": []}
+    for r in range(int(os.environ.get("ROUNDS", "10"))):
+        for kind in ("plain", "autotrace"):
+            hooks.RECORDER = rec if kind == "autotrace" else None
+            t0 = time.process_time()
+            k = evaluate(chunks)
+            per[kind].append(1e6 * (time.process_time() - t0) / k)
+    hooks.RECORDER = rec
+    a, b = statistics.median(per["plain"]), statistics.median(per["autotrace"])
+    print("interleaved (CHUNK %s, %d chunks a round): plain %.1f us, autotrace %.1f us per chunk (medians of %d); "
+          "autotrace's cost %.1f us per chunk" % (os.environ.get("CHUNK", "256"), k, a, b, len(per["plain"]), b - a))
+    sys.exit(0)
 if prof:
     import cProfile
     import pstats

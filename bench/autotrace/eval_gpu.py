@@ -8,6 +8,9 @@ eval_score_first_ttt over the whole validation stream).
 ``interleaved``: one process with the hooks installed, alternating a plain round (the recorder
 switched off: every hook returns at its first line) and an autotrace round, ROUNDS of each after
 one warm-up of each; prints both medians and the per-pair ratios (no process-to-process noise).
+ABLATE=1 adds two rounds to each cycle, autotrace without its parameter snapshots and autotrace
+without reading back and turning observations into events (the trace is then empty): where the
+overhead goes.
 (PYTHONPATH=python; DATA_PATH and TOKENIZER_PATH default to data/sp1024_synth; PROFILE=1 prints the
 measured rounds' top functions by own time under cProfile, which slows every Python call).)"""
 import importlib.util
@@ -55,17 +58,24 @@ walls, cpus, loss = [], [], None
 pairs = {"plain": [], "autotrace": []}
 if mode == "interleaved":
     from referee_autotrace import hooks
+    ORIGINAL = {k: getattr(hooks.Recorder, k) for k in ("snapshot", "flush")}
+    ABLATIONS = {"autotrace": {}, "no-snapshot": {"snapshot": lambda self: None},
+                 "no-readback": {"flush": lambda self: (self.lazy.clear(), setattr(self, "lazy_elems", 0))}}
 prof = None
 if os.environ.get("PROFILE") == "1":
     import cProfile
     prof = cProfile.Profile()
 schedule = [mode] * (rounds + 1)
 if mode == "interleaved":
-    schedule = ["plain", "autotrace"] * (rounds + 1)
+    cycle = ["plain", "autotrace"] + (["no-snapshot", "no-readback"] if os.environ.get("ABLATE") == "1" else [])
+    schedule = cycle * (rounds + 1)
+    pairs.update({k: [] for k in cycle})
 for r, kind in enumerate(schedule):
     if mode == "interleaved":
-        hooks.RECORDER = rec if kind == "autotrace" else None
-        r = r // 2
+        hooks.RECORDER = None if kind == "plain" else rec
+        for k, v in ORIGINAL.items():
+            setattr(hooks.Recorder, k, ABLATIONS.get(kind, {}).get(k, v))
+        r = r // len(cycle)
     model = sub.load_artifact(artifact, args, device)
     torch.manual_seed(args.seed)
     sync()
@@ -83,7 +93,11 @@ for r, kind in enumerate(schedule):
     loss = float(nll.mean())
 if mode == "interleaved":
     hooks.RECORDER = rec
+    for k, v in ORIGINAL.items():
+        setattr(hooks.Recorder, k, v)
     import statistics
+    for k in cycle[2:]:
+        print("interleaved %s: median %.4f (%s)" % (k, statistics.median(pairs[k]), " ".join("%.4f" % t for t in pairs[k])))
     ratios = [a / p for p, a in zip(pairs["plain"], pairs["autotrace"])]
     print("interleaved eval wall seconds: plain median %.4f (%s); autotrace median %.4f (%s); "
           "ratio of medians %.3f; per-pair ratios %s, median %.3f" % (

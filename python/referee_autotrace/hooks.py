@@ -49,20 +49,23 @@ class LossCall:
     the host (or, for a reduced loss, computed from the detached input) only when counted — a
     training loss is never read back."""
 
-    __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec")
+    __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec", "start")
 
     def __init__(self, serial, n, tgt, ignore, nll, psum, t, where, rec):
         self.serial, self.n, self._tgt, self._ignore, self._nll, self._psum, self.t, self.where, self.rec = (
             serial, n, tgt, ignore, nll, psum, t, where, rec)
-        self._pos = self._seg = None
+        self._pos = self._seg = self.start = None
 
     def _locate(self):
         self.resolve(_host_arrays([self._tgt])[0])
 
     def resolve(self, targets):
         """Locates the call's targets, given as a host array (see ``Recorder.resolve``)."""
-        self._pos, self._seg = self.rec.locate_targets(targets, self._ignore)
+        self._pos, self._seg, located = self.rec.locate_targets(targets, self._ignore)
         self._tgt = None
+        # located whole (one run of the stream, no ignored element): element j is at start + j
+        if located == self.n and self.n and self._seg[0] == self.n:
+            self.start = int(self._pos[0])
 
     def materialize(self):
         """A reduced loss's per-element values, computed now on the device (no copy): the
@@ -129,6 +132,24 @@ class Prov:
         if not self.elementwise:
             return self
         return Prov([(c, i.reshape(-1)) for c, i in self.parts], elementwise=False)
+
+    def run(self):
+        """(call, a, b) when this stands for elements a..b-1 of one loss call, in order, and that
+        call was located whole (its element j at stream position call.start + j); else None.
+        Only after the call is resolved."""
+        if len(self.parts) != 1:
+            return None
+        call, idx = self.parts[0]
+        if call.start is None:
+            return None
+        i = idx.reshape(-1)
+        if not len(i):
+            return None
+        a = int(i[0])
+        b = a + len(i)
+        if int(i[-1]) != b - 1 or (len(i) > 2 and not (np.diff(i) == 1).all()):
+            return None
+        return call, a, b
 
     def positions(self):
         """(positions, seglen) flat arrays over every element (no values read back)."""
@@ -308,16 +329,19 @@ class Recorder:
         # then the TTT loss on the same chunk): locate them once.
         last = self.last_located
         if last is not None and len(last[0]) == len(tgt) and np.array_equal(last[0], tgt):
-            pos, seg = last[1].copy(), last[2].copy()
+            pos, seg = last[1], last[2]  # shared: never written (an ignored target makes a copy)
         else:
             pos, seg = self.stream.locate(tgt)
-            self.last_located = (tgt, pos.copy(), seg.copy())
+            self.last_located = (tgt, pos, seg)
         if ignore_index is not None:
-            pos[tgt == ignore_index] = -1
+            hit = tgt == ignore_index
+            if hit.any():
+                pos = pos.copy()
+                pos[hit] = -1
         located = int((pos >= 1).sum())
         self.stats["located_targets"] += located
         self.stats["unlocated_targets"] += len(pos) - located
-        return pos, seg
+        return pos, seg, located
 
     # -- torch function dispatch on Tracked ------------------------------------------------
 
@@ -503,11 +527,27 @@ class Recorder:
         for it in items:
             if it[0] == "score":
                 self.score_now(it[2], it[3], it[1])
-            else:
-                pos = [self.update_positions(p) for p in it[3]]
-                self.update_now(np.concatenate(pos) if pos else np.zeros(0, np.int64), it[2], it[1])
+                continue
+            run = it[3][0].run() if len(it[3]) == 1 else None
+            if run is not None:  # one call located whole: one run, nothing to sort
+                call, a, b = run
+                if call.n >= self.min_update_run:
+                    self.updates.append((it[1], "update", {"kind": it[2], "start": call.start + a,
+                                                           "end": call.start + b}))
+                continue
+            pos = [self.update_positions(p) for p in it[3]]
+            self.update_now(np.concatenate(pos) if pos else np.zeros(0, np.int64), it[2], it[1])
 
     def score_now(self, pas, prov, t):
+        run = prov.run()
+        if run is not None:  # one run of one call located whole: one event, no position arrays
+            call, a, b = run
+            start, end = call.start + a, call.start + b
+            nll, psum = call.nll[a:b], call.psum[a:b]
+            pas["events"].append((t, "score", {"start": start, "end": end, "nll": float(nll.sum()),
+                                               "bytes": self.bytes_of(start, end),
+                                               "psum_min": float(psum.min()), "psum_max": float(psum.max())}))
+            return
         pos, _, nll, psum = prov.members()
         ok = pos >= 1
         self.stats["counted_unlocated"] += int((~ok).sum())
@@ -546,6 +586,12 @@ class Recorder:
         of at least ``min_update_run`` (shorter matches may be text shared with training)."""
         if prov.table:
             return np.zeros(0, np.int64)
+        run = prov.run()
+        if run is not None:  # every element's segment is the whole call
+            call, a, b = run
+            if call.n < self.min_update_run:
+                return np.zeros(0, np.int64)
+            return np.arange(call.start + a, call.start + b, dtype=np.int64)
         pos, seg = prov.positions()
         return pos[(pos >= 1) & (seg >= self.min_update_run)]
 

@@ -11,8 +11,9 @@ permutation of a parameter's elements). Only when the watched parameters hold mo
 ``COPY_LIMIT`` bytes (``REFEREE_AUTOTRACE_COPY_BYTES``, default 4 GiB) is a checksum kept
 instead: their L1 and L2 norms in float64, which a norm-preserving change escapes.
 
-The version counters are compared first: an in-place write to the parameter itself bumps its
-counter, with no synchronisation; a write through ``.data`` or another alias does not.
+The comparison synchronises, but it is made only when a backward that read validation positions
+is followed by an observation with no optimizer step in between (rare: an optimizer step drops
+the snapshot unread).
 """
 
 from __future__ import annotations
@@ -30,16 +31,13 @@ _SAME_SIZE_INT = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64
 class Snapshot:
     """The state of some parameters at one moment (see the module docstring)."""
 
-    __slots__ = ("params", "versions", "copies", "sums")
+    __slots__ = ("params", "copies", "sums")
 
-    def __init__(self, params, versions, copies=None, sums=None):
-        self.params, self.versions, self.copies, self.sums = params, versions, copies, sums
+    def __init__(self, params, copies=None, sums=None):
+        self.params, self.copies, self.sums = params, copies, sums
 
     def changed(self) -> bool:
-        """Whether any parameter differs from its snapshot (synchronises unless a version
-        counter already moved)."""
-        if [p._version for p in self.params] != self.versions:
-            return True
+        """Whether any parameter differs from its snapshot (synchronises)."""
         with _DISABLE(), torch.no_grad():
             if self.copies is not None:
                 return _copies_differ(self.params, self.copies)
@@ -48,47 +46,55 @@ class Snapshot:
 
 class Buffers:
     """Device buffers for copies of one list of parameters, reused while the list holds the
-    same parameter objects (held weakly: keeping them alive would keep every model the
-    submission ever watched, and watch them all)."""
+    same parameter objects over the same memory (held weakly: keeping them alive would keep
+    every model the submission ever watched, and watch them all)."""
 
     def __init__(self, limit=None):
         self.limit = COPY_LIMIT if limit is None else int(limit)
-        self.refs = None
-        self.ids = None
-        self.layout = None
-        self.bufs = None
+        self.release()
 
     def take(self, params) -> Snapshot:
         """A snapshot of ``params`` (nn.Parameters): copies where they fit, else checksums."""
         with _DISABLE(), torch.no_grad():
-            versions = [p._version for p in params]
-            ts = [p.detach() for p in params]
-            bufs = self._buffers(params, ts)
-            if bufs is None:
-                return Snapshot(params, versions, sums=_checksums(params))
-            _copy_all(bufs, ts)
-            return Snapshot(params, versions, copies=bufs)
+            groups = self._groups(params)
+            if groups is None:
+                return Snapshot(params, sums=_checksums(params))
+            if len(groups) == 1:
+                _copy_all(self.bufs, params)
+            else:
+                for bufs, idx in groups:
+                    _copy_all(bufs, [params[i] for i in idx])
+            return Snapshot(params, copies=self.bufs)
 
-    def _buffers(self, params, ts):
-        ids = [id(p) for p in params]
-        layout = [(t.shape, t.dtype, t.device) for t in ts]
-        if ids == self.ids and layout == self.layout and all(r() is p for r, p in zip(self.refs, params)):
-            return self.bufs
-        self.refs, self.ids, self.layout, self.bufs = [weakref.ref(p) for p in params], ids, layout, None
-        size = sum(t.numel() * t.element_size() for t in ts)
-        if size <= self.limit:
-            self.bufs = [torch.empty(t.shape, dtype=t.dtype, device=t.device) for t in ts]
-        return self.bufs
+    def _groups(self, params):
+        """(buffers, indices into ``params``) of one device and dtype each (a multi-tensor copy
+        takes its fast path only over one dtype), or None above the byte limit."""
+        ptrs = [p.data_ptr() for p in params]
+        shapes = [p.shape for p in params]
+        if ptrs == self.ptrs and shapes == self.shapes and all(r() is p for r, p in zip(self.refs, params)):
+            return self.groups
+        self.refs, self.ptrs, self.shapes = [weakref.ref(p) for p in params], ptrs, shapes
+        self.bufs = self.groups = None
+        if sum(p.numel() * p.element_size() for p in params) > self.limit:
+            return None
+        self.bufs = [torch.empty(p.shape, dtype=p.dtype, device=p.device) for p in params]
+        by = {}
+        for i, (b, p) in enumerate(zip(self.bufs, params)):
+            pair = by.setdefault((p.device, p.dtype), ([], []))
+            pair[0].append(b)
+            pair[1].append(i)
+        self.groups = list(by.values())
+        return self.groups
 
     def release(self):
-        self.refs = self.ids = self.layout = self.bufs = None
+        self.refs = self.ptrs = self.shapes = self.bufs = self.groups = None
 
 
-def _copy_all(bufs, ts):
+def _copy_all(bufs, srcs):
     try:
-        torch._foreach_copy_(bufs, ts)  # one multi-tensor launch (torch >= 2.1)
+        torch._foreach_copy_(bufs, srcs)  # one multi-tensor launch (torch >= 2.1)
     except (AttributeError, RuntimeError, TypeError):
-        for b, t in zip(bufs, ts):
+        for b, t in zip(bufs, srcs):
             b.copy_(t)
 
 

@@ -436,14 +436,17 @@ def test_parameter_snapshots_compare_bits_and_reuse_their_buffers():
         from referee_autotrace.watch import Buffers
         p = torch.nn.Parameter(torch.arange(64, dtype=torch.float32))
         q = torch.nn.Parameter(torch.tensor([float("nan"), 0.0, 1.0]))
+        h = torch.nn.Parameter(torch.ones(16, dtype=torch.bfloat16))  # a second dtype: a second copy
         b = Buffers()
-        s = b.take([p, q]); first = b.bufs
+        s = b.take([p, h, q]); first = b.bufs
         out = [s.changed()]                       # nothing written: False (NaN equals itself)
         p.data.copy_(p.data.flip(0))
         out.append(s.changed())                   # a permutation: True
-        s = b.take([p, q]); out.append(b.bufs is first)
+        s = b.take([p, h, q]); out.append(b.bufs is first)
         q.data[1] = -0.0
         out.append(s.changed())                   # -0.0 after 0.0: True
+        s = b.take([p, h, q]); h.data[5] = 1.0078125
+        out.append(s.changed())                   # one bf16 step: True
         p.data = torch.zeros(8)
         s = b.take([p, q]); out.append(b.bufs is first)
         big = Buffers(limit=16)
@@ -455,7 +458,7 @@ def test_parameter_snapshots_compare_bits_and_reuse_their_buffers():
     proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.split() == ["False", "True", "True", "True", "False", "True", "True"]
+    assert proc.stdout.split() == ["False", "True", "True", "True", "True", "False", "True", "True"]
 
 
 def test_autotrace_keeps_no_dropped_model_alive():
@@ -488,6 +491,57 @@ def test_autotrace_keeps_no_dropped_model_alive():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["True", "True", "True", "0"]
+
+
+def test_whole_run_fast_path_gives_the_general_events():
+    """A counted slice of one loss call located whole becomes one event without position
+    arrays (``Prov.run``); it must give exactly the events and update positions of the general
+    path, and leave to it everything else (several calls, gaps, reordering, the stream's index
+    0, ignored targets, runs too short for an update)."""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import json
+        import numpy as np, torch
+        import referee_probe
+        from referee_autotrace import hooks
+        from referee_autotrace.stream import ValStream
+        val = np.frombuffer(referee_probe.read_shard(%r).tobytes(), dtype="<u2").astype(np.int64)
+        lut = (np.arange(65536) %% 5 + 1, np.arange(65536) %% 3 == 0, np.arange(65536) %% 7 == 0)
+        rec = hooks.Recorder(ValStream(val), None, 0, 1, lut=lut)
+        rng = np.random.default_rng(3)
+        def call(tgt, ignore=None):
+            nll = torch.from_numpy(rng.random(len(tgt)))
+            c = rec.new_call(torch.from_numpy(np.asarray(tgt)), nll, nll * 0 + 1 + 1e-3 * nll, ignore_index=ignore, owned=True)
+            rec.resolve([hooks.Prov([(c, np.arange(c.n))])], valued=[hooks.Prov([(c, np.arange(c.n))])])
+            return c
+        whole = call(val[500:756]); first = call(val[0:64]); short = call(val[900:920])
+        ign = call(np.where(np.arange(100) == 7, -100, val[1000:1100]), ignore=-100)
+        mixed = call(np.concatenate([val[2000:2050], rng.integers(2, 1024, 30)]))
+        edge = call(val[3000:3032])  # exactly min_update_run targets
+        cases = [[(whole, np.arange(256))], [(whole, np.arange(10, 40))], [(whole, np.arange(5, 6))],
+                 [(whole, np.arange(0, 40, 2))], [(whole, np.arange(40)[::-1])], [(whole, np.array([3, 4, 4, 5]))],
+                 [(whole, np.arange(10)), (whole, np.arange(20, 30))], [(first, np.arange(64))],
+                 [(short, np.arange(20))], [(ign, np.arange(100))], [(mixed, np.arange(80))],
+                 [(whole, np.arange(256).reshape(16, 16)[:, 3:9])], [(edge, np.arange(32))]]
+        assert [c.start for c in (whole, first, short, ign, mixed)] == [500, None, 900, None, None]
+        def run_all():
+            out = []
+            for parts in cases:
+                pas = {"events": []}
+                prov = hooks.Prov(parts)
+                rec.score_now(pas, prov, 1.0)
+                out.append([pas["events"], rec.update_positions(prov).tolist()])
+            return out
+        fast = run_all()
+        hooks.Prov.run = lambda self: None
+        assert fast == run_all()
+        print(json.dumps([len(f[0]) for f in fast], separators=(",", ":")), sum(bool(f[1]) for f in fast))
+    """ % VAL)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    counts, with_updates = proc.stdout.split()
+    assert json.loads(counts)[:3] == [1, 1, 1] and int(with_updates) >= 5
 
 
 def test_usage_errors():
