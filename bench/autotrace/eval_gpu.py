@@ -60,7 +60,7 @@ if mode == "interleaved":
     from referee_autotrace import hooks
     ORIGINAL = {k: getattr(hooks.Recorder, k) for k in ("snapshot", "flush")}
     ABLATIONS = {"autotrace": {}, "no-snapshot": {"snapshot": lambda self: None},
-                 "no-readback": {"flush": lambda self: (self.lazy.clear(), setattr(self, "lazy_elems", 0))}}
+                 "no-readback": {"flush": lambda self: (self.lazy.clear(), setattr(self, "lazy_bytes", 0))}}
 prof = None
 if os.environ.get("PROFILE") == "1":
     import cProfile

@@ -49,12 +49,14 @@ class LossCall:
     the host (or, for a reduced loss, computed from the detached input) only when counted — a
     training loss is never read back."""
 
-    __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec", "start")
+    __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec", "start",
+                 "nbytes", "deferred")
 
     def __init__(self, serial, n, tgt, ignore, nll, psum, t, where, rec):
         self.serial, self.n, self._tgt, self._ignore, self._nll, self._psum, self.t, self.where, self.rec = (
             serial, n, tgt, ignore, nll, psum, t, where, rec)
         self._pos = self._seg = self.start = None
+        self.nbytes, self.deferred = 0, False  # device memory it keeps alive; counted in a batch
 
     def _locate(self):
         self.resolve(_host_arrays([self._tgt])[0])
@@ -295,7 +297,7 @@ class Recorder:
         self.watch = None        # watch.Snapshot of the parameters after such a backward, until a step
         self.buffers = watch.Buffers()
         self.lazy = []           # observations whose positions and values are not read back yet
-        self.lazy_elems = 0
+        self.lazy_bytes = 0      # device memory the deferred observations keep alive
         self.last_located = None  # (targets, pos, seglen) of the last located loss call
         self.stats = {"manual_updates": 0, "loss_calls": 0, "located_targets": 0, "unlocated_targets": 0, "counted_unlocated": 0,
                       "stored_unobserved": 0, "compiled_loss_calls": 0, "param_writes": 0,
@@ -304,10 +306,11 @@ class Recorder:
 
     # -- loss calls -----------------------------------------------------------------------
 
-    def new_call(self, target, nll, psum, ignore_index=None, owned=False, owned_target=False):
+    def new_call(self, target, nll, psum, ignore_index=None, owned=False, owned_target=False, held=0):
         """Records a loss call over ``target`` (any shape) with per-element ``nll`` / ``psum``
         (same number of elements; psum may be None for 1; nll may be a callable computing
-        them, for a reduced loss). Returns a flat LossCall, resolved lazily (no host copy here)."""
+        them, for a reduced loss, keeping ``held`` bytes of device memory alive). Returns a flat
+        LossCall, resolved lazily (no host copy here)."""
         with _DISABLE():
             # device-side copies (no synchronisation): the values as they were at the call
             tgt = target.detach().reshape(-1)
@@ -320,7 +323,9 @@ class Recorder:
                 ps = psum.detach().clone() if psum is not None else None
         self.serial += 1
         self.stats["loss_calls"] += 1
-        return LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
+        call = LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
+        call.nbytes = int(held) + sum(v.numel() * v.element_size() for v in (tgt, vals, ps) if isinstance(v, torch.Tensor))
+        return call
 
     def locate_targets(self, targets, ignore_index):
         """Positions and segment lengths of a call's targets (a host array)."""
@@ -487,8 +492,12 @@ class Recorder:
 
     def defer(self, item, *provs):
         self.lazy.append(item)
-        self.lazy_elems += sum(call.n for p in provs for call, _ in p.parts)
-        if len(self.lazy) >= LAZY_ITEMS or self.lazy_elems >= LAZY_ELEMENTS:
+        for p in provs:
+            for call, _ in p.parts:
+                if not call.deferred:
+                    call.deferred = True
+                    self.lazy_bytes += call.nbytes
+        if len(self.lazy) >= LAZY_ITEMS or self.lazy_bytes >= LAZY_BYTES:
             self.flush()
 
     def resolve(self, provs, valued=()):
@@ -519,7 +528,7 @@ class Recorder:
 
     def flush(self):
         """Turns the deferred observations into events (see ``defer``)."""
-        items, self.lazy, self.lazy_elems = self.lazy, [], 0
+        items, self.lazy, self.lazy_bytes = self.lazy, [], 0
         if not items:
             return
         scored = [it[3] for it in items if it[0] == "score"]
@@ -756,7 +765,9 @@ UNOBSERVED = ("state kept outside autograd (caches in NumPy or Python objects, b
 
 # deferred observations read back together (flush): every this many
 LAZY_ITEMS = max(1, int(os.environ.get("REFEREE_AUTOTRACE_FLUSH_EVERY", "64")))
-LAZY_ELEMENTS = 1 << 22  # ... or this many loss elements, whichever comes first
+# ... or as soon as their loss calls keep this much device memory alive (a training loss keeps its
+# logits for the values it might be counted with: a batch of them would fill the device)
+LAZY_BYTES = int(os.environ.get("REFEREE_AUTOTRACE_FLUSH_BYTES", str(256 << 20)))
 RECORDER = None
 PARAMS = None  # {id: weakref} of every nn.Parameter created after start-up (a WeakSet of tensors
 # compares colliding entries with Tensor.__eq__, which raises on tensors of several elements)
@@ -851,7 +862,9 @@ def install(recorder):
                     with torch.no_grad(), _DISABLE():
                         psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
                 owned = reduction != "none"
-                call = rec.new_call(t if owned else target, per, psum, ignore_index=ignore_index, owned_target=owned)
+                held = x.numel() * x.element_size() if owned else 0
+                call = rec.new_call(t if owned else target, per, psum, ignore_index=ignore_index,
+                                    owned_target=owned, held=held)
                 shape = tuple(target.shape)
                 idx = np.arange(call.n).reshape(shape)
                 prov = Prov([(call, idx)], elementwise=True)

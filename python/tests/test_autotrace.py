@@ -544,6 +544,38 @@ def test_whole_run_fast_path_gives_the_general_events():
     assert json.loads(counts)[:3] == [1, 1, 1] and int(with_updates) >= 5
 
 
+def test_deferred_observations_keep_bounded_device_memory():
+    """A training loss keeps its logits alive for the values it might be counted with; the
+    observations waiting to be read back are flushed as soon as they keep
+    REFEREE_AUTOTRACE_FLUSH_BYTES alive (what a batch of 64 training steps' logits would
+    otherwise pin: it ran the real records out of GPU memory)."""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import gc
+        import numpy as np, torch, torch.nn.functional as F
+        from referee_autotrace import hooks
+        from referee_autotrace.stream import ValStream
+        rng = np.random.default_rng(0)
+        hooks.install(hooks.Recorder(ValStream(rng.integers(2, 1024, 5000)), None, 0, 1))
+        w = torch.nn.Parameter(torch.zeros(64, 1024)); opt = torch.optim.SGD([w], lr=0.1)
+        most = 0
+        for step in range(40):
+            x = torch.from_numpy(rng.integers(0, 64, 128)); y = torch.from_numpy(rng.integers(2, 1024, 128))
+            logits = w[x] * 1.0                   # 512 KiB of float32 a step
+            loss = F.cross_entropy(logits, y)
+            opt.zero_grad(); loss.backward(); opt.step()
+            del logits, loss
+            # loss calls still holding their input (the logits) for values they may be counted with
+            most = max(most, sum(isinstance(o, hooks.LossCall) and callable(o._nll) for o in gc.get_objects()))
+        print(most, hooks.RECORDER.internal_errors)
+    """)
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR, REFEREE_AUTOTRACE_FLUSH_BYTES=str(2 << 20))
+    proc = subprocess.run([exe, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    most, errors = map(int, proc.stdout.split())
+    assert errors == 0 and 1 <= most <= 5  # 2 MiB / 512 KiB, plus the step in flight
+
+
 def test_usage_errors():
     exe = torch_python() or sys.executable
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
