@@ -850,19 +850,26 @@ def install(recorder):
                         x = _plain(input).detach()
                         t = target.detach().clone()  # also the call's own copy of its targets
 
-                    version = x._version
-
-                    def per(x=x, t=t, a3=args[:3], kw=kw, version=version):
-                        if x._version != version:  # written in place since the call
-                            rec.stats["stale_loss_inputs"] += 1
+                    if x.is_inference():
+                        # no version counter to see a later write into it (torch.inference_mode,
+                        # the records' evaluations): the per-element values now, one more kernel
                         with torch.no_grad(), _DISABLE():
-                            return orig(x, t, *a3, **kw)
+                            per = orig(x, t, *args[:3], **kw)
+                        x = None
+                    else:
+                        version = x._version
+
+                        def per(x=x, t=t, a3=args[:3], kw=kw, version=version):
+                            if x._version != version:  # written in place since the call
+                                rec.stats["stale_loss_inputs"] += 1
+                            with torch.no_grad(), _DISABLE():
+                                return orig(x, t, *a3, **kw)
                 psum = None
                 if kind == "nll_loss":  # log-probabilities given: measure their normalisation
                     with torch.no_grad(), _DISABLE():
                         psum = torch.exp(torch.logsumexp(input.detach().double(), dim=1))
                 owned = reduction != "none"
-                held = x.numel() * x.element_size() if owned else 0
+                held = x.numel() * x.element_size() if owned and x is not None else 0
                 call = rec.new_call(t if owned else target, per, psum, ignore_index=ignore_index,
                                     owned_target=owned, held=held)
                 shape = tuple(target.shape)

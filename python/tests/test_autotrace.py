@@ -237,6 +237,17 @@ MINI = textwrap.dedent('''
             if mode.endswith("_honest"):
                 adapt()
         print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
+    elif mode.startswith("inference"):  # the records' evaluations, under torch.inference_mode()
+        s = torch.zeros((), dtype=torch.float64)
+        with torch.inference_mode():
+            for r in range(0, 3000, 1000):
+                x = torch.from_numpy(val[r:r + 1000]); y = torch.from_numpy(val[r + 1:r + 1001])
+                if mode == "inference":  # the baseline: mean CE times the count
+                    s += F.cross_entropy(logits(x), y).detach().to(torch.float64) * 1000.0
+                else:  # LegalTTT: per-token CE, a slice of it summed in float64
+                    nll = F.cross_entropy(logits(x), y, reduction="none")
+                    s += nll[0:1000].to(torch.float64).sum()
+        print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:1.0" % (s / 3000).item())
     elif mode == "retarget":  # the targets are overwritten after the loss call, before the count
         s = torch.zeros((), dtype=torch.float64)
         for r in range(0, 3000, 500):
@@ -330,6 +341,18 @@ def test_updates_without_an_optimizer_are_seen(tmp_path, mode):
     assert [(u["start"], u["end"], u["kind"]) for u in updates] == [(r + 1, r + 501, "other") for r in range(0, 3000, 500)]
     verdict = rules.check(str(tmp_path / mode / "trace"), out)["causal.score-before-update"]
     assert verdict is mode.endswith("_honest")
+
+
+@pytest.mark.parametrize("mode", ["inference", "inference_none"])
+def test_losses_under_inference_mode_are_observed(tmp_path, mode):
+    """The records evaluate under torch.inference_mode(), whose tensors have no version counter:
+    a reduced loss there is observed like any other (it raised inside the hook, leaving every
+    call unobserved and the causal rules unverifiable, on the real scripts on GPUs)."""
+    out, scores, _, info = mini(tmp_path, mode)
+    assert info["internal_errors"] == 0 and info["chosen_via"] == "accumulate"
+    assert [(e["start"], e["end"]) for e in scores] == [(1, 1001), (1001, 2001), (2001, 3001)]
+    loss = float(re.search(r"val_loss:(\S+)", out).group(1))
+    assert abs(sum(e["nll"] for e in scores) / 3000 - loss) < 1e-6
 
 
 def test_targets_written_after_the_call_are_located_as_they_were(tmp_path):
