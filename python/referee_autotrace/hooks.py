@@ -764,10 +764,10 @@ UNOBSERVED = ("state kept outside autograd (caches in NumPy or Python objects, b
 
 
 # deferred observations read back together (flush): every this many
-LAZY_ITEMS = max(1, int(os.environ.get("REFEREE_AUTOTRACE_FLUSH_EVERY", "64")))
+LAZY_ITEMS = 64  # REFEREE_AUTOTRACE_FLUSH_EVERY (main.start)
 # ... or as soon as their loss calls keep this much device memory alive (a training loss keeps its
 # logits for the values it might be counted with: a batch of them would fill the device)
-LAZY_BYTES = int(os.environ.get("REFEREE_AUTOTRACE_FLUSH_BYTES", str(256 << 20)))
+LAZY_BYTES = 256 << 20  # REFEREE_AUTOTRACE_FLUSH_BYTES (main.start)
 RECORDER = None
 PARAMS = None  # {id: weakref} of every nn.Parameter created after start-up (a WeakSet of tensors
 # compares colliding entries with Tensor.__eq__, which raises on tensors of several elements)

@@ -29,13 +29,37 @@ def _lut(stream_vocab_hint=None):
             np.asarray(lut.boundary, dtype=bool))
 
 
+class SettingError(ValueError):
+    """An autotrace variable that is not what it must be (the message names it)."""
+
+
+def _setting(env, name, default, minimum):
+    """The whole number in ``env[name]`` (``default`` when unset or empty), at least ``minimum``."""
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingError("%s=%r: expected a whole number >= %d" % (name, raw, minimum)) from None
+    if value < minimum:
+        raise SettingError("%s=%d: expected a whole number >= %d" % (name, value, minimum))
+    return value
+
+
 def start(environ=None):
-    """Builds the recorder for this process and installs the hooks; returns the recorder."""
+    """Builds the recorder for this process and installs the hooks; returns the recorder.
+    Raises SettingError for a malformed REFEREE_AUTOTRACE_* number."""
     env = os.environ if environ is None else environ
     from .stream import ValStream
-    from . import hooks
+    from . import hooks, watch
+    k = _setting(env, "REFEREE_AUTOTRACE_K", 8, 2)
+    min_update_run = _setting(env, "REFEREE_AUTOTRACE_MIN_UPDATE_RUN", 32, 1)
+    hooks.LAZY_ITEMS = _setting(env, "REFEREE_AUTOTRACE_FLUSH_EVERY", hooks.LAZY_ITEMS, 1)
+    hooks.LAZY_BYTES = _setting(env, "REFEREE_AUTOTRACE_FLUSH_BYTES", hooks.LAZY_BYTES, 0)
+    watch.COPY_LIMIT = _setting(env, "REFEREE_AUTOTRACE_COPY_BYTES", watch.COPY_LIMIT, 0)
     t0 = time.time()
-    stream = ValStream.from_pattern(ValStream.default_pattern(env), k=int(env.get("REFEREE_AUTOTRACE_K", "8")))
+    stream = ValStream.from_pattern(ValStream.default_pattern(env), k=k)
     # The trace directory belongs to autotrace: the script's own referee_probe trace (if any)
     # is switched off, unless REFEREE_AUTOTRACE_DIR names another folder for the observed one.
     trace_dir = env.get("REFEREE_AUTOTRACE_DIR") or env.get("REFEREE_TRACE_DIR") or None
@@ -43,7 +67,7 @@ def start(environ=None):
         env.pop("REFEREE_TRACE_DIR", None)
     rec = hooks.Recorder(stream, trace_dir, int(env.get("RANK", "0")),
                          int(env.get("WORLD_SIZE", "1")), lut=_lut(),
-                         min_update_run=int(env.get("REFEREE_AUTOTRACE_MIN_UPDATE_RUN", "32")),
+                         min_update_run=min_update_run,
                          extra={"index_seconds": round(time.time() - t0, 3)})
     hooks.install(rec)
     atexit.register(rec.finish)
@@ -94,7 +118,11 @@ def main(argv=None) -> int:
     if not os.path.isfile(entry):
         sys.stderr.write("autotrace: %s: no such file (expected the submission's entry script)\n" % entry)
         return 2
-    rec = start()
+    try:
+        rec = start()
+    except SettingError as exc:
+        sys.stderr.write("autotrace: %s\n" % exc)
+        return 2
     if os.environ.get("REFEREE_AUTOTRACE_TEST_PATCH"):
         arm_test_patch(entry, os.environ["REFEREE_AUTOTRACE_TEST_PATCH"], rec)
     sys.argv = [entry] + argv[1:]

@@ -18,13 +18,12 @@ the snapshot unread).
 
 from __future__ import annotations
 
-import os
 import weakref
 
 import torch
 
 _DISABLE = torch._C.DisableTorchFunction
-COPY_LIMIT = int(os.environ.get("REFEREE_AUTOTRACE_COPY_BYTES", str(4 << 30)))
+COPY_LIMIT = 4 << 30  # REFEREE_AUTOTRACE_COPY_BYTES (main.start)
 _SAME_SIZE_INT = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
 
 

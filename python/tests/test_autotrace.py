@@ -580,6 +580,7 @@ def test_deferred_observations_keep_bounded_device_memory():
         from referee_autotrace.stream import ValStream
         rng = np.random.default_rng(0)
         hooks.install(hooks.Recorder(ValStream(rng.integers(2, 1024, 5000)), None, 0, 1))
+        hooks.LAZY_BYTES = 2 << 20                # what REFEREE_AUTOTRACE_FLUSH_BYTES sets
         w = torch.nn.Parameter(torch.zeros(64, 1024)); opt = torch.optim.SGD([w], lr=0.1)
         most = 0
         for step in range(40):
@@ -592,8 +593,8 @@ def test_deferred_observations_keep_bounded_device_memory():
             most = max(most, sum(isinstance(o, hooks.LossCall) and callable(o._nll) for o in gc.get_objects()))
         print(most, hooks.RECORDER.internal_errors)
     """)
-    env = dict(os.environ, PYTHONPATH=PYTHON_DIR, REFEREE_AUTOTRACE_FLUSH_BYTES=str(2 << 20))
-    proc = subprocess.run([exe, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     most, errors = map(int, proc.stdout.split())
     assert errors == 0 and 1 <= most <= 5  # 2 MiB / 512 KiB, plus the step in flight
@@ -607,6 +608,11 @@ def test_usage_errors():
     proc = subprocess.run([exe, "-m", "referee_autotrace", "/nonexistent/train_gpt.py"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "no such file" in proc.stderr
+    for name, value in (("REFEREE_AUTOTRACE_FLUSH_EVERY", "64k"), ("REFEREE_AUTOTRACE_COPY_BYTES", "-1"),
+                        ("REFEREE_AUTOTRACE_K", "1")):
+        proc = subprocess.run([exe, "-m", "referee_autotrace", HONEST], env=dict(env, **{name: value}),
+                              capture_output=True, text=True)
+        assert proc.returncode == 2 and name in proc.stderr and "expected a whole number" in proc.stderr, proc.stderr
 
 
 def test_unobservable_submission_does_not_pass_coverage(tmp_path):
