@@ -50,20 +50,21 @@ class LossCall:
     training loss is never read back."""
 
     __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec", "start",
-                 "nbytes", "deferred")
+                 "nbytes", "deferred", "rowlen")
 
     def __init__(self, serial, n, tgt, ignore, nll, psum, t, where, rec):
         self.serial, self.n, self._tgt, self._ignore, self._nll, self._psum, self.t, self.where, self.rec = (
             serial, n, tgt, ignore, nll, psum, t, where, rec)
         self._pos = self._seg = self.start = None
         self.nbytes, self.deferred = 0, False  # device memory it keeps alive; counted in a batch
+        self.rowlen = None  # targets are rows of this many (a batch of windows), located row by row
 
     def _locate(self):
         self.resolve(_host_arrays([self._tgt])[0])
 
     def resolve(self, targets):
         """Locates the call's targets, given as a host array (see ``Recorder.resolve``)."""
-        self._pos, self._seg, located = self.rec.locate_targets(targets, self._ignore)
+        self._pos, self._seg, located = self.rec.locate_targets(targets, self._ignore, self.rowlen)
         self._tgt = None
         # located whole (one run of the stream, no ignored element): element j is at start + j
         if located == self.n and self.n and self._seg[0] == self.n:
@@ -324,20 +325,29 @@ class Recorder:
         self.serial += 1
         self.stats["loss_calls"] += 1
         call = LossCall(self.serial, tgt.numel(), tgt, ignore_index, vals, ps, time.time(), _caller(), self)
+        call.rowlen = _row_length(target)
         call.nbytes = int(held) + sum(v.numel() * v.element_size() for v in (tgt, vals, ps) if isinstance(v, torch.Tensor))
         return call
 
-    def locate_targets(self, targets, ignore_index):
-        """Positions and segment lengths of a call's targets (a host array)."""
+    def locate_targets(self, targets, ignore_index, rowlen=None):
+        """Positions and segment lengths of a call's targets (a host array); with ``rowlen``,
+        each row of that many located on its own (a segment never runs from one window of a
+        batch into the next, where the next row's first tokens happen to continue the text)."""
         tgt = np.asarray(targets).astype(np.int64, copy=False)
+        if not rowlen or rowlen >= len(tgt) or len(tgt) % rowlen:
+            rowlen = None
         # The same targets are often scored by several calls in a row (log_softmax+gather,
         # then the TTT loss on the same chunk): locate them once.
         last = self.last_located
-        if last is not None and len(last[0]) == len(tgt) and np.array_equal(last[0], tgt):
+        if last is not None and last[3] == rowlen and len(last[0]) == len(tgt) and np.array_equal(last[0], tgt):
             pos, seg = last[1], last[2]  # shared: never written (an ignored target makes a copy)
         else:
-            pos, seg = self.stream.locate(tgt)
-            self.last_located = (tgt, pos, seg)
+            if rowlen is None:
+                pos, seg = self.stream.locate(tgt)
+            else:
+                rows = [self.stream.locate(r) for r in tgt.reshape(-1, rowlen)]
+                pos, seg = np.concatenate([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
+            self.last_located = (tgt, pos, seg, rowlen)
         if ignore_index is not None:
             hit = tgt == ignore_index
             if hit.any():
@@ -712,6 +722,25 @@ class Recorder:
             lines.append((t0, "phase", start))
         lines.append((now, "phase", {"name": "eval_end"}))
         write_trace(self.trace_dir, self.rank, lines)
+
+
+def _row_length(target):
+    """The length of the rows a call's targets come in, or None: the last dimension of a
+    target tensor of two or more (trailing size-1 dimensions dropped: a gather index (n, 1) is
+    one sequence), or of the batch a flattened view was taken from (``y.reshape(-1)`` of a
+    (batch, seq) tensor: the records flatten their windows before the loss call)."""
+    def last_dim(shape):
+        shape = list(shape)
+        while shape and shape[-1] == 1:
+            shape.pop()
+        return shape[-1] if len(shape) >= 2 else None
+    with _DISABLE():
+        row = last_dim(target.shape)
+        if row is None:
+            base = getattr(target, "_base", None)
+            if isinstance(base, torch.Tensor) and base.numel() == target.numel() and target.is_contiguous():
+                row = last_dim(base.shape)
+    return row
 
 
 def _host_arrays(tensors, floating=False):

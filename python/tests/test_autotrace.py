@@ -600,6 +600,36 @@ def test_deferred_observations_keep_bounded_device_memory():
     assert errors == 0 and 1 <= most <= 5  # 2 MiB / 512 KiB, plus the step in flight
 
 
+def test_rows_of_a_batch_are_located_each_on_its_own():
+    """A batch of windows flattened for the loss call (``y.reshape(-1)`` of (rows, seq)): where
+    a row's first target happens to be the token that follows the previous row's text in the
+    stream, a segment must not run on into it (the LoRA record's per-document rows did: one
+    position scored twice, another never)."""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import numpy as np, torch
+        import referee_probe
+        from referee_autotrace import hooks
+        from referee_autotrace.stream import ValStream
+        val = np.frombuffer(referee_probe.read_shard(%r).tobytes(), dtype="<u2").astype(np.int64)
+        a = 1000                                   # row 0: the 64 targets at [a, a + 64)
+        b = int(np.flatnonzero(val[2000:] == val[a + 64])[0]) + 2000   # row 1 starts with val[a + 64]
+        rec = hooks.Recorder(ValStream(val), None, 0, 1)
+        y = torch.from_numpy(np.stack([val[a:a + 64], val[b:b + 64]]))
+        flat = y.reshape(-1)
+        for target in (flat, flat.clone()):        # a view of the batch; a copy that lost its rows
+            c = rec.new_call(target, torch.zeros(128), None, owned=True)
+            rec.resolve([hooks.Prov([(c, np.arange(128))])])
+            print(c.rowlen, int(c.pos[64]) == b, int(c.pos[63]) == a + 63)
+    """ % VAL)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    view, copy = proc.stdout.splitlines()
+    assert view.split() == ["64", "True", "True"]
+    assert copy.split() == ["None", "False", "True"]  # without rows the run-on is what happens
+
+
 def test_usage_errors():
     exe = torch_python() or sys.executable
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)

@@ -1,10 +1,11 @@
-"""Autotrace on a real record's own evaluation code, on the CPU: the LegalTTT record's
-``eval_val`` then ``eval_val_sliding_ttt`` (../shared/samples/parameter-golf-scripts, read in
-place, never edited)
+"""Autotrace on real records' own evaluation code, on the CPU: the LegalTTT record's
+``eval_val`` then ``eval_val_sliding_ttt``, and the LoRA TTT record's ``eval_val`` then
+``eval_val_ttt_lora`` (../shared/samples/parameter-golf-scripts, read in place, never edited)
 run by ``python/tests/support/records_cpu.py`` with a small seed-fixed model of the record's own
 classes, under ``python -m referee_autotrace``, honest and with the cheating patch of the GPU runs
-(``cheat_entry.patch_legal``: an SGD step on each window before scoring it). This is the
-evaluator that went unobserved on GPUs when the hooks met ``torch.inference_mode()``. Skips,
+(``cheat_entry.patch_legal``: an SGD step on each window before scoring it; ``patch_lora``: an
+Adam step on each chunk's window before scoring it). These are the evaluators that went
+unobserved on GPUs when the hooks met ``torch.inference_mode()``. Skips,
 saying so, where ../shared or an interpreter with torch is absent."""
 import hashlib
 import os
@@ -20,6 +21,7 @@ from test_autotrace import events, need_torch
 SUPPORT = os.path.join(PYTHON_DIR, "tests", "support")
 SCRIPTS = os.path.join(os.path.dirname(REPO), "shared", "samples", "parameter-golf-scripts")
 LEGAL = os.path.join(SCRIPTS, "2026-03-23_LeakyReLU_LegalTTT_ParallelMuon", "train_gpt.py")
+LORA = os.path.join(SCRIPTS, "2026-03-17_LoRA_TTT", "train_gpt.py")
 
 
 def sha(path):
@@ -27,7 +29,7 @@ def sha(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def run(workdir, script, *extra):
+def run(workdir, variant, script, *extra):
     if not os.path.exists(script):
         pytest.skip("%s is absent (../shared beside the clone holds the real records)" % script)
     exe = need_torch()
@@ -38,7 +40,7 @@ def run(workdir, script, *extra):
                 "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore",
                 "REFEREE_TRACE_DIR": os.path.join(str(workdir), "trace")})
     before = sha(script)
-    proc = subprocess.run([exe, "-m", "referee_autotrace", os.path.join(SUPPORT, "records_cpu.py"), "legal",
+    proc = subprocess.run([exe, "-m", "referee_autotrace", os.path.join(SUPPORT, "records_cpu.py"), variant,
                            script] + list(extra), cwd=str(workdir), env=env, capture_output=True, text=True,
                           timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -48,12 +50,12 @@ def run(workdir, script, *extra):
 
 @pytest.fixture(scope="module")
 def legal(tmp_path_factory):
-    return run(tmp_path_factory.mktemp("legal"), LEGAL)
+    return run(tmp_path_factory.mktemp("legal"), "legal", LEGAL)
 
 
 @pytest.fixture(scope="module")
 def legal_cheat(tmp_path_factory):
-    return run(tmp_path_factory.mktemp("legal_cheat"), LEGAL, "cheat")
+    return run(tmp_path_factory.mktemp("legal_cheat"), "legal", LEGAL, "cheat")
 
 
 def test_legal_ttt_record_is_observed_and_passes_score_before_update(legal):
@@ -82,3 +84,37 @@ def test_legal_ttt_record_with_adapt_before_score_fails(legal_cheat, legal):
     assert info["internal_errors"] == 0
     # the cheat changed what was scored
     assert rules.final_score(out) != rules.final_score(legal[0])
+
+
+@pytest.fixture(scope="module")
+def lora(tmp_path_factory):
+    return run(tmp_path_factory.mktemp("lora"), "lora", LORA)
+
+
+@pytest.fixture(scope="module")
+def lora_cheat(tmp_path_factory):
+    return run(tmp_path_factory.mktemp("lora_cheat"), "lora", LORA, "cheat")
+
+
+def test_lora_ttt_record_is_observed_and_passes_score_before_update(lora):
+    """Per-document chunks scored and trained on from the same forward pass (grad enabled): the
+    counted slices are the chunks, the context they were computed with is not; each Adam step
+    reads only the chunk just scored."""
+    out, trace = lora
+    result = rules.check(trace, out)
+    assert result["causal.score-before-update"] and result["trace.chain"] and result["norm.sums-to-one"]
+    assert result["trace.matches-log"] and result["trace.coverage"]
+    evs = events(trace)
+    info = evs[0]
+    assert info["internal_errors"] == 0 and info["stale_loss_inputs"] == 0 and info["passes"] == 2
+    updates = [e for e in evs if e["ev"] == "update"]
+    assert updates and {u["kind"] for u in updates} == {"ttt"} and info["optimizer_steps"] > 0
+
+
+def test_lora_ttt_record_with_adapt_before_score_fails(lora_cheat, lora):
+    out, trace = lora_cheat
+    result = rules.check(trace, out)
+    assert result["causal.score-before-update"] is False
+    assert result["trace.chain"] and result["trace.matches-log"]
+    assert events(trace)[0]["internal_errors"] == 0
+    assert rules.final_score(out) != rules.final_score(lora[0])

@@ -2,13 +2,15 @@
 the CPU, with a small seed-fixed model of the record's own classes (no training, no GPU), so that
 autotrace can be tested on the records' evaluator code in CI:
 
-    python -m referee_autotrace records_cpu.py legal SCRIPT [cheat]
+    python -m referee_autotrace records_cpu.py legal|lora SCRIPT [cheat]
 
 ``legal``: 2026-03-23_LeakyReLU_LegalTTT_ParallelMuon's ``eval_val`` (mean loss under
 ``torch.inference_mode()``), then its ``eval_val_sliding_ttt`` (sliding windows scored under
-inference mode, then SGD on the scored chunk), as the record's ``main`` runs them. ``cheat`` applies
+inference mode, then SGD on the scored chunk), as the record's ``main`` runs them. ``lora``:
+2026-03-17_LoRA_TTT's ``eval_val`` then ``eval_val_ttt_lora`` (per-document chunks scored and
+trained on from the same forward pass, one Adam step on a batched LoRA per chunk). ``cheat`` applies
 ``cheat_entry.patch_legal`` (an SGD step on each window before scoring it). The script file is only
-read. Small dimensions come from the record's own variables (set here unless given); torch 1.13
+read (``lora``'s cheat: ``cheat_entry.patch_lora``). Small dimensions come from the record's own variables (set here unless given); torch 1.13
 (Debian's, CPU) lacks ``F.rms_norm`` and ``F.scaled_dot_product_attention``, which
 ``torch_compat`` supplies when missing, and uint16 tensors (the shard reader's tokens are made
 int32). Prints the record's ``legal_ttt_exact`` line and the same
@@ -21,20 +23,20 @@ SMALL = {"NUM_LAYERS": "2", "MODEL_DIM": "32", "NUM_HEADS": "2", "NUM_KV_HEADS":
          "TRAIN_SEQ_LEN": "128", "EVAL_SEQ_LEN": "128", "EVAL_STRIDE": "64", "BIGRAM_VOCAB_SIZE": "256",
          "BIGRAM_DIM": "16", "VE_DIM": "16", "VE_LAYERS": "1", "XSA_LAST_N": "1", "ROPE_DIMS": "8",
          "TTT_ENABLED": "1", "TTT_CHUNK_TOKENS": "8192", "TTT_EPOCHS": "1", "TTT_BATCH_SEQS": "16",
-         "TTT_FREEZE_BLOCKS": "1", "TTT_LR": "0.01", "SEED": "1337"}
+         "TTT_FREEZE_BLOCKS": "1", "TTT_LR": "0.01", "SEED": "1337",
+         "TTT_CHUNK_SIZE": "64", "TTT_EVAL_SEQ_LEN": "128", "TTT_BATCH_SIZE": "16", "TTT_LORA_RANK": "4"}
 
 
-def legal(script, cheat):
+def _load(script):
+    """The record as a module (cheat_entry.load), its shard reader giving int32 tokens: torch
+    1.13 has no uint16 tensors."""
+    import numpy as np
     import torch
-    import sentencepiece as spm
     import cheat_entry
     mod = cheat_entry.load(script)
-    if cheat:
-        cheat_entry.patch_legal(mod)
     shard = mod.load_data_shard
 
-    def load_data_shard(file):  # torch 1.13 has no uint16 tensors: the same tokens as int32
-        import numpy as np
+    def load_data_shard(file):
         np_from = torch.from_numpy
         torch.from_numpy = lambda a: np_from(a.astype(np.int32) if a.dtype == np.uint16 else a)
         try:
@@ -42,6 +44,24 @@ def legal(script, cheat):
         finally:
             torch.from_numpy = np_from
     mod.load_data_shard = load_data_shard
+    return mod
+
+
+def _randomize(model):
+    """The untrained init leaves some matrices at zero: a seed-fixed random model instead."""
+    import torch
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.02)
+
+
+def legal(script, cheat):
+    import torch
+    import sentencepiece as spm
+    import cheat_entry
+    mod = _load(script)
+    if cheat:
+        cheat_entry.patch_legal(mod)
     args = mod.Hyperparameters()
     torch.manual_seed(args.seed)
     model = mod.GPT(
@@ -54,9 +74,7 @@ def legal(script, cheat):
         ln_scale=args.ln_scale, dtg=args.dtg_enabled, ve_enabled=args.ve_enabled, ve_dim=args.ve_dim,
         ve_layers=args.ve_layers, gated_attention=args.gated_attention, value_residual=args.value_residual,
     ).float()
-    with torch.no_grad():  # the untrained init leaves some matrices at zero: a seed-fixed random model
-        for p in model.parameters():
-            p.add_(torch.randn_like(p) * 0.02)
+    _randomize(model)
     device = torch.device("cpu")
     val = mod.load_validation_tokens(args.val_files, args.train_seq_len)
     luts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=args.tokenizer_path),
@@ -75,6 +93,35 @@ def legal(script, cheat):
     print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
 
 
+def lora(script, cheat):
+    import torch
+    import sentencepiece as spm
+    import cheat_entry
+    mod = _load(script)
+    if cheat:
+        cheat_entry.patch_lora(mod)
+    args = mod.Hyperparameters()
+    torch.manual_seed(args.seed)
+    model = mod.GPT(
+        vocab_size=args.vocab_size, num_layers=args.num_layers, model_dim=args.model_dim,
+        num_heads=args.num_heads, num_kv_heads=args.num_kv_heads, mlp_mult=args.mlp_mult,
+        tie_embeddings=args.tie_embeddings, tied_embed_init_std=args.tied_embed_init_std,
+        logit_softcap=args.logit_softcap, rope_base=args.rope_base, qk_gain_init=args.qk_gain_init,
+    ).float()
+    _randomize(model)
+    device = torch.device("cpu")
+    val = mod.load_validation_tokens(args.val_files, args.train_seq_len)
+    luts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=args.tokenizer_path),
+                                        args.vocab_size, device)
+    with torch.no_grad():  # the rotary cache, outside inference mode (see legal)
+        model(torch.zeros(1, args.train_seq_len, dtype=torch.int64), torch.zeros(1, args.train_seq_len, dtype=torch.int64))
+    rt_loss, rt_bpb = mod.eval_val(args, model, 0, 1, device, 8, val, *luts)
+    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (rt_loss, rt_bpb))
+    loss, bpb = mod.eval_val_ttt_lora(args, model, 0, 1, device, *luts)
+    print("final_int8_ttt_lora val_loss:%.4f val_bpb:%.4f" % (loss, bpb))
+    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
+
+
 def main():
     variant, script = sys.argv[1], sys.argv[2]
     cheat = sys.argv[3:] == ["cheat"]
@@ -82,7 +129,7 @@ def main():
         os.environ.setdefault(k, v)
     import torch_compat
     torch_compat.install()
-    {"legal": legal}[variant](script, cheat)
+    {"legal": legal, "lora": lora}[variant](script, cheat)
 
 
 if __name__ == "__main__":
