@@ -43,11 +43,12 @@ _DISABLE = torch._C.DisableTorchFunction
 
 class LossCall:
     """One observed loss call: the target position and per-element values of each element.
-    Everything is resolved on first use, so a loss call costs no host synchronisation:
-    ``pos`` / ``seglen`` locate the targets (kept as a device-side copy taken at the call) in the
-    validation stream when first read (a backward or a count); ``nll`` / ``psum`` are copied to
-    the host (or, for a reduced loss, computed from the detached input) only when counted — a
-    training loss is never read back."""
+    Nothing is read back at the call, so a loss call costs no host synchronisation: the targets
+    are kept as a device-side copy taken at the call and located in the validation stream when
+    the observations that need them are read back in a batch (``Recorder.flush``, or ``pos`` /
+    ``seglen`` read directly); a reduced loss's per-element values are computed from its detached
+    input only when counted (``materialize``; under inference mode at the call), and values are
+    copied to the host only for counted calls — a training loss is never read back."""
 
     __slots__ = ("serial", "n", "_tgt", "_pos", "_seg", "_ignore", "_nll", "_psum", "t", "where", "rec", "start",
                  "nbytes", "deferred", "rowlen")
@@ -76,9 +77,6 @@ class LossCall:
         if callable(self._nll):
             with _DISABLE():
                 self._nll = self._nll().reshape(-1)
-
-    def set_values(self, nll, psum):
-        self._nll, self._psum = nll, psum
 
     @property
     def pos(self):

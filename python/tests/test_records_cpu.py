@@ -1,4 +1,4 @@
-"""Autotrace on real records' own evaluation code, on the CPU: the LegalTTT record's
+"""Autotrace on real records' own evaluation code, on the CPU: the baseline's ``eval_val``, the LegalTTT record's
 ``eval_val`` then ``eval_val_sliding_ttt``, and the LoRA TTT record's ``eval_val`` then
 ``eval_val_ttt_lora`` (../shared/samples/parameter-golf-scripts, read in place, never edited)
 run by ``python/tests/support/records_cpu.py`` with a small seed-fixed model of the record's own
@@ -22,6 +22,7 @@ SUPPORT = os.path.join(PYTHON_DIR, "tests", "support")
 SCRIPTS = os.path.join(os.path.dirname(REPO), "shared", "samples", "parameter-golf-scripts")
 LEGAL = os.path.join(SCRIPTS, "2026-03-23_LeakyReLU_LegalTTT_ParallelMuon", "train_gpt.py")
 LORA = os.path.join(SCRIPTS, "2026-03-17_LoRA_TTT", "train_gpt.py")
+BASELINE = os.path.join(SCRIPTS, "baseline", "train_gpt.py")
 
 
 def sha(path):
@@ -118,3 +119,19 @@ def test_lora_ttt_record_with_adapt_before_score_fails(lora_cheat, lora):
     assert result["trace.chain"] and result["trace.matches-log"]
     assert events(trace)[0]["internal_errors"] == 0
     assert rules.final_score(out) != rules.final_score(lora[0])
+
+
+def test_baseline_evaluation_is_observed_whole(tmp_path):
+    """The baseline's mean loss under inference mode (rows of TRAIN_SEQ_LEN, loss times count
+    summed in float64): every counted row is located, no update, and the counted values are
+    its score."""
+    out, trace = run(tmp_path, "baseline", BASELINE)
+    result = rules.check(trace, out)
+    assert result["causal.score-before-update"] and result["trace.matches-log"] and result["norm.sums-to-one"]
+    evs = events(trace)
+    info = evs[0]
+    assert info["internal_errors"] == 0 and info["counted_unlocated"] == 0 and info["passes"] == 1
+    assert not [e for e in evs if e["ev"] == "update"]
+    scores = [e for e in evs if e["ev"] == "score"]
+    # whole rows of 128 targets from the first: the stream truncated to whole rows, as the script does
+    assert scores[0]["start"] == 1 and sum(e["end"] - e["start"] for e in scores) == (60823 // 128) * 128

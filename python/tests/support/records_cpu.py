@@ -2,8 +2,9 @@
 the CPU, with a small seed-fixed model of the record's own classes (no training, no GPU), so that
 autotrace can be tested on the records' evaluator code in CI:
 
-    python -m referee_autotrace records_cpu.py legal|lora SCRIPT [cheat]
+    python -m referee_autotrace records_cpu.py baseline|legal|lora SCRIPT [cheat]
 
+``baseline``: the baseline's ``eval_val`` (mean loss under ``torch.inference_mode()``).
 ``legal``: 2026-03-23_LeakyReLU_LegalTTT_ParallelMuon's ``eval_val`` (mean loss under
 ``torch.inference_mode()``), then its ``eval_val_sliding_ttt`` (sliding windows scored under
 inference mode, then SGD on the scored chunk), as the record's ``main`` runs them. ``lora``:
@@ -122,6 +123,29 @@ def lora(script, cheat):
     print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
 
 
+def baseline(script, cheat):
+    import torch
+    import sentencepiece as spm
+    if cheat:
+        raise SystemExit("records_cpu: the baseline has no test-time training to cheat with")
+    mod = _load(script)
+    args = mod.Hyperparameters()
+    torch.manual_seed(args.seed)
+    model = mod.GPT(
+        vocab_size=args.vocab_size, num_layers=args.num_layers, model_dim=args.model_dim,
+        num_heads=args.num_heads, num_kv_heads=args.num_kv_heads, mlp_mult=args.mlp_mult,
+        tie_embeddings=args.tie_embeddings, tied_embed_init_std=args.tied_embed_init_std,
+        logit_softcap=args.logit_softcap, rope_base=args.rope_base, qk_gain_init=args.qk_gain_init,
+    ).float()
+    _randomize(model)
+    device = torch.device("cpu")
+    val = mod.load_validation_tokens(args.val_files, args.train_seq_len)
+    luts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=args.tokenizer_path),
+                                        args.vocab_size, device)
+    loss, bpb = mod.eval_val(args, model, 0, 1, device, 8, val, *luts)
+    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
+
+
 def main():
     variant, script = sys.argv[1], sys.argv[2]
     cheat = sys.argv[3:] == ["cheat"]
@@ -129,7 +153,7 @@ def main():
         os.environ.setdefault(k, v)
     import torch_compat
     torch_compat.install()
-    {"legal": legal, "lora": lora}[variant](script, cheat)
+    {"baseline": baseline, "legal": legal, "lora": lora}[variant](script, cheat)
 
 
 if __name__ == "__main__":
