@@ -5,12 +5,12 @@
 # TTT records' cheating variants made at run time inside the same hook
 # (REFEREE_AUTOTRACE_TEST_PATCH="${LORA_PATCH:-cheat_entry:patch_lora}"|patch_legal, test support on PYTHONPATH;
 # the record's train_gpt.py is the shared file, byte for byte), each record audited; then the
-# autotrace overhead on the GPU reference's evaluation (bench/autotrace/eval_gpu.py, alone on
-# the machine, plain and autotrace alternated).
+# autotrace overhead on the GPU reference's evaluation (bench/autotrace/eval_gpu.py interleaved:
+# plain and autotrace rounds alternated in one process, alone on the machine).
 #   REFEREE=… OUT=… SHARED=…/parameter-golf-scripts bash scripts/gpu-autotrace-run.sh
 # Env: JOBS (default "baseline lora legal lora_cheat legal_cheat", run in parallel: their memory
 # fits together on 2 H200s), WALL (MAX_WALLCLOCK_SECONDS, 30), RUN_TIMEOUT (s, 400), BENCH_UNLESS_AFTER (s: no benchmark when the runs took longer, 430), SKIP_BENCH,
-# BENCH_ROUNDS (5), RUN_ARGS (more `referee run` flags), LORA_PATCH (the lora cheat's patch; a
+# BENCH_ROUNDS (10 of each), RUN_ARGS (more `referee run` flags), LORA_PATCH (the lora cheat's patch; a
 # dry run on the CPU swaps in other scripts and patches). flash_attn_interface (LegalTTT) comes from python/tests/support's stand-in.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -76,11 +76,11 @@ tar -czf "$OUT/texts.tar.gz" -C "$WORK" $(cd "$WORK" && ls *-run.txt *-audit.txt
 cat "$OUT/summary.txt"
 
 if [ -z "${SKIP_BENCH:-}" ] && [ "$(t $s0 | cut -d. -f1)" -lt "${BENCH_UNLESS_AFTER:-430}" ]; then
+  # BENCHMARKS.md's fourth measurement: plain and autotrace rounds interleaved in one process
   A="$WORK/bench-artifact.ptz"
-  for m in plain autotrace plain autotrace; do
-    PYTHONPATH="$ROOT/python" CUDA_VISIBLE_DEVICES=0 timeout 100 python3 bench/autotrace/eval_gpu.py "$m" "$A" "${BENCH_ROUNDS:-5}" >> "$OUT/bench.txt" 2>&1 \
-      || echo "$m: exit $?" >> "$OUT/bench.txt"
-  done
+  PYTHONPATH="$ROOT/python" CUDA_VISIBLE_DEVICES=0 OMP_NUM_THREADS=1 timeout 200 taskset -c 2-3 \
+    python3 bench/autotrace/eval_gpu.py interleaved "$A" "${BENCH_ROUNDS:-10}" >> "$OUT/bench.txt" 2>&1 \
+    || echo "interleaved: exit $?" >> "$OUT/bench.txt"
   cat "$OUT/bench.txt"
 fi
 ls -la "$OUT"

@@ -1,11 +1,12 @@
 """What a parameter held after a backward, to see it change with no optimizer step.
 
-After a backward that read validation positions, autotrace takes a ``Snapshot`` of every
-parameter holding a gradient; if one of them changed by the next observation with no optimizer
-step in between, that was an update written by hand (``p.data.add_(p.grad, alpha=-lr)``).
+After each backward of an observed loss value, autotrace takes a ``Snapshot`` of every parameter
+holding a gradient; if one of them changed by the next observation with no optimizer step in
+between, and the gradient read validation positions, that was an update written by hand
+(``p.data.add_(p.grad, alpha=-lr)``).
 
-A snapshot is a device-side COPY of the parameters (one fused ``torch._foreach_copy_`` into
-buffers kept from one snapshot to the next: one launch, no synchronisation), compared bit for
+A snapshot is a device-side COPY of the parameters (one ``torch._foreach_copy_`` per dtype into
+buffers kept from one snapshot to the next: no synchronisation), compared bit for
 bit when it is checked, so any change is seen, including one that keeps every norm (a
 permutation of a parameter's elements). Only when the watched parameters hold more than
 ``COPY_LIMIT`` bytes (``REFEREE_AUTOTRACE_COPY_BYTES``, default 4 GiB) is a checksum kept
