@@ -625,17 +625,16 @@ class Recorder:
 
     def check_manual(self):
         """A watched parameter changed without an optimizer step: an update (kind "other")
-        that read the pending positions, placed before the observation that noticed it. Only
-        compared when the pending values hold validation positions."""
+        that read the pending positions, placed before the observation that noticed it. The
+        comparison comes first: gradient accumulation (backward after backward, parameters
+        unchanged) then costs one comparison, not the locating of every training batch."""
         if self.watch is None:
             return
         snap, self.watch = self.watch, None
-        if not self.pending:
+        if not self.pending or not snap.changed():
             return
         self.resolve(self.pending)
-        if not any(len(self.update_positions(p)) for p in self.pending):
-            return
-        if snap.changed():
+        if any(len(self.update_positions(p)) for p in self.pending):
             self.stats["manual_updates"] += 1
             self.defer(("update", time.time(), "other", self.pending), *self.pending)
             self.pending = []

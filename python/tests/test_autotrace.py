@@ -630,6 +630,36 @@ def test_rows_of_a_batch_are_located_each_on_its_own():
     assert copy.split() == ["None", "False", "True"]  # without rows the run-on is what happens
 
 
+def test_gradient_accumulation_is_not_read_back_step_by_step():
+    """Backward after backward with the parameters unchanged (gradient accumulation, how the
+    records train) costs one comparison of the snapshot each, not a read-back and locating of
+    every training batch: nothing is read back before the batch of observations is flushed."""
+    exe = need_torch()
+    code = textwrap.dedent("""
+        import numpy as np, torch, torch.nn.functional as F
+        from referee_autotrace import hooks
+        from referee_autotrace.stream import ValStream
+        rng = np.random.default_rng(0)
+        rec = hooks.Recorder(ValStream(rng.integers(2, 1024, 5000)), None, 0, 1)
+        hooks.install(rec)
+        reads = []
+        resolve = hooks.Recorder.resolve
+        hooks.Recorder.resolve = lambda self, *a, **k: (reads.append(1), resolve(self, *a, **k))[1]
+        w = torch.nn.Parameter(torch.zeros(64, 1024)); opt = torch.optim.SGD([w], lr=0.1)
+        for step in range(10):
+            opt.zero_grad()
+            for micro in range(4):
+                x = torch.from_numpy(rng.integers(0, 64, 128)); y = torch.from_numpy(rng.integers(2, 1024, 128))
+                F.cross_entropy(w[x], y).backward()
+            opt.step()
+        print(len(reads), rec.stats["manual_updates"], rec.stats["backward_calls"])
+    """)
+    proc = subprocess.run([exe, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["0", "0", "40"]
+
+
 def test_usage_errors():
     exe = torch_python() or sys.executable
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
