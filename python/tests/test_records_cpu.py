@@ -76,15 +76,19 @@ def test_legal_ttt_record_is_observed_and_passes_score_before_update(legal):
     assert scores[0]["start"] == 1 and max(u["end"] for u in updates) <= 7 * 8192 + 1
 
 
-def test_legal_ttt_record_with_adapt_before_score_fails(legal_cheat, legal):
-    out, trace = legal_cheat
+def assert_cheat_fails(cheat, honest):
+    """The patched run is observed in full, its counted values are its score, and it breaks
+    score-before-update; the cheat changed what was scored."""
+    out, trace = cheat
     result = rules.check(trace, out)
     assert result["causal.score-before-update"] is False
     assert result["trace.chain"] and result["trace.matches-log"]
-    info = events(trace)[0]
-    assert info["internal_errors"] == 0
-    # the cheat changed what was scored
-    assert rules.final_score(out) != rules.final_score(legal[0])
+    assert events(trace)[0]["internal_errors"] == 0
+    assert rules.final_score(out) != rules.final_score(honest[0])
+
+
+def test_legal_ttt_record_with_adapt_before_score_fails(legal_cheat, legal):
+    assert_cheat_fails(legal_cheat, legal)
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +117,7 @@ def test_lora_ttt_record_is_observed_and_passes_score_before_update(lora):
 
 
 def test_lora_ttt_record_with_adapt_before_score_fails(lora_cheat, lora):
-    out, trace = lora_cheat
-    result = rules.check(trace, out)
-    assert result["causal.score-before-update"] is False
-    assert result["trace.chain"] and result["trace.matches-log"]
-    assert events(trace)[0]["internal_errors"] == 0
-    assert rules.final_score(out) != rules.final_score(lora[0])
+    assert_cheat_fails(lora_cheat, lora)
 
 
 def test_baseline_evaluation_is_observed_whole(tmp_path):

@@ -56,13 +56,16 @@ def _randomize(model):
             p.add_(torch.randn_like(p) * 0.02)
 
 
-def legal(script, cheat):
+def _setup(script, patch=None, model_args=lambda args: {}):
+    """The record loaded (``patch``: a cheat_entry patch applied to it), its hyperparameters,
+    a seed-fixed random float32 model of its GPT (the common arguments plus
+    ``model_args(args)``),
+    the validation tokens and byte lookup tables, on the CPU."""
     import torch
     import sentencepiece as spm
-    import cheat_entry
     mod = _load(script)
-    if cheat:
-        cheat_entry.patch_legal(mod)
+    if patch is not None:
+        patch(mod)
     args = mod.Hyperparameters()
     torch.manual_seed(args.seed)
     model = mod.GPT(
@@ -70,16 +73,28 @@ def legal(script, cheat):
         num_heads=args.num_heads, num_kv_heads=args.num_kv_heads, mlp_mult=args.mlp_mult,
         tie_embeddings=args.tie_embeddings, tied_embed_init_std=args.tied_embed_init_std,
         logit_softcap=args.logit_softcap, rope_base=args.rope_base, qk_gain_init=args.qk_gain_init,
-        mtp_num_heads=0, mtp_loss_weight=0.0, bigram_vocab_size=args.bigram_vocab_size,
-        bigram_dim=args.bigram_dim, xsa_last_n=args.xsa_last_n, rope_dims=args.rope_dims,
-        ln_scale=args.ln_scale, dtg=args.dtg_enabled, ve_enabled=args.ve_enabled, ve_dim=args.ve_dim,
-        ve_layers=args.ve_layers, gated_attention=args.gated_attention, value_residual=args.value_residual,
+        **model_args(args),
     ).float()
     _randomize(model)
     device = torch.device("cpu")
     val = mod.load_validation_tokens(args.val_files, args.train_seq_len)
     luts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=args.tokenizer_path),
                                         args.vocab_size, device)
+    return mod, args, model, device, val, luts
+
+
+def _score(name, loss, bpb):
+    print("%s val_loss:%.8f val_bpb:%.8f" % (name, loss, bpb))
+
+
+def legal(script, cheat):
+    import torch
+    import cheat_entry
+    mod, args, model, device, val, luts = _setup(script, cheat_entry.patch_legal if cheat else None, lambda args: dict(
+        mtp_num_heads=0, mtp_loss_weight=0.0, bigram_vocab_size=args.bigram_vocab_size,
+        bigram_dim=args.bigram_dim, xsa_last_n=args.xsa_last_n, rope_dims=args.rope_dims,
+        ln_scale=args.ln_scale, dtg=args.dtg_enabled, ve_enabled=args.ve_enabled, ve_dim=args.ve_dim,
+        ve_layers=args.ve_layers, gated_attention=args.gated_attention, value_residual=args.value_residual))
     # On GPUs autocast's bf16 casts hand training fresh copies of the rotary cache that scoring
     # fills under inference mode; in float32 it would be the cached inference tensor itself,
     # which autograd refuses: fill the cache outside inference mode first
@@ -87,63 +102,30 @@ def legal(script, cheat):
         model.forward_logits(torch.zeros(1, args.train_seq_len, dtype=torch.int64))
     # the record's main evaluates the round-tripped model first (mean loss under inference mode),
     # then with score-first TTT (the pass autotrace keeps)
-    rt_loss, rt_bpb = mod.eval_val(args, model, 0, 1, device, 8, val, *luts)
-    print("final_int6_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (rt_loss, rt_bpb))
+    _score("final_int6_roundtrip_exact", *mod.eval_val(args, model, 0, 1, device, 8, val, *luts))
     loss, bpb = mod.eval_val_sliding_ttt(args, model, 0, 1, device, val, *luts, stride=args.eval_stride)
-    print("legal_ttt_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
-    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
+    _score("legal_ttt_exact", loss, bpb)
+    _score("final_int8_zlib_roundtrip_exact", loss, bpb)
 
 
 def lora(script, cheat):
     import torch
-    import sentencepiece as spm
     import cheat_entry
-    mod = _load(script)
-    if cheat:
-        cheat_entry.patch_lora(mod)
-    args = mod.Hyperparameters()
-    torch.manual_seed(args.seed)
-    model = mod.GPT(
-        vocab_size=args.vocab_size, num_layers=args.num_layers, model_dim=args.model_dim,
-        num_heads=args.num_heads, num_kv_heads=args.num_kv_heads, mlp_mult=args.mlp_mult,
-        tie_embeddings=args.tie_embeddings, tied_embed_init_std=args.tied_embed_init_std,
-        logit_softcap=args.logit_softcap, rope_base=args.rope_base, qk_gain_init=args.qk_gain_init,
-    ).float()
-    _randomize(model)
-    device = torch.device("cpu")
-    val = mod.load_validation_tokens(args.val_files, args.train_seq_len)
-    luts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=args.tokenizer_path),
-                                        args.vocab_size, device)
+    mod, args, model, device, val, luts = _setup(script, cheat_entry.patch_lora if cheat else None)
+    ids = torch.zeros(1, args.train_seq_len, dtype=torch.int64)
     with torch.no_grad():  # the rotary cache, outside inference mode (see legal)
-        model(torch.zeros(1, args.train_seq_len, dtype=torch.int64), torch.zeros(1, args.train_seq_len, dtype=torch.int64))
-    rt_loss, rt_bpb = mod.eval_val(args, model, 0, 1, device, 8, val, *luts)
-    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (rt_loss, rt_bpb))
+        model(ids, ids)
+    _score("final_int8_zlib_roundtrip_exact", *mod.eval_val(args, model, 0, 1, device, 8, val, *luts))
     loss, bpb = mod.eval_val_ttt_lora(args, model, 0, 1, device, *luts)
     print("final_int8_ttt_lora val_loss:%.4f val_bpb:%.4f" % (loss, bpb))
-    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
+    _score("final_int8_zlib_roundtrip_exact", loss, bpb)
 
 
 def baseline(script, cheat):
-    import torch
-    import sentencepiece as spm
     if cheat:
         raise SystemExit("records_cpu: the baseline has no test-time training to cheat with")
-    mod = _load(script)
-    args = mod.Hyperparameters()
-    torch.manual_seed(args.seed)
-    model = mod.GPT(
-        vocab_size=args.vocab_size, num_layers=args.num_layers, model_dim=args.model_dim,
-        num_heads=args.num_heads, num_kv_heads=args.num_kv_heads, mlp_mult=args.mlp_mult,
-        tie_embeddings=args.tie_embeddings, tied_embed_init_std=args.tied_embed_init_std,
-        logit_softcap=args.logit_softcap, rope_base=args.rope_base, qk_gain_init=args.qk_gain_init,
-    ).float()
-    _randomize(model)
-    device = torch.device("cpu")
-    val = mod.load_validation_tokens(args.val_files, args.train_seq_len)
-    luts = mod.build_sentencepiece_luts(spm.SentencePieceProcessor(model_file=args.tokenizer_path),
-                                        args.vocab_size, device)
-    loss, bpb = mod.eval_val(args, model, 0, 1, device, 8, val, *luts)
-    print("final_int8_zlib_roundtrip_exact val_loss:%.8f val_bpb:%.8f" % (loss, bpb))
+    mod, args, model, device, val, luts = _setup(script)
+    _score("final_int8_zlib_roundtrip_exact", *mod.eval_val(args, model, 0, 1, device, 8, val, *luts))
 
 
 def main():
