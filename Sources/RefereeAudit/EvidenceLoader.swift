@@ -60,11 +60,12 @@ package struct EvidenceLoader: Sendable {
             let data = try read(file, shown: join(relative))
             scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: SHA256.hex(data)))
         }
+        let measured = try MeasuredRecord.load(folder: url, shown: join)
         var context = AuditContext(
             path: shown, folder: folder, logs: logs, claims: claims, logDigests: digests,
-            traces: TraceDiscovery.traces(in: url), probes: TraceDiscovery.probes(in: url),
-            against: nil, scripts: scripts,
-            measured: try MeasuredRecord.load(folder: url, shown: join), logScans: scans
+            traces: TraceDiscovery.traces(in: url, documents: measured?.validationDocuments),
+            probes: TraceDiscovery.probes(in: url),
+            against: nil, scripts: scripts, measured: measured, logScans: scans
         )
         context.journal = try RunJournal.load(folder: url, shown: join)
         context.evaluations = TraceDiscovery.evaluations(in: url)
@@ -131,11 +132,12 @@ package struct EvidenceLoader: Sendable {
             }
             scripts.append(CommittedFile(path: join(relative), bytes: [UInt8](data), sha256: digest.hex))
         }
+        let measured = try MeasuredRecord.load(snapshot: snapshot, shown: join)
         var context = AuditContext(
             path: shown, folder: folder, logs: logs, claims: claims, logDigests: digests,
-            traces: TraceDiscovery.traces(in: snapshot), probes: TraceDiscovery.probes(in: snapshot),
-            against: nil, scripts: scripts,
-            measured: try MeasuredRecord.load(snapshot: snapshot, shown: join), logScans: scans
+            traces: TraceDiscovery.traces(in: snapshot, documents: measured?.validationDocuments),
+            probes: TraceDiscovery.probes(in: snapshot),
+            against: nil, scripts: scripts, measured: measured, logScans: scans
         )
         context.journal = try RunJournal.load(snapshot: snapshot, shown: join)
         context.evaluations = TraceDiscovery.evaluations(in: snapshot)

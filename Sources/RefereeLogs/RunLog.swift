@@ -22,16 +22,20 @@ package struct EvalLine: Codable, Hashable, Sendable {
     package var valBPB: Double
     /// Decimal places printed for val_bpb (8 for the `_exact` lines).
     package var decimals: Int
+    /// Decimal places printed for val_loss, when the line has one and they were read.
+    package var valLossDecimals: Int?
     /// Evaluation time reported on the line, in milliseconds.
     package var evalTimeMs: Double?
     package var kind: EvalKind
     package var location: SourceLocation
 
-    package init(label: String, valLoss: Double?, valBPB: Double, decimals: Int, evalTimeMs: Double?, kind: EvalKind, location: SourceLocation) {
+    package init(label: String, valLoss: Double?, valBPB: Double, decimals: Int, valLossDecimals: Int? = nil,
+                 evalTimeMs: Double?, kind: EvalKind, location: SourceLocation) {
         self.label = label
         self.valLoss = valLoss
         self.valBPB = valBPB
         self.decimals = decimals
+        self.valLossDecimals = valLossDecimals
         self.evalTimeMs = evalTimeMs
         self.kind = kind
         self.location = location

@@ -9,7 +9,10 @@ package enum TraceAnalyzer {
     /// Analyses `directory` (holding `rank<R>.jsonl` files). `displayRoot`, when given, is
     /// stripped from the paths written into findings. Unreadable files become findings; only a
     /// folder that cannot be listed throws.
-    package static func analyse(directory: URL, seed: Int? = nil, displayRoot: URL? = nil) throws(TraceError) -> TraceFacts {
+    /// With `documents` (the validation stream's documents, as Referee read them), a rank's score
+    /// ranges must ascend within each document; without, across the whole stream.
+    package static func analyse(directory: URL, seed: Int? = nil, displayRoot: URL? = nil,
+                                documents: DocumentIndex? = nil) throws(TraceError) -> TraceFacts {
         let display = displayPath(directory, root: displayRoot)
         let names: [String]
         do {
@@ -17,7 +20,7 @@ package enum TraceAnalyzer {
         } catch {
             throw TraceError.unreadable(path: directory.path, reason: "cannot list the trace folder (\(error.localizedDescription))")
         }
-        return analyse(display: display, seed: seed, names: names) { name throws(CoreError) in
+        return analyse(display: display, seed: seed, names: names, documents: documents) { name throws(CoreError) in
             try LineReader(url: directory.appendingPathComponent(name))
         }
     }
@@ -26,9 +29,10 @@ package enum TraceAnalyzer {
     /// (display path `display`); `open` gives the line reader of a rank file by name (from
     /// the disk, or from bytes already read: a ``RecordSnapshot``). A file `open` cannot read
     /// becomes a finding, as on disk.
-    package static func analyse(display: String, seed: Int?, names: [String],
+    package static func analyse(display: String, seed: Int?, names: [String], documents: DocumentIndex? = nil,
                                 open: (String) throws(CoreError) -> LineReader) -> TraceFacts {
         var facts = TraceFacts(directory: display, seed: seed)
+        facts.orderedByDocument = documents != nil
         var streams: [RankStream] = []
         // Each stream's next event (read ahead so the streams merge by time), and its time.
         var heads: [StreamEvent?] = []
@@ -46,7 +50,7 @@ package enum TraceAnalyzer {
                 facts.malformed.append(TraceFinding(SourceLocation(file: path, line: 0), "cannot read: \(error)"))
             }
         }
-        var state = MergeState()
+        var state = MergeState(documents: documents)
         while let index = earliest(heads, times) {
             let event = heads[index]!
             switch event.tag {
@@ -101,6 +105,19 @@ package enum TraceAnalyzer {
 /// The running state of the merged pass.
 private struct MergeState {
     var scored = IntervalSet()
+    /// The validation documents, when known: order is then checked per rank and document.
+    let documents: DocumentIndex?
+    /// The end of the last score range of each rank in each document (with `documents`).
+    var documentLastEnd: [RankDocument: Int] = [:]
+
+    struct RankDocument: Hashable {
+        var rank: Int
+        var document: Int
+    }
+
+    init(documents: DocumentIndex?) {
+        self.documents = documents
+    }
     /// The end of the last score range of each rank: in an array for ranks below 4,096 (no
     /// hashing per event; `Int.min` for none yet), in a dictionary above.
     var lastEndSmall: [Int] = []
@@ -172,12 +189,51 @@ private struct MergeState {
         }
         let previous = lastEnd(rank: rank)
         if let previous, range.start < previous {
-            facts.outOfOrder.append(TraceFinding(location,
-                "rank \(rank) scores \(range) after a range ending at \(previous) (ranges must ascend)", range: range))
+            if let documents {
+                orderWithinDocuments(range, documents, rank: rank, location: location, into: &facts)
+            } else {
+                facts.outOfOrder.append(TraceFinding(location,
+                    "rank \(rank) scores \(range) after a range ending at \(previous) (ranges must ascend)", range: range))
+            }
         }
+        if documents != nil { recordDocumentEnds(range, rank: rank) }
         setLastEnd(rank: rank, max(previous ?? 0, range.end))
         for overlap in scored.insert(range) {
             facts.overlaps.append(TraceFinding(location, "positions \(overlap) scored again", range: overlap))
+        }
+    }
+
+    /// The order of a rank's range that starts before the rank's last end (documents
+    /// interleave, or a document goes backwards): a finding for the first document in which
+    /// this rank already scored past the range's piece of it.
+    func orderWithinDocuments(_ range: PositionRange, _ documents: DocumentIndex, rank: Int, location: SourceLocation,
+                              into facts: inout TraceFacts) {
+        var start = range.start
+        var d = documents.document(of: start)
+        while start < range.end {
+            let end = min(range.end, documents.end(of: d))
+            if let last = documentLastEnd[RankDocument(rank: rank, document: d)], start < last {
+                let piece = PositionRange(start, end)
+                let span = PositionRange(d < 0 ? 0 : documents.firsts[d], documents.end(of: d))
+                facts.outOfOrder.append(TraceFinding(location,
+                    "rank \(rank) scores \(piece) after a range ending at \(last) in the same document (targets \(span); "
+                    + "a document's ranges must ascend)", range: piece))
+                return
+            }
+            start = end
+            d += 1
+        }
+    }
+
+    /// Records where `range` leaves each document it touches. A document the range covers
+    /// whole needs no entry: anything scored in it later is scored twice, an overlap.
+    mutating func recordDocumentEnds(_ range: PositionRange, rank: Int) {
+        guard let documents, range.start < range.end else { return }
+        let first = documents.document(of: range.start), last = documents.document(of: range.end - 1)
+        for d in Set([first, last]) {
+            let key = RankDocument(rank: rank, document: d)
+            let end = min(range.end, documents.end(of: d))
+            documentLastEnd[key] = max(documentLastEnd[key] ?? end, end)
         }
     }
 

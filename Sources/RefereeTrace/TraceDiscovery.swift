@@ -9,7 +9,8 @@ package enum TraceDiscovery {
     /// The trace facts of every `traces/seed*/` folder under `recordRoot`, sorted by seed.
     /// Returns an empty array when the record has no traces. A folder that cannot be read
     /// becomes facts carrying the problem, never a crash.
-    package static func traces(in recordRoot: URL) -> [TraceFacts] {
+    /// `documents`: the validation stream's documents, when Referee measured them (run.json).
+    package static func traces(in recordRoot: URL, documents: DocumentIndex? = nil) -> [TraceFacts] {
         let tracesDir = recordRoot.appendingPathComponent("traces")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: tracesDir.path) else { return [] }
         let seeds = names.compactMap { name -> (Int, String)? in
@@ -20,14 +21,14 @@ package enum TraceDiscovery {
             return (seed, name)
         }.sorted { $0.0 < $1.0 }
         return seeds.map { seed, name in
-            facts(of: tracesDir.appendingPathComponent(name), seed: seed, recordRoot: recordRoot)
+            facts(of: tracesDir.appendingPathComponent(name), seed: seed, recordRoot: recordRoot, documents: documents)
         }
     }
 
     /// The facts of one seed folder; a folder that cannot be listed gives facts naming why.
-    private static func facts(of dir: URL, seed: Int, recordRoot: URL) -> TraceFacts {
+    private static func facts(of dir: URL, seed: Int, recordRoot: URL, documents: DocumentIndex?) -> TraceFacts {
         do {
-            return try TraceAnalyzer.analyse(directory: dir, seed: seed, displayRoot: recordRoot)
+            return try TraceAnalyzer.analyse(directory: dir, seed: seed, displayRoot: recordRoot, documents: documents)
         } catch {
             let display = "traces/\(dir.lastPathComponent)"
             var facts = TraceFacts(directory: display, seed: seed)
@@ -81,7 +82,7 @@ package enum TraceDiscovery {
     /// hashed into the snapshot. A rank file too large to keep is read again from disk and
     /// hashed as it is read; when that digest differs from the snapshot's, the facts carry a
     /// malformed finding saying so.
-    package static func traces(in snapshot: RecordSnapshot) -> [TraceFacts] {
+    package static func traces(in snapshot: RecordSnapshot, documents: DocumentIndex? = nil) -> [TraceFacts] {
         guard snapshot.isFolder("traces") else { return [] }
         let seeds = snapshot.subfolders(of: "traces").compactMap { name -> (Int, String)? in
             guard name.hasPrefix("seed"), let seed = Int(name.dropFirst(4)) else { return nil }
@@ -92,7 +93,7 @@ package enum TraceDiscovery {
             let names = snapshot.children(of: folder).map { String($0.path.dropFirst(folder.count + 1)) }
                 + snapshot.subfolders(of: folder)
             var checks: [(String, () -> String?)] = []
-            var facts = TraceAnalyzer.analyse(display: folder, seed: seed, names: names) { file throws(CoreError) in
+            var facts = TraceAnalyzer.analyse(display: folder, seed: seed, names: names, documents: documents) { file throws(CoreError) in
                 let (reader, check) = try snapshot.lineReader(of: folder + "/" + file)
                 checks.append((folder + "/" + file, check))
                 return reader

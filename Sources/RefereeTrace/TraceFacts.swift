@@ -70,8 +70,11 @@ package struct TraceFacts: Codable, Hashable, Sendable {
     package var uncoveredPositions = 0
     /// Positions scored more than once (each finding names the second score's line).
     package var overlaps = FindingList()
-    /// Score ranges of a rank that start before the end of that rank's previous score.
+    /// Score ranges of a rank that start before the end of that rank's previous score (with
+    /// ``orderedByDocument``: of that rank's previous score in the same document).
     package var outOfOrder = FindingList()
+    /// Whether order was checked per document (the validation documents were known).
+    package var orderedByDocument = false
     /// Scored positions outside `[1, N)`.
     package var outOfRange = FindingList()
     /// Updates that read positions not yet scored.

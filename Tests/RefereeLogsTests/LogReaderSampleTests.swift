@@ -154,6 +154,8 @@ let sampleRuns: [SampleRun] = [
         #expect(run.steps.first?.trainLoss == 3.3120)
         #expect(run.steps.first?.trainTimeMs == 91478)
         #expect(run.score?.eval.decimals == 4)
+        // `final_sliding val_loss:2.9869`: trace.matches-log reads val_loss to its 4 decimals too.
+        #expect(run.score?.eval.valLossDecimals == 4)
         #expect(run.embeddedSourceLines == 1...1436)
     }
 

@@ -137,11 +137,11 @@ import RefereeTrace
         #expect(result.evidence.first?.location?.description == "pre-eval-ttt/rank0.jsonl:2")
     }
 
-    static func logFile(seed: Int, bpb: Double, loss: Double?) -> LogFile {
+    static func logFile(seed: Int, bpb: Double, loss: Double?, decimals: Int = 8, lossDecimals: Int? = nil) -> LogFile {
         var run = RunLog(file: "train_seed\(seed).log", runIndex: 0, firstLine: 1, lastLine: 100)
         run.seed = seed
-        let eval = EvalLine(label: "final_int8_zlib_roundtrip_exact", valLoss: loss, valBPB: bpb, decimals: 8, evalTimeMs: nil,
-                            kind: .final, location: SourceLocation(file: "train_seed\(seed).log", line: 99))
+        let eval = EvalLine(label: "final_int8_zlib_roundtrip_exact", valLoss: loss, valBPB: bpb, decimals: decimals, valLossDecimals: lossDecimals,
+                            evalTimeMs: nil, kind: .final, location: SourceLocation(file: "train_seed\(seed).log", line: 99))
         run.evals = [eval]
         run.score = ScoreChoice(eval: eval, reason: "test")
         return LogFile(path: run.file, byteCount: 0, lineCount: 100, runs: [run], notes: [])
@@ -163,5 +163,30 @@ import RefereeTrace
         // the edited trace's sums no longer reproduce the log
         let edited = try Self.context("edited", logs: [Self.logFile(seed: 7, bpb: bpb, loss: 2)])
         #expect(Self.status(id, edited) == .fail)
+    }
+
+    /// A score line printed with 4 decimals (the LoRA TTT record's `final_int8_ttt_lora`) is
+    /// the trace's value rounded: it matches to half a unit of its last decimal, no further;
+    /// a line printed coarser than `min_decimals` cannot widen the check and fails.
+    @Test func matchesLogReadsTheLineToItsPrintedPrecision() throws {
+        let bpb = 2 / Foundation.log(2.0) / 3   // 0.96179669…
+        let id = "trace.matches-log"
+        let rounded = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: 0.9618, loss: 2.0, decimals: 4, lossDecimals: 4)])
+        #expect(Self.status(id, rounded, ["tolerance": 1e-6, "min_decimals": 4]) == .pass)
+        // The same 4-decimal line read as if it had 8 decimals: the rounding is a violation.
+        let strict = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: 0.9618, loss: 2.0)])
+        #expect(Self.status(id, strict, ["tolerance": 1e-6, "min_decimals": 4]) == .fail)
+        // One unit off in the 4th decimal is more than the rounding.
+        let off = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: 0.9617, loss: 2.0, decimals: 4, lossDecimals: 4)])
+        #expect(Self.status(id, off, ["tolerance": 1e-6, "min_decimals": 4]) == .fail)
+        let lossOff = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: 0.9618, loss: 2.0001, decimals: 4, lossDecimals: 4)])
+        #expect(Self.status(id, lossOff, ["tolerance": 1e-6, "min_decimals": 4]) == .fail)
+        // Printing 1 decimal (0.9 for 0.9618) would allow 0.05 bpb: refused, naming the decimals.
+        let coarse = try Self.context("honest", logs: [Self.logFile(seed: 7, bpb: 1.0, loss: 2.0, decimals: 1, lossDecimals: 1)])
+        let rule = Self.rule(id, ["tolerance": 1e-6, "min_decimals": 4])
+        let result = CheckRegistry.checks[id]!(coarse, rule)
+        #expect(result.status == .fail)
+        #expect(result.evidence.first?.detail.contains("with 1 decimal(s); at least 4 are needed") == true, "\(result.evidence.map(\.detail))")
+        #expect(abs(bpb - 0.9618) < 5e-5)
     }
 }

@@ -111,8 +111,17 @@ enum TraceChecks {
         return result
     }
 
+    /// `causal.single-pass`: no position scored twice, and each rank's score ranges ascend. When
+    /// Referee read the validation documents (run.json), they must ascend within each document
+    /// only: evaluators may take documents in any order (the LoRA TTT record batches them by
+    /// length); whether state carried from one document to another leaks a later one into an
+    /// earlier one is C1, which the probes test.
     static func singlePass(_ context: AuditContext, _ rule: Rule) -> RuleResult {
-        perSeed(context, rule, passMessage: "no position scored twice; each rank's ranges ascend") { facts in
+        let byDocument = !context.traces.isEmpty && context.traces.allSatisfy(\.orderedByDocument)
+        let order = byDocument
+            ? "each rank's ranges ascend within every validation document (documents from run.json)"
+            : "each rank's ranges ascend"
+        return perSeed(context, rule, passMessage: "no position scored twice; \(order)") { facts in
             if facts.scoreEvents == 0 { return ([], "the trace holds no score event") }
             return (evidence(facts.overlaps, "") + evidence(facts.outOfOrder, ""), nil)
         }
@@ -195,14 +204,21 @@ enum TraceChecks {
         }
     }
 
+    /// `trace.matches-log`: the trace's val_bpb and val_loss against the seed's logged score line.
+    /// A line printed with d decimals is the true value rounded to d places, so it matches when
+    /// it is within `tolerance` + half a unit of its last decimal; a line printed with fewer than
+    /// `min_decimals` places is too coarse to say anything and fails (a submission must not
+    /// widen the check by printing less).
     static func matchesLog(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let tolerance = rule.threshold("tolerance", default: 1e-6)
+        let minDecimals = Int(rule.threshold("min_decimals", default: 4))
         let runs = context.logs.flatMap(\.runs)
         // In decoy mode the training run scored the decoy: its trace sums over the decoy's bytes.
         let measuredBytes = context.measured?.trainingStreamBytes
+        let within = "within \(tolerance) + half a unit of the printed last decimal (at least \(minDecimals) decimals)"
         let result = perSeed(context, rule, passMessage: measuredBytes == nil
-            ? "trace sums reproduce the logged score within \(tolerance)"
-            : "Σ nll / (ln 2 × \(measuredBytes!) bytes Referee counted) reproduces the logged score within \(tolerance)") { facts in
+            ? "trace sums reproduce the logged score \(within)"
+            : "Σ nll / (ln 2 × \(measuredBytes!) bytes Referee counted) reproduces the logged score \(within)") { facts in
             guard let loss = facts.valLoss, var bpb = facts.valBPB else { return ([], "the trace holds no score event") }
             if let measuredBytes {
                 // Referee's val_bpb: the trace's Σ nll over Referee's own byte count.
@@ -216,11 +232,23 @@ enum TraceChecks {
             var failures: [Evidence] = []
             let at = score.eval.location
             let what = measuredBytes == nil ? "trace gives" : "Referee's count gives"
-            if !(abs(bpb - score.eval.valBPB) <= tolerance) {
-                failures.append(Evidence("\(what) val_bpb \(bpb), the log's score line says \(score.eval.valBPB)", at: at))
-            }
-            if let logged = score.eval.valLoss, !(abs(loss - logged) <= tolerance) {
-                failures.append(Evidence("trace gives val_loss \(loss), the log's score line says \(logged)", at: at))
+            let checks: [(name: String, ours: Double, logged: Double?, decimals: Int?)] = [
+                ("val_bpb", bpb, score.eval.valBPB, score.eval.decimals),
+                ("val_loss", loss, score.eval.valLoss, score.eval.valLossDecimals),
+            ]
+            for check in checks {
+                guard let logged = check.logged else { continue }
+                let source = check.name == "val_bpb" ? what : "trace gives"
+                if let d = check.decimals, d < minDecimals {
+                    failures.append(Evidence("the log's score line prints \(check.name) \(logged) with \(d) decimal(s); "
+                                             + "at least \(minDecimals) are needed to check it against the trace (\(source) \(check.ours))", at: at))
+                    continue
+                }
+                let allowed = tolerance + (check.decimals.map { 0.5 * pow(10.0, -Double($0)) } ?? 0) * (1 + 1e-9)
+                if !(abs(check.ours - logged) <= allowed) {
+                    let printed = check.decimals.map { ", printed with \($0) decimals" } ?? ""
+                    failures.append(Evidence("\(source) \(check.name) \(check.ours), the log's score line says \(logged)\(printed)", at: at))
+                }
             }
             return (failures, nil)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import RefereeCore
 import RefereeLogs
+import RefereeTrace
 
 /// `evidence.plausible-values`: numbers no honest run can produce are bad evidence, not a score.
 /// val_bpb or val_loss ≤ 0, not a number, infinite or subnormal; negative times (logged or
@@ -63,6 +64,10 @@ enum ValueChecks {
             }
             if let n = measured.data?.valTokens, n <= 1 { problems.append(Evidence("data.val_tokens \(n): nothing to score", at: context.runJSON)) }
             if let b = measured.data?.valBytes, b <= 0 { problems.append(Evidence("data.val_bytes \(b) is not positive", at: context.runJSON)) }
+            if let starts = measured.data?.valDocumentStarts, DocumentIndex(starts: starts, tokens: measured.data?.valTokens) == nil {
+                problems.append(Evidence("data.val_document_starts is not a strictly ascending list of positions inside the "
+                                         + "\(measured.data?.valTokens.map(String.init) ?? "?")-token validation stream", at: context.runJSON))
+            }
         }
         if !problems.isEmpty { return rule.fail("\(problems.count) impossible value(s)", problems).resting(on: source) }
         return rule.pass("scores, losses and times are finite, positive and single-valued (\(runs.count) run(s))").resting(on: source)

@@ -1,6 +1,7 @@
 import Foundation
 import RefereeCore
 import RefereeCrypto
+import RefereeTrace
 
 /// What Referee measured while it ran a record (`run.json`, schema `referee.run/v1`, and
 /// `environment.json`), read leniently: every field is optional, so records written by older
@@ -76,6 +77,15 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
     /// the decoy's in mode decoy, else the validation shards' (`data.val_bytes`).
     package var trainingStreamBytes: Int? { trainedOnDecoy ? trainingValidation?.bytes : data?.valBytes }
 
+    /// The documents of the stream the training run's trace counts positions in: the validation
+    /// shards' as Referee read them (`data.val_document_starts`); nil in decoy mode (the trace
+    /// counts the decoy's positions), for a run.json without them, or for a list that is not
+    /// ascending inside the stream (``DocumentIndex``).
+    package var validationDocuments: DocumentIndex? {
+        guard !trainedOnDecoy, let starts = data?.valDocumentStarts else { return nil }
+        return DocumentIndex(starts: starts, tokens: data?.valTokens)
+    }
+
     /// What that stream is, for messages.
     package var trainingStreamName: String { trainedOnDecoy ? "the decoy validation stream training got" : "the validation shards" }
 
@@ -125,13 +135,20 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
         package var valTokens: Int?
         /// Referee's byte count over those shards with the tokenizer (RefereeData's rule).
         package var valBytes: Int?
-        enum CodingKeys: String, CodingKey { case dataPath = "data_path", tokenizer, shards, valTokens = "val_tokens", valBytes = "val_bytes" }
-        package init(dataPath: String? = nil, tokenizer: FileDigest? = nil, shards: [Shard]? = nil, valTokens: Int? = nil, valBytes: Int? = nil) {
+        /// Stream positions of the validation documents' BOS tokens, as Referee read them.
+        package var valDocumentStarts: [Int]?
+        enum CodingKeys: String, CodingKey {
+            case dataPath = "data_path", tokenizer, shards, valTokens = "val_tokens", valBytes = "val_bytes"
+            case valDocumentStarts = "val_document_starts"
+        }
+        package init(dataPath: String? = nil, tokenizer: FileDigest? = nil, shards: [Shard]? = nil, valTokens: Int? = nil, valBytes: Int? = nil,
+                     valDocumentStarts: [Int]? = nil) {
             self.dataPath = dataPath
             self.tokenizer = tokenizer
             self.shards = shards
             self.valTokens = valTokens
             self.valBytes = valBytes
+            self.valDocumentStarts = valDocumentStarts
         }
     }
 

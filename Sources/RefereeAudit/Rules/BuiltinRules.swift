@@ -14,7 +14,7 @@ extension RuleSet {
 # A rule with no registered check, or whose evidence is absent, is reported `unverifiable`.
 
 track = "track_10min_16mb"
-version = "2026.04.5"
+version = "2026.04.6"
 
 # --- Custody of the evidence (runner v0.2) ---------------------------------------------------
 
@@ -213,7 +213,7 @@ source = ["Issue #1017 (A Field Guide to Valid Submissions, C3)", "issue #1082",
 
 [[rule]]
 id = "causal.single-pass"
-statement = "One left-to-right pass: every token is scored exactly once, each rank in ascending order (C4)."
+statement = "One left-to-right pass: every token is scored exactly once, each rank in ascending order (C4); where run.json lists the validation documents Referee read, ascending within each document (documents may be taken in any order, as the LoRA TTT record batches them)."
 severity = "error"
 source = ["Issue #1017 (C4)", "PR #870", "PR #959 (two-pass rescoring)"]
 
@@ -238,9 +238,10 @@ source = ["Issue #1017 (C2)", "PR #886 (full-vocabulary sum audit)", "PR #972", 
 
 [[rule]]
 id = "trace.matches-log"
-statement = "val_bpb and val_loss recomputed from the trace equal the log's score line; val_bpb = Σ nll / (ln 2 × the bytes Referee counted over the validation shards) when run.json has them."
+statement = "val_bpb and val_loss recomputed from the trace equal the log's score line to its printed precision (within tolerance + half a unit of its last decimal; a line with fewer than min_decimals decimals fails); val_bpb = Σ nll / (ln 2 × the bytes Referee counted over the validation shards) when run.json has them."
 severity = "error"
-thresholds = { tolerance = 1e-6 }
+# min_decimals: the coarsest score line that can be checked (the LoRA TTT record prints 4).
+thresholds = { tolerance = 1e-6, min_decimals = 4 }
 source = "Referee trace protocol v1; byte denominators that went wrong (issue #1872, PR #1905)"
 
 [[rule]]
@@ -279,7 +280,7 @@ source = ["Issue #1017 (C2)", "PR #886", "issue #1872", "PR #1905"]
 # reported as warnings (non-record submissions are studies, not leaderboard entries).
 
 track = "track_non_record_16mb"
-version = "2026.04.5"
+version = "2026.04.6"
 
 # --- Custody of the evidence (runner v0.2) ---------------------------------------------------
 
@@ -455,7 +456,7 @@ source = ["Issue #1017 (A Field Guide to Valid Submissions, C3)", "issue #1082",
 
 [[rule]]
 id = "causal.single-pass"
-statement = "One left-to-right pass: every token is scored exactly once, each rank in ascending order (C4)."
+statement = "One left-to-right pass: every token is scored exactly once, each rank in ascending order (C4); where run.json lists the validation documents Referee read, ascending within each document (documents may be taken in any order, as the LoRA TTT record batches them)."
 severity = "error"
 source = ["Issue #1017 (C4)", "PR #870", "PR #959 (two-pass rescoring)"]
 
@@ -480,9 +481,10 @@ source = ["Issue #1017 (C2)", "PR #886 (full-vocabulary sum audit)", "PR #972", 
 
 [[rule]]
 id = "trace.matches-log"
-statement = "val_bpb and val_loss recomputed from the trace equal the log's score line; val_bpb = Σ nll / (ln 2 × the bytes Referee counted over the validation shards) when run.json has them."
+statement = "val_bpb and val_loss recomputed from the trace equal the log's score line to its printed precision (within tolerance + half a unit of its last decimal; a line with fewer than min_decimals decimals fails); val_bpb = Σ nll / (ln 2 × the bytes Referee counted over the validation shards) when run.json has them."
 severity = "error"
-thresholds = { tolerance = 1e-6 }
+# min_decimals: the coarsest score line that can be checked (the LoRA TTT record prints 4).
+thresholds = { tolerance = 1e-6, min_decimals = 4 }
 source = "Referee trace protocol v1; byte denominators that went wrong (issue #1872, PR #1905)"
 
 [[rule]]

@@ -318,7 +318,8 @@ struct LogParser {
         }
         if let label = LineClassifier.evalLabel(s), let bpb = s.number(after: "val_bpb") {
             ensureRun(at: n)
-            builder.eval(EvalLine(label: label, valLoss: s.number(after: "val_loss")?.value, valBPB: bpb.value, decimals: bpb.decimals,
+            let loss = s.number(after: "val_loss")
+            builder.eval(EvalLine(label: label, valLoss: loss?.value, valBPB: bpb.value, decimals: bpb.decimals, valLossDecimals: loss?.decimals,
                             evalTimeMs: s.milliseconds(after: "eval_time"), kind: LineClassifier.kind(ofLabel: label), location: loc(n)))
             return
         }

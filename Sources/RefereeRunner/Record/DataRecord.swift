@@ -12,6 +12,10 @@ package struct DataRecord: Sendable, Codable, Hashable {
     package var valTokens: Int?
     /// Bytes of the validation targets under the tokenizer (nil without a tokenizer).
     package var valBytes: Int?
+    /// Stream positions of the validation shards' BOS tokens (the tokenizer's `bos_id`, 1
+    /// without a tokenizer): where each document begins. `causal.single-pass` orders a rank's
+    /// scores within each document with them.
+    package var valDocumentStarts: [Int]?
     /// Why a count is missing, when one is.
     package var note: String?
 
@@ -56,10 +60,17 @@ package struct DataRecord: Sendable, Codable, Hashable {
         }
         guard !valShards.isEmpty else { record.note = "no fineweb_val_*.bin shard in the data folder"; return record }
         record.valTokens = valTokens
-        guard let tokenizer else { record.note = "no --tokenizer-path: validation bytes not counted"; return record }
+        guard let tokenizer else {
+            record.note = "no --tokenizer-path: validation bytes not counted"
+            record.valDocumentStarts = try documentStarts(valShards, bos: 1)
+            return record
+        }
         do {
             let bytes = try [UInt8](Data(contentsOf: tokenizer))
             let model = try TokenizerModel(bytes: bytes, path: tokenizer.path)
+            if let bos = UInt16(exactly: model.trainerSpec.bosId) {
+                record.valDocumentStarts = try documentStarts(valShards, bos: bos)
+            }
             record.valBytes = try ValidationBytes.count(tokenizer: model, tokenizerPath: tokenizer.path, shards: valShards).bytes
         } catch let error as DataError {
             throw RunnerError.badInput(path: tokenizer.path, reason: "cannot count validation bytes: \(error)")
@@ -67,5 +78,13 @@ package struct DataRecord: Sendable, Codable, Hashable {
             throw RunnerError.badInput(path: tokenizer.path, reason: "cannot read the tokenizer: \(error.localizedDescription)")
         }
         return record
+    }
+
+    private static func documentStarts(_ shards: [URL], bos: UInt16) throws(RunnerError) -> [Int] {
+        do {
+            return try DocumentStarts.find(shards: shards, bos: bos)
+        } catch {
+            throw RunnerError.badInput(path: shards.first?.path ?? "", reason: "cannot read the validation shards' documents: \(error)")
+        }
     }
 }

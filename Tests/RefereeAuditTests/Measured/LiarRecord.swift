@@ -34,6 +34,8 @@ struct LiarRecord {
     var tracedSeeds: [Int]? = nil
     var valTokens = 21
     var valBytes = 60
+    /// `data.val_document_starts` (absent when nil).
+    var documentStarts: [Int]? = nil
     var dataPath = "/data/datasets/fineweb10B_sp1024"
 
     /// Σ nll / (ln 2 × Σ bytes) of the events: what an honest log prints.
@@ -84,7 +86,8 @@ struct LiarRecord {
             "invocation": ["data_path": dataPath, "tokenizer_path": "/data/tokenizers/fineweb_1024_bpe.model", "entry": "train_gpt.py", "track": "track_10min_16mb"],
             "code": ["files": [["path": "train_gpt.py", "bytes": Self.script.utf8.count, "sha256": SHA256.hex(Data(Self.script.utf8))]], "counted_bytes": Self.script.utf8.count, "form": "plain"],
             "data": ["data_path": dataPath, "val_tokens": valTokens, "val_bytes": valBytes,
-                     "shards": [["name": "fineweb_val_000000.bin", "split": "val", "bytes": 1066, "sha256": String(repeating: "ab", count: 32), "tokens": valTokens]]],
+                     "shards": [["name": "fineweb_val_000000.bin", "split": "val", "bytes": 1066, "sha256": String(repeating: "ab", count: 32), "tokens": valTokens]]]
+                .merging(documentStarts.map { ["val_document_starts": $0] } ?? [:]) { a, _ in a },
             "sandbox": ["mechanism": "namespaces", "applied": true, "protections": ["mount": true, "pid": true, "network": true, "ipc": true]],
             "seeds": seeds.map { seed -> [String: Any] in
                 [
