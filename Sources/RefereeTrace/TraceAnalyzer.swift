@@ -204,24 +204,24 @@ private struct MergeState {
     }
 
     /// The order of a rank's range that starts before the rank's last end (documents
-    /// interleave, or a document goes backwards): a finding for the first document in which
-    /// this rank already scored past the range's piece of it.
+    /// interleave, or a document goes backwards): a finding when, in the range's first or last
+    /// document, this rank already scored past where the range's piece of it starts. A document
+    /// the range covers whole needs no look: anything this rank scored in it before is scored
+    /// again, an overlap (so a range across every document costs two lookups, not one per
+    /// document).
     func orderWithinDocuments(_ range: PositionRange, _ documents: DocumentIndex, rank: Int, location: SourceLocation,
                               into facts: inout TraceFacts) {
-        var start = range.start
-        var d = documents.document(of: start)
-        while start < range.end {
-            let end = min(range.end, documents.end(of: d))
-            if let last = documentLastEnd[RankDocument(rank: rank, document: d)], start < last {
-                let piece = PositionRange(start, end)
-                let span = PositionRange(d < 0 ? 0 : documents.firsts[d], documents.end(of: d))
-                facts.outOfOrder.append(TraceFinding(location,
-                    "rank \(rank) scores \(piece) after a range ending at \(last) in the same document (targets \(span); "
-                    + "a document's ranges must ascend)", range: piece))
-                return
-            }
-            start = end
-            d += 1
+        guard range.start < range.end else { return }
+        let first = documents.document(of: range.start), last = documents.document(of: range.end - 1)
+        for d in first == last ? [first] : [first, last] {
+            let start = d == first ? range.start : documents.firsts[d]
+            guard let end = documentLastEnd[RankDocument(rank: rank, document: d)], start < end else { continue }
+            let piece = PositionRange(start, min(range.end, documents.end(of: d)))
+            let span = PositionRange(d < 0 ? 0 : documents.firsts[d], documents.end(of: d))
+            facts.outOfOrder.append(TraceFinding(location,
+                "rank \(rank) scores \(piece) after a range ending at \(end) in the same document (targets \(span); "
+                + "a document's ranges must ascend)", range: piece))
+            return
         }
     }
 
@@ -230,7 +230,7 @@ private struct MergeState {
     mutating func recordDocumentEnds(_ range: PositionRange, rank: Int) {
         guard let documents, range.start < range.end else { return }
         let first = documents.document(of: range.start), last = documents.document(of: range.end - 1)
-        for d in Set([first, last]) {
+        for d in first == last ? [first] : [first, last] {
             let key = RankDocument(rank: rank, document: d)
             let end = min(range.end, documents.end(of: d))
             documentLastEnd[key] = max(documentLastEnd[key] ?? end, end)

@@ -66,6 +66,13 @@ import RefereeTestSupport
         #expect(f.outOfOrder.items.map(\.range) == [PositionRange(11, 13)])
         let late = try Self.facts([(6, 11), (11, 31), (1, 6)], documents: Self.three)
         #expect(late.outOfOrder.items.map(\.range) == [PositionRange(1, 6)])
+        // A range across documents whose LAST document goes backwards, with no overlap.
+        let tail = try Self.facts([(25, 31), (1, 25)], documents: Self.three)
+        #expect(tail.outOfOrder.items.map(\.range) == [PositionRange(21, 25)])
+        #expect(tail.overlaps.isEmpty)
+        // Documents covered whole by an earlier range are overlaps when scored again.
+        let again = try Self.facts([(1, 31), (11, 21)], documents: Self.three)
+        #expect(again.overlaps.items.map(\.range) == [PositionRange(11, 21)])
         let prefix = try Self.facts([(3, 6), (1, 3)], documents: DocumentIndex(starts: [4], tokens: 31)!)
         #expect(prefix.outOfOrder.items.map(\.range) == [PositionRange(1, 3)])
     }
