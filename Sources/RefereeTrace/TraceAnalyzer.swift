@@ -213,7 +213,7 @@ private struct MergeState {
                               into facts: inout TraceFacts) {
         guard range.start < range.end else { return }
         let first = documents.document(of: range.start), last = documents.document(of: range.end - 1)
-        for d in first == last ? [first] : [first, last] {
+        for d in stride(from: first, through: last, by: max(1, last - first)) {
             let start = d == first ? range.start : documents.firsts[d]
             guard let end = documentLastEnd[RankDocument(rank: rank, document: d)], start < end else { continue }
             let piece = PositionRange(start, min(range.end, documents.end(of: d)))
@@ -230,7 +230,8 @@ private struct MergeState {
     mutating func recordDocumentEnds(_ range: PositionRange, rank: Int) {
         guard let documents, range.start < range.end else { return }
         let first = documents.document(of: range.start), last = documents.document(of: range.end - 1)
-        for d in first == last ? [first] : [first, last] {
+        // Two documents at most, without an array per event.
+        for d in stride(from: first, through: last, by: max(1, last - first)) {
             let key = RankDocument(rank: rank, document: d)
             let end = min(range.end, documents.end(of: d))
             documentLastEnd[key] = max(documentLastEnd[key] ?? end, end)
