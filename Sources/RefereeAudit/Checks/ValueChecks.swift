@@ -64,9 +64,12 @@ enum ValueChecks {
             }
             if let n = measured.data?.valTokens, n <= 1 { problems.append(Evidence("data.val_tokens \(n): nothing to score", at: context.runJSON)) }
             if let b = measured.data?.valBytes, b <= 0 { problems.append(Evidence("data.val_bytes \(b) is not positive", at: context.runJSON)) }
-            if let starts = measured.data?.valDocumentStarts, DocumentIndex(starts: starts, tokens: measured.data?.valTokens) == nil {
-                problems.append(Evidence("data.val_document_starts is not a strictly ascending list of positions inside the "
-                                         + "\(measured.data?.valTokens.map(String.init) ?? "?")-token validation stream", at: context.runJSON))
+            for (field, starts, tokens) in [("data.val_document_starts", measured.data?.valDocumentStarts, measured.data?.valTokens),
+                                            ("training_validation.document_starts", measured.trainingValidation?.documentStarts,
+                                             measured.trainingValidation?.tokens)] {
+                guard let starts, DocumentIndex(starts: starts, tokens: tokens) == nil else { continue }
+                problems.append(Evidence("\(field) is not a strictly ascending list of positions inside the "
+                                         + "\(tokens.map(String.init) ?? "?")-token stream", at: context.runJSON))
             }
         }
         if !problems.isEmpty { return rule.fail("\(problems.count) impossible value(s)", problems).resting(on: source) }

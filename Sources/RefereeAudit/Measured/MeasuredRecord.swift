@@ -49,8 +49,13 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
         package var sha256: String?
         /// Host folders hidden from the training process.
         package var hidden: [String]?
+        /// Stream positions of the decoy's BOS tokens (mode decoy).
+        package var documentStarts: [Int]?
         package struct Source: Codable, Hashable, Sendable {
             package var description: String?
+        }
+        enum CodingKeys: String, CodingKey {
+            case mode, reason, source, tokens, bytes, sha256, hidden, documentStarts = "document_starts"
         }
         package init(mode: String? = nil, reason: String? = nil, source: Source? = nil, tokens: Int? = nil, bytes: Int? = nil,
                      sha256: String? = nil, hidden: [String]? = nil) {
@@ -77,13 +82,15 @@ package struct MeasuredRecord: Codable, Hashable, Sendable {
     /// the decoy's in mode decoy, else the validation shards' (`data.val_bytes`).
     package var trainingStreamBytes: Int? { trainedOnDecoy ? trainingValidation?.bytes : data?.valBytes }
 
-    /// The documents of the stream the training run's trace counts positions in: the validation
-    /// shards' as Referee read them (`data.val_document_starts`); nil in decoy mode (the trace
-    /// counts the decoy's positions), for a run.json without them, or for a list that is not
-    /// ascending inside the stream (``DocumentIndex``).
+    /// The documents of the stream the training run's trace counts positions in, as Referee read
+    /// them: the validation shards' (`data.val_document_starts`), or in decoy mode the decoy's
+    /// (`training_validation.document_starts`); nil for a run.json without them, or for a list
+    /// that is not ascending inside its stream (``DocumentIndex``).
     package var validationDocuments: DocumentIndex? {
-        guard !trainedOnDecoy, let starts = data?.valDocumentStarts else { return nil }
-        return DocumentIndex(starts: starts, tokens: data?.valTokens)
+        if trainedOnDecoy {
+            return trainingValidation?.documentStarts.flatMap { DocumentIndex(starts: $0, tokens: trainingValidation?.tokens) }
+        }
+        return data?.valDocumentStarts.flatMap { DocumentIndex(starts: $0, tokens: data?.valTokens) }
     }
 
     /// What that stream is, for messages.

@@ -46,6 +46,10 @@ package struct TrainingValidationRecord: Sendable, Codable, Hashable {
     package var bytes: Int?
     /// SHA-256 of the decoy shard as the training process saw it.
     package var sha256: String?
+    /// Stream positions of the decoy's BOS tokens (its documents: `causal.single-pass` orders the
+    /// training run's trace, which counts the decoy's positions, within them). Nil in mode `real`,
+    /// where `data.val_document_starts` applies.
+    package var documentStarts: [Int]? = nil
     /// The training shards as the training process saw them (the last one cut short in decoy mode).
     package var trainingShards: [DataRecord.Shard]
     /// Host folders hidden inside the sandbox (the real data folder, the held-out folder).
@@ -174,19 +178,26 @@ package struct TrainingData: Sendable {
         }
         let digest = try FileDigest.of(decoyURL, relative: decoyURL.lastPathComponent)
         var bytes: Int?
+        var bos: UInt16 = 1
         if let tokenizer {
             do {
                 let model = try TokenizerModel(bytes: [UInt8](Data(contentsOf: tokenizer)), path: tokenizer.path)
                 bytes = try ValidationBytes.count(tokenizer: model, tokenizerPath: tokenizer.path, shards: [decoyURL]).bytes
+                bos = UInt16(exactly: model.trainerSpec.bosId) ?? bos
             } catch {
                 throw RunnerError.badInput(path: tokenizer.path, reason: "cannot count the decoy's bytes: \(error)")
             }
         }
+        let starts: [Int]
+        do { starts = try DocumentStarts.find(shards: [decoyURL], bos: bos) } catch {
+            throw RunnerError.io(path: decoyURL.path, reason: "cannot read the decoy's documents: \(error)")
+        }
         let text = slices.map { "\($0.shard) tokens [\($0.start), \($0.end))" }.joined(separator: " + ")
         let source = DecoySource(slices: slices, description: "the last \(valTokens) tokens of the training stream (training shards in name order): \(text); "
                                  + "the training process got those shards without them, so the decoy is never trained on")
-        let record = TrainingValidationRecord(mode: .decoy, reason: reason, source: source, tokens: valTokens, bytes: bytes,
+        var record = TrainingValidationRecord(mode: .decoy, reason: reason, source: source, tokens: valTokens, bytes: bytes,
                                               sha256: digest.sha256, trainingShards: shards, hidden: hidden)
+        record.documentStarts = starts
         return TrainingData(folder: stage, passThrough: passThrough, record: record)
     }
 

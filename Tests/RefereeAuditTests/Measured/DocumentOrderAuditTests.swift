@@ -43,4 +43,22 @@ import RefereeCore
             #expect(results["evidence.plausible-values"]?.status == .fail, "\(forged)")
         }
     }
+
+    /// In decoy mode the trace counts the decoy's positions: the decoy's documents order it, and
+    /// the validation shards' list does not apply.
+    @Test func aDecoyRunIsOrderedByTheDecoysDocuments() throws {
+        var decoy = Self.interleaved(starts: [0])        // the validation list would fail it
+        decoy.decoyDocumentStarts = [0, 10]
+        let (_, results) = try decoy.audit()
+        #expect(results["causal.single-pass"]?.status == .pass, "\(results["causal.single-pass"]?.message ?? "")")
+        var wrong = Self.interleaved(starts: [0, 10])    // the validation list would pass it
+        wrong.decoyDocumentStarts = [0]
+        let (_, strict) = try wrong.audit()
+        #expect(strict["causal.single-pass"]?.status == .fail)
+        var forged = Self.interleaved(starts: nil)
+        forged.decoyDocumentStarts = [10, 0]
+        let (_, bad) = try forged.audit()
+        #expect(bad["causal.single-pass"]?.status == .fail)
+        #expect(bad["evidence.plausible-values"]?.evidence.first?.detail.contains("training_validation.document_starts") == true)
+    }
 }

@@ -36,6 +36,8 @@ struct LiarRecord {
     var valBytes = 60
     /// `data.val_document_starts` (absent when nil).
     var documentStarts: [Int]? = nil
+    /// When set, the run was in decoy mode with these `training_validation.document_starts`.
+    var decoyDocumentStarts: [Int]? = nil
     var dataPath = "/data/datasets/fineweb10B_sp1024"
 
     /// Σ nll / (ln 2 × Σ bytes) of the events: what an honest log prints.
@@ -88,6 +90,9 @@ struct LiarRecord {
             "data": ["data_path": dataPath, "val_tokens": valTokens, "val_bytes": valBytes,
                      "shards": [["name": "fineweb_val_000000.bin", "split": "val", "bytes": 1066, "sha256": String(repeating: "ab", count: 32), "tokens": valTokens]]]
                 .merging(documentStarts.map { ["val_document_starts": $0] } ?? [:]) { a, _ in a },
+            "training_validation": decoyDocumentStarts.map {
+                ["mode": "decoy", "reason": "test", "tokens": valTokens, "bytes": valBytes, "document_starts": $0] as [String: Any]
+            } ?? ["mode": "real", "reason": "test", "tokens": valTokens, "bytes": valBytes],
             "sandbox": ["mechanism": "namespaces", "applied": true, "protections": ["mount": true, "pid": true, "network": true, "ipc": true]],
             "seeds": seeds.map { seed -> [String: Any] in
                 [

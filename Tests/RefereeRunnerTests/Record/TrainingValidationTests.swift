@@ -11,6 +11,20 @@ import RefereeTestSupport
 @Suite(.serialized) struct TrainingValidationTests {
     static func shard(_ tokens: [UInt16], _ url: URL) throws { try ShardWriter.write(tokens, to: url) }
 
+    /// The decoy's documents (BOS positions in the decoy stream) are recorded: the training
+    /// run's trace counts the decoy's positions, so `causal.single-pass` orders it by them.
+    @Test func theDecoyRecordsItsDocuments() throws {
+        let dir = try TestPaths.tempDir("decoy-docs")
+        let data = dir.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // Stream: 1 5 6 1 7 8 9 1 4 4 | 1 2 3 1 — the decoy is its last 8 tokens: 9 1 4 4 1 2 3 1.
+        try Self.shard([1, 5, 6, 1, 7, 8, 9, 1, 4, 4], data.appendingPathComponent("fineweb_train_000000.bin"))
+        try Self.shard([1, 2, 3, 1], data.appendingPathComponent("fineweb_train_000001.bin"))
+        let t = try TrainingData.decoy(dataPath: data, valTokens: 8, tokenizer: nil, stage: dir.appendingPathComponent("stage"),
+                                       sandboxed: false, reason: "test", hidden: [data.path])
+        #expect(t.record.documentStarts == [1, 4, 7])
+    }
+
     @Test func theDecoyIsTheTailOfTheTrainingStreamCutOffTheTrainingShards() throws {
         let dir = try TestPaths.tempDir("decoy-unit")
         let data = dir.appendingPathComponent("data")
