@@ -118,8 +118,9 @@ enum TraceChecks {
     /// earlier one is C1, which the probes test.
     static func singlePass(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let byDocument = !context.traces.isEmpty && context.traces.allSatisfy(\.orderedByDocument)
+        let stream = context.measured?.trainedOnDecoy == true ? "document of the decoy training scored" : "validation document"
         let order = byDocument
-            ? "each rank's ranges ascend within every validation document (documents from run.json)"
+            ? "each rank's ranges ascend within every \(stream) (documents from run.json)"
             : "each rank's ranges ascend"
         return perSeed(context, rule, passMessage: "no position scored twice; \(order)") { facts in
             if facts.scoreEvents == 0 { return ([], "the trace holds no score event") }

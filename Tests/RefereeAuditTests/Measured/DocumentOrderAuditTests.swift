@@ -51,6 +51,7 @@ import RefereeCore
         decoy.decoyDocumentStarts = [0, 10]
         let (_, results) = try decoy.audit()
         #expect(results["causal.single-pass"]?.status == .pass, "\(results["causal.single-pass"]?.message ?? "")")
+        #expect(results["causal.single-pass"]?.message.contains("every document of the decoy") == true)
         var wrong = Self.interleaved(starts: [0, 10])    // the validation list would pass it
         wrong.decoyDocumentStarts = [0]
         let (_, strict) = try wrong.audit()
