@@ -188,5 +188,8 @@ import RefereeTrace
         #expect(result.status == .fail)
         #expect(result.evidence.first?.detail.contains("with 1 decimal(s); at least 4 are needed") == true, "\(result.evidence.map(\.detail))")
         #expect(abs(bpb - 0.9618) < 5e-5)
+        // A rules file's absurd min_decimals is clamped, never a trap: 1e300 and NaN.
+        #expect(Self.status(id, rounded, ["tolerance": 1e-6, "min_decimals": 1e300]) == .fail)
+        #expect(Self.status(id, rounded, ["tolerance": 1e-6, "min_decimals": .nan]) == .pass)
     }
 }
