@@ -17,6 +17,12 @@ extension Int {
     }
 
     /// `self + other`, stuck at `Int.max` / `Int.min` instead of trapping on overflow.
+    /// `self - other`, clamped to `Int.min...Int.max` (negating `Int.min` would trap).
+    package func subtractingSaturating(_ other: Int) -> Int {
+        let (value, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other > 0 ? .min : .max) : value
+    }
+
     package func addingSaturating(_ other: Int) -> Int {
         let (sum, overflow) = addingReportingOverflow(other)
         guard overflow else { return sum }

@@ -87,7 +87,7 @@ enum MeasuredClaimChecks {
     /// the code bytes Referee counted.
     static func artifactSize(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         guard let measured = context.measured, !measured.seeds.isEmpty else { return rule.unverifiable(noRunJSON) }
-        let tolerance = Int(rule.threshold("tolerance_bytes", default: 0))
+        let tolerance = Int(saturating: rule.threshold("tolerance_bytes", default: 0))
         var bad: [Evidence] = []
         var good: [Evidence] = []
         var missing: [Evidence] = []

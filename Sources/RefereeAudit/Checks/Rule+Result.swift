@@ -30,7 +30,7 @@ enum Fmt {
 
     /// An integer with thousands separators (`15,993,853`).
     static func bytes(_ n: Int) -> String {
-        let digits = String(abs(n))
+        let digits = String(n.magnitude)  // abs(Int.min) would trap
         var out = ""
         for (i, c) in digits.enumerated() {
             if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }

@@ -18,7 +18,7 @@ enum SizeChecks {
     /// The cap on what Referee measured: the declared artifact file plus every code file the run
     /// executed (imported modules from outside the record included).
     static func measuredCap(_ context: AuditContext, _ rule: Rule, _ measured: MeasuredRecord) -> RuleResult {
-        let cap = Int(rule.threshold("max_bytes", default: 16_000_000))
+        let cap = Int(saturating: rule.threshold("max_bytes", default: 16_000_000))
         var over: [Evidence] = []
         var missing: [Evidence] = []
         var largest: (Int, String)? = nil
@@ -30,7 +30,7 @@ enum SizeChecks {
             let logged = context.run(for: seed)?.run.sizes.artifactBytes.map { "; the log says \(Fmt.bytes($0.bytes))" } ?? ""
             let text = "\(seed.label): \(Fmt.bytes(size.total)) bytes = \(size.description)\(logged)"
             if largest == nil || size.total > largest!.0 { largest = (size.total, text) }
-            if size.total > cap { over.append(Evidence(text + ", \(Fmt.bytes(size.total - cap)) over the cap", at: context.runJSON)) }
+            if size.total > cap { over.append(Evidence(text + ", \(Fmt.bytes(size.total.subtractingSaturating(cap))) over the cap", at: context.runJSON)) }
         }
         if !over.isEmpty { return rule.fail("\(over.count) seed(s) over the \(Fmt.bytes(cap))-byte cap (measured)", over + missing) }
         if !missing.isEmpty { return rule.unverifiable("\(missing.count) of \(measured.seeds.count) seed(s) have no measured artifact", missing) }
@@ -88,7 +88,7 @@ enum SizeChecks {
             }
             if largest == nil || size.bytes > largest!.bytes { largest = size }
             if Double(size.bytes) > cap {
-                over.append(Evidence("\(Fmt.bytes(size.bytes)) bytes, \(Fmt.bytes(size.bytes.addingSaturating(-Int(saturating: cap)))) over the cap", at: size.location))
+                over.append(Evidence("\(Fmt.bytes(size.bytes)) bytes, \(Fmt.bytes(size.bytes.subtractingSaturating(Int(saturating: cap)))) over the cap", at: size.location))
             }
         }
         if !over.isEmpty {

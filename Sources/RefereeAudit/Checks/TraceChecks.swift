@@ -213,7 +213,7 @@ enum TraceChecks {
     static func matchesLog(_ context: AuditContext, _ rule: Rule) -> RuleResult {
         let tolerance = rule.threshold("tolerance", default: 1e-6)
         // Clamped: a rules file's value is a Double (a huge or NaN one must not trap).
-        let minDecimals = Int(max(0, min(17, rule.threshold("min_decimals", default: 4).rounded(.up).nanToZero)))
+        let minDecimals = max(0, min(17, Int(saturating: rule.threshold("min_decimals", default: 4).rounded(.up))))
         let runs = context.logs.flatMap(\.runs)
         // In decoy mode the training run scored the decoy: its trace sums over the decoy's bytes.
         let measuredBytes = context.measured?.trainingStreamBytes
@@ -260,5 +260,4 @@ enum TraceChecks {
 
 extension Double {
     fileprivate static let ln2 = 0.6931471805599453
-    fileprivate var nanToZero: Double { isNaN ? 0 : self }
 }

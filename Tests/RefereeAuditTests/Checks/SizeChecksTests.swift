@@ -11,6 +11,12 @@ import RefereeLogs
         #expect(r.evidence.first?.location?.file == "train_seed2.log")
     }
 
+    /// A rules file (`--rules FILE`) whose cap does not fit an Int is read saturated, not trapped on.
+    @Test func anAbsurdCapFromARulesFileIsNoTrap() {
+        #expect(Build.check("size.artifact-cap", Build.context(Build.threeSeeds()), thresholds: ["max_bytes": 1e300]).status == .pass)
+        #expect(Build.check("size.artifact-cap", Build.context(Build.threeSeeds()), thresholds: ["max_bytes": -1e300]).status == .fail)
+    }
+
     @Test func failsWhenOneSeedIsAFewBytesOver() {
         let logs = Build.threeSeeds(artifacts: [15_900_000, 16_000_001, 15_920_000])
         let r = Build.check("size.artifact-cap", Build.context(logs), thresholds: ["max_bytes": 16_000_000])
