@@ -14,7 +14,8 @@ package struct DocumentIndex: Hashable, Sendable {
     package init?(starts: [Int], tokens: Int? = nil) {
         var previous = -1
         for s in starts {
-            guard s > previous, s >= 0, tokens.map({ s < $0 }) ?? true else { return nil }
+            // `s < Int.max`: the first target is `s + 1` (a tampered run.json must not trap it).
+            guard s > previous, s >= 0, s < Int.max, tokens.map({ s < $0 }) ?? true else { return nil }
             previous = s
         }
         firsts = starts.map { $0 + 1 }

@@ -36,6 +36,7 @@ import RefereeTestSupport
         #expect(DocumentIndex(starts: [-1, 5]) == nil)
         #expect(DocumentIndex(starts: [0, 31], tokens: 31) == nil)
         #expect(DocumentIndex(starts: [], tokens: 31) != nil)
+        #expect(DocumentIndex(starts: [0, Int.max]) == nil)   // its first target would overflow
     }
 
     /// The LoRA TTT record's order: documents batched by length, each scored left to right.
