@@ -100,9 +100,9 @@ enum MeasuredClaimChecks {
                 missing.append(Evidence("\(seed.label): the log states no artifact size", at: context.runJSON))
                 continue
             }
-            let difference = logged.bytes - size.total
+            let difference = logged.bytes.subtractingSaturating(size.total)
             let text = "\(ref.label): logged \(Fmt.bytes(logged.bytes)) bytes, measured \(Fmt.bytes(size.total)) (\(size.description)); difference \(signed(difference)) bytes"
-            if abs(difference) > tolerance {
+            if difference.magnitude > tolerance.magnitude || tolerance < 0 {
                 bad.append(Evidence(text, at: logged.location))
             } else {
                 good.append(Evidence(text, at: logged.location))
@@ -130,7 +130,7 @@ enum MeasuredClaimChecks {
                 bad.append(Evidence("\(name): the trace declares no val_tokens", at: SourceLocation(file: facts.directory, line: 0)))
                 continue
             }
-            let text = "\(name): trace declares val_tokens \(Fmt.bytes(declared)), the validation shards hold \(Fmt.bytes(n)) (difference \(signed(declared - n)))"
+            let text = "\(name): trace declares val_tokens \(Fmt.bytes(declared)), the validation shards hold \(Fmt.bytes(n)) (difference \(signed(declared.subtractingSaturating(n))))"
             if declared != n { bad.append(Evidence(text, at: SourceLocation(file: facts.directory, line: 0))) } else { good.append(Evidence(text)) }
         }
         if !bad.isEmpty { return rule.fail("declared validation tokens differ from the shards Referee supplied", bad).resting(on: .measured) }
@@ -186,10 +186,10 @@ struct MeasuredSize {
             if module.origin == "record", name == entryName { continue }
             if let digest = module.sha256, !seen.insert(digest).inserted { continue }
             if module.origin == "outside" {
-                outside += bytes
+                outside = outside.addingSaturating(bytes)
                 paths.append(module.path ?? "?")
             } else {
-                record += bytes
+                record = record.addingSaturating(bytes)
             }
         }
         recordModules = record
@@ -197,8 +197,9 @@ struct MeasuredSize {
         outsidePaths = paths
     }
 
-    var code: Int { entry + recordModules + outsideModules }
-    var total: Int { artifact + code }
+    // Saturating: run.json's numbers are input (a tampered record must not trap the sums).
+    var code: Int { entry.addingSaturating(recordModules).addingSaturating(outsideModules) }
+    var total: Int { artifact.addingSaturating(code) }
 
     var description: String {
         var parts = ["artifact file \(Fmt.bytes(artifact))", "entry script \(Fmt.bytes(entry))"]

@@ -149,6 +149,9 @@ enum TraceChecks {
 
     /// Coverage of `[1, n)` by the scored ranges, `n` measured (never the trace's declaration).
     static func measuredCoverage(_ facts: TraceFacts, n: Int) -> [Evidence] {
+        guard n > 1 else {   // a tampered run.json (evidence.plausible-values names it too)
+            return [Evidence("\(label(facts)): run.json's data.val_tokens is \(n): there is no validation stream to cover")]
+        }
         var failures: [Evidence] = []
         var covered = 0
         var next = 1
@@ -156,7 +159,7 @@ enum TraceChecks {
         var beyond = 0
         for range in facts.scored {
             let lo = max(range.start, 1), hi = min(range.end, n)
-            if range.end > n { beyond += range.end - max(range.start, n) }
+            if range.end > n { beyond = beyond.addingSaturating(range.end.subtractingSaturating(max(range.start, n))) }
             guard hi > lo else { continue }
             if lo > next, gaps.count < 5 { gaps.append("[\(next), \(lo))") }
             covered += hi - lo

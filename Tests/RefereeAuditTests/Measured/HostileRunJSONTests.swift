@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import RefereeCore
+import RefereeTestSupport
+@testable import RefereeAudit
+
+/// A record's run.json edited by hand (a tampered record audited before its signature is
+/// checked): every number in it, one at a time, set to a value no count or time can hold gives
+/// an audit or a clear error (`AuditError`), never a trap.
+@Suite struct HostileRunJSONTests {
+    static var values: [Any] { [Int.max, Int.min, -1, 1e300, -1e300] }
+
+    /// Paths to every number of a JSON object (booleans are not numbers here).
+    static func numberPaths(_ value: Any, _ path: [Any] = []) -> [[Any]] {
+        if let object = value as? [String: Any] {
+            return object.keys.sorted().flatMap { numberPaths(object[$0]!, path + [$0]) }
+        }
+        if let array = value as? [Any] {   // the first 3 elements stand for the rest (290 document starts…)
+            return array.indices.prefix(3).flatMap { numberPaths(array[$0], path + [$0]) }
+        }
+        if value is Int || value is Double { return [path] }   // the record's own dictionary: Swift values
+        return []
+    }
+
+    static func replacing(_ value: Any, at path: ArraySlice<Any>, with new: Any) -> Any {
+        guard let key = path.first else { return new }
+        if var object = value as? [String: Any], let k = key as? String {
+            object[k] = replacing(object[k]!, at: path.dropFirst(), with: new)
+            return object
+        }
+        if var array = value as? [Any], let i = key as? Int {
+            array[i] = replacing(array[i], at: path.dropFirst(), with: new)
+            return array
+        }
+        return value
+    }
+
+    @Test func everyNumberOfAHandWrittenRunJSON() throws {
+        var liar = LiarRecord()
+        liar.documentStarts = [0, 10]
+        let dir = try liar.write()
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        try Self.sweep(dir, liar.runJSON, atLeast: 20)
+    }
+
+    /// The run.json `referee run` wrote for the LoRA TTT record on 2 H200s (docs/gpu-runs), in
+    /// a copy of that record.
+    @Test func everyNumberOfARealRunJSON() throws {
+        let source = GPUAutotraceEvidenceTests.folder.appendingPathComponent("lora")
+        let dir = try TestPaths.tempDir("hostile-runjson").appendingPathComponent("lora")
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        try FileManager.default.copyItem(at: source, to: dir)
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run.json")))
+        try Self.sweep(dir, original, atLeast: 40)
+    }
+
+    static func sweep(_ dir: URL, _ original: Any, atLeast: Int) throws {
+        let rules = try LiarRecord.rules
+        let paths = Self.numberPaths(original)
+        #expect(paths.count >= atLeast, "only \(paths.count) numbers in run.json")
+        var audited = 0, refused = 0
+        for path in paths {
+            for value in Self.values {
+                let edited = Self.replacing(original, at: path[...], with: value)
+                try JSONSerialization.data(withJSONObject: edited, options: [.sortedKeys]).write(to: dir.appendingPathComponent("run.json"))
+                do {
+                    let context = try EvidenceLoader().context(for: dir, displayPath: "rec")
+                    _ = Auditor(rules: rules).audit(context)
+                    audited += 1
+                } catch {
+                    refused += 1   // EvidenceLoader throws AuditError only: a clear, located error
+                }
+            }
+        }
+        #expect(audited > 0)
+        print("\(dir.lastPathComponent)/run.json: \(paths.count) numbers × \(Self.values.count) values: \(audited) audited, \(refused) refused")
+    }
+}
