@@ -3,10 +3,11 @@ import Testing
 import RefereeCore
 import RefereeTestSupport
 @testable import RefereeAudit
+import RefereeReport
 
 /// A record's run.json edited by hand (a tampered record audited before its signature is
 /// checked): every number in it, one at a time, set to a value no count or time can hold gives
-/// an audit or a clear error (`AuditError`), never a trap.
+/// an audit (and a generated README and submission.json) or a clear error, never a trap.
 @Suite struct HostileRunJSONTests {
     static var values: [Any] { [Int.max, Int.min, -1, 1e300, -1e300] }
 
@@ -56,9 +57,11 @@ import RefereeTestSupport
 
     static func sweep(_ dir: URL, _ original: Any, atLeast: Int) throws {
         let rules = try LiarRecord.rules
+        let out = try TestPaths.tempDir("hostile-runjson-out")
+        defer { try? FileManager.default.removeItem(at: out) }
         let paths = Self.numberPaths(original)
         #expect(paths.count >= atLeast, "only \(paths.count) numbers in run.json")
-        var audited = 0, refused = 0
+        var audited = 0, refused = 0, written = 0
         for path in paths {
             for value in Self.values {
                 let edited = Self.replacing(original, at: path[...], with: value)
@@ -66,13 +69,18 @@ import RefereeTestSupport
                 do {
                     let context = try EvidenceLoader().context(for: dir, displayPath: "rec")
                     _ = Auditor(rules: rules).audit(context)
+                    // The same evidence through `referee submission` (README, submission.json, plots).
+                    if (try? RecordSubmission(rules: rules, generator: "test").write(
+                        recordDir: dir, options: .init(author: "a", githubID: "g", date: "2026-11-30", output: out))) != nil {
+                        written += 1
+                    }
                     audited += 1
                 } catch {
                     refused += 1   // EvidenceLoader throws AuditError only: a clear, located error
                 }
             }
         }
-        #expect(audited > 0)
-        print("\(dir.lastPathComponent)/run.json: \(paths.count) numbers × \(Self.values.count) values: \(audited) audited, \(refused) refused")
+        #expect(audited > 0 && written > 0, "audited \(audited), README written \(written)")
+        print("\(dir.lastPathComponent)/run.json: \(paths.count) numbers × \(Self.values.count) values: \(audited) audited (\(written) READMEs), \(refused) refused")
     }
 }
