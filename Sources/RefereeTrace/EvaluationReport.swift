@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 
 /// One evaluation of a probes.json v2 campaign: a fresh process and sandbox, the same
 /// invocation, file names, shard length and environment as every other.
@@ -46,6 +47,10 @@ package struct ScoreBlock: Codable, Hashable, Sendable {
     package var nll: Double
     /// Σ target bytes over the block (Referee's count; 0 without a tokenizer).
     package var bytes: Int
+
+    /// Target positions in the block: `end - start`, 0 when reversed, saturated (a tampered
+    /// probes.json may hold any two integers).
+    package var length: Int { max(0, end.subtractingSaturating(start)) }
 
     package init(start: Int, end: Int, nll: Double, bytes: Int) {
         self.start = start
@@ -121,9 +126,10 @@ package struct EvaluationScore: Codable, Hashable, Sendable {
     /// Σ nll, Σ bytes, val_loss and val_bpb recomputed from the blocks (what the audit trusts).
     package func recomputed(countsBytes: Bool? = nil) -> (nll: Double, bytes: Int?, valLoss: Double, valBPB: Double?) {
         let sum = blocks.reduce(0.0) { $0 + $1.nll }
-        let targets = blocks.reduce(0) { $0 + ($1.end - $1.start) }
+        // Saturating: the blocks come from probes.json / evaluations, which a tampered record edits.
+        let targets = blocks.reduce(0) { $0.addingSaturating($1.length) }
         let counted = countsBytes ?? (bytes != nil)
-        let bytes = counted ? blocks.reduce(0) { $0 + $1.bytes } : nil
+        let bytes = counted ? blocks.reduce(0) { $0.addingSaturating($1.bytes) } : nil
         let loss = targets > 0 ? sum / Double(targets) : .nan
         let bpb = bytes.flatMap { $0 > 0 ? sum / (0.6931471805599453 * Double($0)) : nil }
         return (sum, bytes, loss, bpb)

@@ -1,3 +1,4 @@
+import RefereeCore
 import Foundation
 import RefereeLogs
 import RefereeTrace
@@ -87,7 +88,7 @@ extension ProbeChecks {
             next = block.end
         }
         if let n = report.valTokens, next != n {
-            return "official blocks end at \(next), but the validation stream has \(n) tokens (targets 1…\(n - 1))"
+            return "official blocks end at \(next), but the validation stream has \(n) tokens (targets 1…\(n.subtractingSaturating(1)))"
         }
         if let bytes = report.valBytes, let summed = score.recomputed().bytes, summed != bytes {
             return "official blocks sum to \(summed) bytes, but Referee counted \(bytes) over the validation stream"

@@ -1,4 +1,5 @@
 import Foundation
+import RefereeCore
 
 /// One block of an evaluation in probes.json v2 (`official.blocks`, `heldout.blocks`): target
 /// positions `[start, end)`, their summed NLL (nats) and summed target bytes.
@@ -17,6 +18,10 @@ package struct ScoreBlock: Codable, Hashable, Sendable {
 
     /// Bits per byte of the block.
     package var bpb: Double { nll / (Foundation.log(2.0) * bytes) }
+
+    /// Target positions in the block: `end - start`, 0 when reversed, saturated (a tampered
+    /// probes.json may hold any two integers).
+    package var length: Int { max(0, end.subtractingSaturating(start)) }
 }
 
 /// Does the validation set score better than held-out text of the same distribution by a
@@ -97,8 +102,9 @@ package struct HeldoutGapTest: Codable, Hashable, Sendable {
 
     /// The blocks a side uses: bytes > 0 and at least half as long as its longest block.
     package static func usable(_ blocks: [ScoreBlock]) -> [ScoreBlock] {
-        let longest = blocks.map { $0.end - $0.start }.max() ?? 0
-        return blocks.sorted { $0.start < $1.start }.filter { $0.bytes > 0 && 2 * ($0.end - $0.start) >= longest && $0.end > $0.start }
+        let longest = blocks.map(\.length).max() ?? 0
+        // `length >= ⌈longest / 2⌉` rather than `2 × length >= longest`, which overflows.
+        return blocks.sorted { $0.start < $1.start }.filter { $0.bytes > 0 && $0.length >= longest / 2 + longest % 2 && $0.length > 0 }
     }
 
     static func side(_ blocks: [ScoreBlock], correct: Bool) -> Side? {

@@ -5,10 +5,11 @@ import RefereeTestSupport
 @testable import RefereeAudit
 import RefereeReport
 
-/// A record's run.json edited by hand (a tampered record audited before its signature is
-/// checked): every number in it, one at a time, set to a value no count or time can hold gives
+/// A record's JSON evidence edited by hand (a tampered record audited before its signature is
+/// checked): run.json, probes.json and an evaluation — every number in it, one at a time, set
+/// to a value no count or time can hold gives
 /// an audit (and a generated README and submission.json) or a clear error, never a trap.
-@Suite struct HostileRunJSONTests {
+@Suite struct HostileRecordJSONTests {
     static var values: [Any] { [Int.max, Int.min, -1, 1e300, -1e300] }
 
     /// Paths to every number of a JSON object (booleans are not numbers here).
@@ -16,8 +17,8 @@ import RefereeReport
         if let object = value as? [String: Any] {
             return object.keys.sorted().flatMap { numberPaths(object[$0]!, path + [$0]) }
         }
-        if let array = value as? [Any] {   // the first 3 elements stand for the rest (290 document starts…)
-            return array.indices.prefix(3).flatMap { numberPaths(array[$0], path + [$0]) }
+        if let array = value as? [Any] {   // the first 2 elements stand for the rest (290 document starts…)
+            return array.indices.prefix(2).flatMap { numberPaths(array[$0], path + [$0]) }
         }
         if value is Int || value is Double { return [path] }   // the record's own dictionary: Swift values
         return []
@@ -41,31 +42,43 @@ import RefereeReport
         liar.documentStarts = [0, 10]
         let dir = try liar.write()
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        try Self.sweep(dir, liar.runJSON, atLeast: 20)
+        try Self.sweep(dir, file: "run.json", liar.runJSON, atLeast: 20)
     }
 
     /// The run.json `referee run` wrote for the LoRA TTT record on 2 H200s (docs/gpu-runs), in
     /// a copy of that record.
     @Test func everyNumberOfARealRunJSON() throws {
-        let source = GPUAutotraceEvidenceTests.folder.appendingPathComponent("lora")
-        let dir = try TestPaths.tempDir("hostile-runjson").appendingPathComponent("lora")
-        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        try FileManager.default.copyItem(at: source, to: dir)
-        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run.json")))
-        try Self.sweep(dir, original, atLeast: 40)
+        try Self.sweepCopy(of: GPUAutotraceEvidenceTests.folder.appendingPathComponent("lora"), file: "run.json", atLeast: 40)
     }
 
-    static func sweep(_ dir: URL, _ original: Any, atLeast: Int) throws {
+    /// The signed GPU reference record's probes.json and one seed's official evaluation (the
+    /// official score, the probes and the held-out check read them).
+    @Test(arguments: ["probes.json", "evaluations/seed42.json"])
+    func everyNumberOfTheProbeEvidence(file: String) throws {
+        let record = TestPaths.repoRoot.appendingPathComponent("records/track_non_record_16mb/2026-11-30_reference_gpu_2xH200")
+        try Self.sweepCopy(of: record, file: file, atLeast: 30)
+    }
+
+    /// Sweeps `file` in a copy of the record folder `source`.
+    static func sweepCopy(of source: URL, file: String, atLeast: Int) throws {
+        let dir = try TestPaths.tempDir("hostile-json").appendingPathComponent(source.lastPathComponent)
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        try FileManager.default.copyItem(at: source, to: dir)
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(file)))
+        try sweep(dir, file: file, original, atLeast: atLeast)
+    }
+
+    static func sweep(_ dir: URL, file: String, _ original: Any, atLeast: Int) throws {
         let rules = try LiarRecord.rules
         let out = try TestPaths.tempDir("hostile-runjson-out")
         defer { try? FileManager.default.removeItem(at: out) }
         let paths = Self.numberPaths(original)
-        #expect(paths.count >= atLeast, "only \(paths.count) numbers in run.json")
+        #expect(paths.count >= atLeast, "only \(paths.count) numbers in \(file)")
         var audited = 0, refused = 0, written = 0
         for path in paths {
             for value in Self.values {
                 let edited = Self.replacing(original, at: path[...], with: value)
-                try JSONSerialization.data(withJSONObject: edited, options: [.sortedKeys]).write(to: dir.appendingPathComponent("run.json"))
+                try JSONSerialization.data(withJSONObject: edited, options: [.sortedKeys]).write(to: dir.appendingPathComponent(file))
                 do {
                     let context = try EvidenceLoader().context(for: dir, displayPath: "rec")
                     _ = Auditor(rules: rules).audit(context)
@@ -81,6 +94,6 @@ import RefereeReport
             }
         }
         #expect(audited > 0 && written > 0, "audited \(audited), README written \(written)")
-        print("\(dir.lastPathComponent)/run.json: \(paths.count) numbers × \(Self.values.count) values: \(audited) audited (\(written) READMEs), \(refused) refused")
+        print("\(dir.lastPathComponent)/\(file): \(paths.count) numbers × \(Self.values.count) values: \(audited) audited (\(written) READMEs), \(refused) refused")
     }
 }
