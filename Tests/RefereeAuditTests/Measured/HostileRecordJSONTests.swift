@@ -8,7 +8,8 @@ import RefereeReport
 /// A record's JSON evidence edited by hand (a tampered record audited before its signature is
 /// checked): run.json, probes.json and an evaluation — every number in it, one at a time, set
 /// to a value no count or time can hold gives
-/// an audit (and a generated README and submission.json) or a clear error, never a trap.
+/// an audit (its text, JSON, JUnit and annotation reports, a generated README, submission.json
+/// and HTML page) or a clear error, never a trap.
 @Suite struct HostileRecordJSONTests {
     static var values: [Any] { [Int.max, Int.min, -1, 1e300, -1e300] }
 
@@ -81,10 +82,17 @@ import RefereeReport
                 try JSONSerialization.data(withJSONObject: edited, options: [.sortedKeys]).write(to: dir.appendingPathComponent(file))
                 do {
                     let context = try EvidenceLoader().context(for: dir, displayPath: "rec")
-                    _ = Auditor(rules: rules).audit(context)
-                    // The same evidence through `referee submission` (README, submission.json, plots).
-                    if (try? RecordSubmission(rules: rules, generator: "test").write(
-                        recordDir: dir, options: .init(author: "a", githubID: "g", date: "2026-11-30", output: out))) != nil {
+                    let audit = Auditor(rules: rules).audit(context)
+                    // Every report of `referee audit` and `referee gate`.
+                    _ = AuditTextReport(rules: rules).render([audit])
+                    _ = AuditJSONReport.render([audit])
+                    _ = JUnitReport.render([audit])
+                    _ = GitHubAnnotations.render([audit])
+                    // The same evidence through `referee submission` (README, submission.json, plots)
+                    // and the HTML page.
+                    if let result = try? RecordSubmission(rules: rules, generator: "test").write(
+                        recordDir: dir, options: .init(author: "a", githubID: "g", date: "2026-11-30", output: out)) {
+                        _ = HTMLReport.render(result.page)
                         written += 1
                     }
                     audited += 1
