@@ -65,18 +65,18 @@ package struct DataRecord: Sendable, Codable, Hashable {
             record.valDocumentStarts = try documentStarts(valShards, bos: 1)
             return record
         }
+        var bos: UInt16? = 1   // nil when the tokenizer disables BOS (bos_id -1): no documents
         do {
             let bytes = try [UInt8](Data(contentsOf: tokenizer))
             let model = try TokenizerModel(bytes: bytes, path: tokenizer.path)
-            if let bos = UInt16(exactly: model.trainerSpec.bosId) {
-                record.valDocumentStarts = try documentStarts(valShards, bos: bos)
-            }
+            bos = UInt16(exactly: model.trainerSpec.bosId)
             record.valBytes = try ValidationBytes.count(tokenizer: model, tokenizerPath: tokenizer.path, shards: valShards).bytes
         } catch let error as DataError {
             throw RunnerError.badInput(path: tokenizer.path, reason: "cannot count validation bytes: \(error)")
         } catch {
             throw RunnerError.badInput(path: tokenizer.path, reason: "cannot read the tokenizer: \(error.localizedDescription)")
         }
+        if let bos { record.valDocumentStarts = try documentStarts(valShards, bos: bos) }
         return record
     }
 
